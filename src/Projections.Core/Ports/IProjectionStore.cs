@@ -1,0 +1,94 @@
+using Projections.Core.Events;
+
+namespace Projections.Core.Ports;
+
+/// <summary>
+/// Where projections persist their read models, checkpoints and dead letters.
+/// Each projection has numbered generations; exactly one is active (served to readers), and at most
+/// one more is being built by a rebuild. Every method is safe to call concurrently for different projections.
+/// </summary>
+public interface IProjectionStore
+{
+    /// <summary>A short description for logs and the dashboard, without credentials.</summary>
+    string Description { get; }
+
+    /// <summary>Creates the store's schema if missing. Throws one clear error when the store is unusable.</summary>
+    Task Initialize(CancellationToken cancellationToken);
+
+    /// <summary>Returns the projection's generations, creating generation 1 (active, empty) the first time.</summary>
+    Task<ProjectionGenerations> EnsureProjection(string projection, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken);
+
+    /// <summary>Creates empty storage for a new generation and records it as being built.</summary>
+    Task BeginGeneration(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken);
+
+    /// <summary>Makes <paramref name="generation"/> the active one (readers follow) and clears "being built".</summary>
+    Task ActivateGeneration(string projection, int generation, CancellationToken cancellationToken);
+
+    /// <summary>Drops a generation's documents, checkpoint and dead letters.</summary>
+    Task DropGeneration(string projection, int generation, CancellationToken cancellationToken);
+
+    Task<ProjectionCheckpoint?> LoadCheckpoint(string projection, int generation, CancellationToken cancellationToken);
+
+    Task<StoredDocument?> LoadDocument(string projection, int generation, string key, CancellationToken cancellationToken);
+
+    /// <summary>Streams every document of a generation (warm start, verify).</summary>
+    IAsyncEnumerable<StoredDocument> LoadAllDocuments(string projection, int generation, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes a flush: documents (version-guarded: a document already holding a newer position is never
+    /// replaced), dead letters (idempotent by position), then the checkpoint — in one transaction where
+    /// the store has them, otherwise strictly after everything else succeeded.
+    /// </summary>
+    Task WriteBatch(ProjectionBatch batch, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<DeadLetter>> ReadDeadLetters(string projection, int generation, int skip, int take, CancellationToken cancellationToken);
+
+    Task<long> CountDeadLetters(string projection, int generation, CancellationToken cancellationToken);
+}
+
+/// <summary>The active generation and the one being built by a rebuild, if any.</summary>
+public sealed record ProjectionGenerations(int Active, int? Building);
+
+/// <summary>How far a generation has persisted: every event at or before <see cref="Position"/> is reflected in the store.</summary>
+public sealed record ProjectionCheckpoint(GlobalPosition Position, DateTimeOffset? StreamTime);
+
+/// <summary>A field of the state (as serialized, camelCase path such as "status") to index in the store.</summary>
+public sealed record IndexDefinition(string Field);
+
+/// <summary>One aggregate as persisted. <see cref="StateJson"/> is the state serialized as a UTF-8 JSON object.</summary>
+public sealed record StoredDocument(
+    string Key,
+    ReadOnlyMemory<byte> StateJson,
+    long Version,
+    GlobalPosition Position,
+    DateTimeOffset? TimeoutAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>An event that a projection could not handle, parked with the reason instead of stopping.</summary>
+public sealed record DeadLetter(
+    GlobalPosition Position,
+    string StreamId,
+    ulong StreamRevision,
+    Guid EventId,
+    string EventType,
+    ReadOnlyMemory<byte> Data,
+    ReadOnlyMemory<byte> Metadata,
+    string Reason,
+    DateTimeOffset ParkedAt);
+
+/// <summary>One flush of one projection generation.</summary>
+public sealed record ProjectionBatch(
+    string Projection,
+    int Generation,
+    IReadOnlyList<StoredDocument> Documents,
+    IReadOnlyList<DeadLetter> DeadLetters,
+    ProjectionCheckpoint Checkpoint);
+
+/// <summary>The store refused a write for a reason retrying cannot fix (validation, document too large); names the aggregate.</summary>
+public sealed class ProjectionStoreWriteException(string message, string? key = null, Exception? inner = null) : Exception(message, inner)
+{
+    public string? Key { get; } = key;
+}
+
+/// <summary>The store is temporarily unreachable or busy; the engine retries with backoff.</summary>
+public sealed class ProjectionStoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

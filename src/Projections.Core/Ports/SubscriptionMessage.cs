@@ -1,0 +1,24 @@
+using Projections.Core.Events;
+
+namespace Projections.Core.Ports;
+
+public enum SubscriptionMessageKind
+{
+    /// <summary>An event matching the filter.</summary>
+    Event,
+    /// <summary>The source scanned up to <see cref="SubscriptionMessage.Position"/> with nothing (more) matching.</summary>
+    Checkpoint,
+    /// <summary>Everything written before the subscription started has been delivered; from now on delivery is live.</summary>
+    CaughtUp,
+    /// <summary>The subscription fell behind the head again (live delivery turned into catch-up).</summary>
+    FellBehind,
+}
+
+/// <summary>One message of a catch-up subscription. A struct, so the hot path allocates nothing for it.</summary>
+public readonly record struct SubscriptionMessage(SubscriptionMessageKind Kind, RecordedEvent? Event, GlobalPosition Position)
+{
+    public static SubscriptionMessage ForEvent(RecordedEvent e) => new(SubscriptionMessageKind.Event, e, e.Position);
+    public static SubscriptionMessage ForCheckpoint(GlobalPosition p) => new(SubscriptionMessageKind.Checkpoint, null, p);
+    public static SubscriptionMessage ForCaughtUp(GlobalPosition p) => new(SubscriptionMessageKind.CaughtUp, null, p);
+    public static SubscriptionMessage ForFellBehind(GlobalPosition p) => new(SubscriptionMessageKind.FellBehind, null, p);
+}

@@ -1,0 +1,35 @@
+using Projections.Core.Events;
+using Projections.Core.Ports;
+using Projections.Core.Projections;
+
+namespace Projections.Core.Runtime;
+
+/// <summary>One running projection: its status, statistics and live in-memory state. Thread-safe.</summary>
+public interface IProjectionRuntime
+{
+    string Name { get; }
+    IProjection Projection { get; }
+    ProjectionStatus Status { get; }
+    /// <summary>Why the projection stopped, when it stopped on an error.</summary>
+    Exception? Error { get; }
+    /// <summary>Set while a rebuild builds a new generation beside the active one.</summary>
+    RebuildProgress? Rebuild { get; }
+    ProjectionStats GetStats();
+
+    /// <summary>The aggregate's current in-memory state, without waiting for a flush. Null when not in memory.</summary>
+    LiveEntity? GetLive(string key);
+    /// <summary>Live aggregates matching the query, in key order.</summary>
+    EntityPage Query(EntityQuery query);
+    /// <summary>The aggregate as persisted in the active generation.</summary>
+    Task<StoredDocument?> LoadPersisted(string key, CancellationToken cancellationToken);
+    Task<IReadOnlyList<DeadLetter>> ReadDeadLetters(int skip, int take, CancellationToken cancellationToken);
+
+    /// <summary>Calls <paramref name="onChange"/> (on an engine thread: keep it short) when the aggregate <paramref name="key"/> changes, or any aggregate when null.</summary>
+    IDisposable SubscribeChanges(string? key, Action<EntityChange> onChange);
+
+    /// <summary>Completes when the persisted checkpoint is at or past <paramref name="position"/>; throws if the projection stops first.</summary>
+    Task WaitForCheckpoint(GlobalPosition position, CancellationToken cancellationToken);
+}
+
+/// <summary>Progress of a rebuild: the new generation's position against the head when it started.</summary>
+public sealed record RebuildProgress(int Generation, GlobalPosition? Processed, GlobalPosition Target, DateTimeOffset StartedAt, double EventsPerSecond, TimeSpan? EstimatedRemaining);

@@ -1,0 +1,31 @@
+using Projections.Core.Events;
+
+namespace Projections.Core.Runtime;
+
+/// <summary>A point-in-time view of one projection's progress, cheap to take.</summary>
+public sealed record ProjectionStats
+{
+    public required int Generation { get; init; }
+    /// <summary>Last position persisted with its documents (the checkpoint).</summary>
+    public required GlobalPosition? Checkpoint { get; init; }
+    /// <summary>Last position the reader has handed to the partitions.</summary>
+    public required GlobalPosition? Processed { get; init; }
+    /// <summary>The event store's head as last read.</summary>
+    public required GlobalPosition? Head { get; init; }
+    /// <summary>Head minus processed, in the source's position units (events for SQLite, bytes for EventStoreDB).</summary>
+    public required ulong LagPositions { get; init; }
+    /// <summary>Seconds between now and the recorded time of the last processed event while behind; 0 when live and idle.</summary>
+    public required double LagSeconds { get; init; }
+    public required long EventsProcessed { get; init; }
+    public required double EventsPerSecond { get; init; }
+    public required long Flushes { get; init; }
+    public required int LastFlushDocuments { get; init; }
+    public required TimeSpan LastFlushDuration { get; init; }
+    public required DateTimeOffset? LastFlushAt { get; init; }
+    public required int DirtyAggregates { get; init; }
+    public required long LiveAggregates { get; init; }
+    public required long ParkedEvents { get; init; }
+    public required DateTimeOffset? StreamTime { get; init; }
+    /// <summary>Events applied but not yet persisted (the window the reader pauses on).</summary>
+    public required long UnflushedEvents { get; init; }
+}

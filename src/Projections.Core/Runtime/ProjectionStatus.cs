@@ -1,0 +1,13 @@
+namespace Projections.Core.Runtime;
+
+public enum ProjectionStatus
+{
+    /// <summary>Loading checkpoint and documents.</summary>
+    Starting,
+    /// <summary>Reading events written before it started.</summary>
+    CatchingUp,
+    /// <summary>Caught up; new events are applied as they arrive.</summary>
+    Live,
+    /// <summary>Stopped on an error (see <see cref="IProjectionRuntime.Error"/>) or by request.</summary>
+    Stopped,
+}

@@ -42,6 +42,18 @@ public sealed class SqliteEventStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task An_append_through_the_same_instance_wakes_a_live_subscription_without_waiting_for_the_poll()
+    {
+        var store = Open(o => o with { PollInterval = TimeSpan.FromHours(1) });
+        await using var probe = SubscriptionProbe.Start(store, null, EventFilter.All, Ct);
+        await probe.WaitForCaughtUp(Timeout);
+
+        await store.Append("item-1", ExpectedRevision.NoStream, [TestEvents.Numbered("ItemDetected", 1)], Ct);
+
+        await probe.WaitForMatching(1, Timeout);
+    }
+
+    [Fact]
     public async Task AppendMany_is_all_or_nothing()
     {
         var store = Open();

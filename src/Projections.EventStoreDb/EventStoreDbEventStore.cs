@@ -43,7 +43,7 @@ public sealed class EventStoreDbEventStore : IEventStore, IAsyncDisposable
         (await _connection.GetNode(cancellationToken).ConfigureAwait(false)).Capabilities;
 
     public IAsyncEnumerable<SubscriptionMessage> Subscribe(GlobalPosition? after, EventFilter filter, CancellationToken cancellationToken) =>
-        new AllSubscription(_connection, _options, _reads.ReadHeadPosition).Run(after, filter, cancellationToken);
+        new AllSubscription(_connection, _options, _reads).Run(after, filter, cancellationToken);
 
     public Task<GlobalPosition> ReadHeadPosition(CancellationToken cancellationToken) => _reads.ReadHeadPosition(cancellationToken);
 

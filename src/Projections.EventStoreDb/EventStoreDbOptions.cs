@@ -10,6 +10,11 @@ public sealed record EventStoreDbOptions
     public int ReadRetries { get; init; } = 5;
     /// <summary>Events per page for finite reads.</summary>
     public int ReadPageSize { get; init; } = 2048;
+    /// <summary>
+    /// How long a live subscription may hear nothing before it checks whether the head moved past
+    /// only non-matching events, and reports that progress as a checkpoint.
+    /// </summary>
+    public TimeSpan LiveIdleCheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>Told about every transient failure a subscription or read recovers from, with the pause before the retry.</summary>
     public Action<Exception, TimeSpan>? OnReconnecting { get; init; }
 
@@ -17,6 +22,7 @@ public sealed record EventStoreDbOptions
     {
         if (ReconnectInitialDelay <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ReconnectInitialDelay), ReconnectInitialDelay, "must be positive");
         if (ReconnectMaxDelay < ReconnectInitialDelay) throw new ArgumentOutOfRangeException(nameof(ReconnectMaxDelay), ReconnectMaxDelay, "must be at least ReconnectInitialDelay");
+        if (LiveIdleCheckpointInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(LiveIdleCheckpointInterval), LiveIdleCheckpointInterval, "must be positive");
         if (ReadRetries < 0) throw new ArgumentOutOfRangeException(nameof(ReadRetries), ReadRetries, "must not be negative");
         if (ReadPageSize < 1) throw new ArgumentOutOfRangeException(nameof(ReadPageSize), ReadPageSize, "must be at least 1");
     }

@@ -11,31 +11,31 @@ namespace Projections.EventStoreDb.Operations;
 
 /// <summary>
 /// A catch-up subscription to $all that survives transient failures: it resubscribes after the last
-/// position it yielded (exclusive), so nothing is skipped; the server never resends anything at or
-/// before that position, and anything it does resend is dropped here.
+/// position it yielded (exclusive), so nothing is skipped; anything the server resends at or before
+/// that position is dropped here.
 /// </summary>
-internal sealed class AllSubscription(EventStoreDbConnection connection, EventStoreDbOptions options, Func<CancellationToken, Task<GlobalPosition>> readHead)
+internal sealed class AllSubscription(EventStoreDbConnection connection, EventStoreDbOptions options, Reads reads)
 {
     public async IAsyncEnumerable<SubscriptionMessage> Run(GlobalPosition? after, EventFilter filter,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var last = after;
         var backoff = new Backoff(options.ReconnectInitialDelay, options.ReconnectMaxDelay);
-        var caughtUp = new CaughtUpTracker();
+        var fallback = new CaughtUpTracker();
 
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            Exception failure;
+            Exception failure = new EventStoreUnavailableException("EventStoreDB ended the $all subscription.");
             NodeConnection? node = null;
             AsyncServerStreamingCall<ReadResp>? call = null;
+            var headAtSubscribe = GlobalPosition.Start;
             try
             {
                 node = await connection.GetNode(cancellationToken).ConfigureAwait(false);
-                if (!node.Capabilities.SendsCaughtUp)
-                    caughtUp.ExpectHead(await readHead(cancellationToken).ConfigureAwait(false));
+                headAtSubscribe = await reads.ReadHeadPosition(cancellationToken).ConfigureAwait(false);
+                if (!node.Capabilities.SendsCaughtUp) fallback.ExpectHead(headAtSubscribe);
                 call = new Streams.StreamsClient(node.Channel).Read(ReadRequests.SubscribeToAll(last, filter), connection.StreamingCall(cancellationToken));
-                failure = new EventStoreUnavailableException("EventStoreDB ended the $all subscription.");
             }
             catch (EventStoreUnavailableException ex)
             {
@@ -46,33 +46,40 @@ internal sealed class AllSubscription(EventStoreDbConnection connection, EventSt
             {
                 using (call)
                 {
+                    var live = false;
+                    var pending = TryReadNext(call, node!, cancellationToken);
                     while (true)
                     {
-                        var next = await TryReadNext(call, node!, cancellationToken).ConfigureAwait(false);
+                        if (live && !pending.IsCompleted)
+                        {
+                            if (await IdleProgress(pending, last, filter, cancellationToken).ConfigureAwait(false) is { } idleCheckpoint)
+                            {
+                                last = idleCheckpoint;
+                                yield return SubscriptionMessage.ForCheckpoint(idleCheckpoint);
+                            }
+                            if (!pending.IsCompleted) continue;
+                        }
+
+                        var next = await pending.ConfigureAwait(false);
                         if (next.Failure is not null) { failure = next.Failure; break; }
                         if (next.Response is not { } response) break;
+                        pending = TryReadNext(call, node!, cancellationToken);
 
-                        SubscriptionMessage? message = response.ContentCase switch
-                        {
-                            ReadResp.ContentOneofCase.Event => ToEventMessage(response.Event, last),
-                            ReadResp.ContentOneofCase.Checkpoint => ToCheckpoint(response.Checkpoint, last),
-                            ReadResp.ContentOneofCase.CaughtUp => SubscriptionMessage.ForCaughtUp(last ?? GlobalPosition.Start),
-                            ReadResp.ContentOneofCase.FellBehind => SubscriptionMessage.ForFellBehind(last ?? GlobalPosition.Start),
-                            _ => null,
-                        };
-
-                        if (response.ContentCase == ReadResp.ContentOneofCase.Confirmation && caughtUp.AlreadyThere(last))
-                            message = SubscriptionMessage.ForCaughtUp(last ?? GlobalPosition.Start);
+                        var message = ToMessage(response, last, headAtSubscribe);
+                        if (response.ContentCase == ReadResp.ContentOneofCase.Confirmation && fallback.AlreadyThere(last))
+                            message = CaughtUpAt(last, headAtSubscribe);
                         if (message is not { } m) continue;
 
-                        if (m.Kind is SubscriptionMessageKind.Event or SubscriptionMessageKind.Checkpoint)
-                        {
-                            last = m.Position;
-                            backoff.Reset();
-                        }
+                        last = last is { } l && l > m.Position ? l : m.Position;
+                        if (m.Kind is SubscriptionMessageKind.Event or SubscriptionMessageKind.Checkpoint) backoff.Reset();
+                        if (m.Kind == SubscriptionMessageKind.CaughtUp) live = true;
                         yield return m;
-                        if (m.Kind is SubscriptionMessageKind.Event or SubscriptionMessageKind.Checkpoint && caughtUp.ReachedBy(m.Position))
+
+                        if (m.Kind != SubscriptionMessageKind.CaughtUp && fallback.ReachedBy(m.Position))
+                        {
+                            live = true;
                             yield return SubscriptionMessage.ForCaughtUp(m.Position);
+                        }
                     }
                 }
             }
@@ -82,6 +89,22 @@ internal sealed class AllSubscription(EventStoreDbConnection connection, EventSt
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static SubscriptionMessage? ToMessage(ReadResp response, GlobalPosition? last, GlobalPosition headAtSubscribe) => response.ContentCase switch
+    {
+        ReadResp.ContentOneofCase.Event => ToEventMessage(response.Event, last),
+        ReadResp.ContentOneofCase.Checkpoint => ToCheckpoint(response.Checkpoint, last),
+        ReadResp.ContentOneofCase.CaughtUp => CaughtUpAt(last, headAtSubscribe),
+        ReadResp.ContentOneofCase.FellBehind => SubscriptionMessage.ForFellBehind(last ?? GlobalPosition.Start),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Caught up means everything up to the head read before subscribing has been delivered, so the
+    /// subscription has progressed at least to that head (an event position the server gave us).
+    /// </summary>
+    private static SubscriptionMessage CaughtUpAt(GlobalPosition? last, GlobalPosition headAtSubscribe) =>
+        SubscriptionMessage.ForCaughtUp(last is { } l && l > headAtSubscribe ? l : headAtSubscribe);
 
     private static SubscriptionMessage? ToEventMessage(ReadResp.Types.ReadEvent readEvent, GlobalPosition? last)
     {
@@ -95,6 +118,38 @@ internal sealed class AllSubscription(EventStoreDbConnection connection, EventSt
     {
         var position = new GlobalPosition(checkpoint.CommitPosition, checkpoint.PreparePosition);
         return last is { } l && position <= l ? null : SubscriptionMessage.ForCheckpoint(position);
+    }
+
+    /// <summary>
+    /// While live and quiet, a filtered subscription hears nothing about non-matching writes until 32
+    /// records pile up. After <see cref="EventStoreDbOptions.LiveIdleCheckpointInterval"/> without a
+    /// message, this reads the head and the same filtered range: when nothing matching lies between the
+    /// last position and the head, the head is a safe checkpoint. Anything matching is left to the
+    /// subscription, which delivers it.
+    /// </summary>
+    private async Task<GlobalPosition?> IdleProgress(Task<Next> pending, GlobalPosition? last, EventFilter filter, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await pending.WaitAsync(options.LiveIdleCheckpointInterval, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        try
+        {
+            var head = await reads.ReadHeadPosition(cancellationToken).ConfigureAwait(false);
+            if (last is { } l && head <= l) return null;
+            var page = await reads.ReadAllPage(last, filter, cancellationToken).ConfigureAwait(false);
+            var pendingMatch = page.Any(e => (last is not { } from || e.Position > from) && e.Position <= head);
+            return pendingMatch || pending.IsCompleted ? null : head;
+        }
+        catch (EventStoreUnavailableException)
+        {
+            return null; // the subscription call notices the outage itself
+        }
     }
 
     private readonly record struct Next(ReadResp? Response, Exception? Failure);

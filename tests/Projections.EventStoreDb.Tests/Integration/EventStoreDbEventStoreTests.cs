@@ -30,6 +30,19 @@ public sealed class EventStoreDbEventStoreTests(EventStoreDbServer server) : IAs
     }
 
     [Fact]
+    public async Task Discovery_through_gossip_finds_the_node_and_works()
+    {
+        var direct = new Uri(server.RequireConnectionString().Replace("esdb://", "http://", StringComparison.Ordinal));
+        await using var discovered = EventStoreDbEventStore.Connect($"esdb+discover://{direct.Authority}{direct.Query}");
+        var stream = UniquePrefix("item-") + "1";
+
+        var result = await discovered.Append(stream, ExpectedRevision.NoStream, Events("ItemDetected", 1), Ct);
+
+        result.NextExpectedRevision.Should().Be(0);
+        discovered.Description.Should().Contain("cluster");
+    }
+
+    [Fact]
     public async Task Appended_events_read_back_with_ids_types_payloads_and_revisions()
     {
         var stream = UniquePrefix("item-") + "1";

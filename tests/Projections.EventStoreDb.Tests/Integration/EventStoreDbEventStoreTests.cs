@@ -62,6 +62,22 @@ public sealed class EventStoreDbEventStoreTests(EventStoreDbServer server) : IAs
     }
 
     [Fact]
+    public async Task Paged_reads_neither_repeat_nor_skip_across_page_boundaries()
+    {
+        await using var smallPages = EventStoreDbEventStore.Connect(server.RequireConnectionString(), new EventStoreDbOptions { ReadPageSize = 7 });
+        var prefix = UniquePrefix("item-");
+        var before = await smallPages.ReadHeadPosition(Ct);
+        await smallPages.Append($"{prefix}1", ExpectedRevision.NoStream, Events("ItemDetected", 30), Ct);
+        await smallPages.Append($"{prefix}2", ExpectedRevision.NoStream, Events("ItemDetected", 12, 30), Ct);
+
+        var stream = await smallPages.ReadStreamForward($"{prefix}1", Ct).ToListAsync(Ct);
+        var all = await smallPages.ReadAllForward(before, new EventFilter { StreamPrefixes = [prefix] }, Ct).ToListAsync(Ct);
+
+        stream.Select(e => e.StreamRevision).Should().Equal(Enumerable.Range(0, 30).Select(i => (ulong)i));
+        all.Select(N).Should().Equal(Enumerable.Range(0, 42));
+    }
+
+    [Fact]
     public async Task Wrong_expected_revision_reports_the_actual_one()
     {
         var stream = UniquePrefix("item-") + "1";

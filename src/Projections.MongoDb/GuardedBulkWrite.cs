@@ -12,7 +12,7 @@ namespace Projections.MongoDb;
 /// </summary>
 internal static class GuardedBulkWrite
 {
-    private static readonly BulkWriteOptions Unordered = new() { IsOrdered = false };
+    internal static readonly BulkWriteOptions Unordered = new() { IsOrdered = false };
     private const int MaxRounds = 5;
 
     /// <param name="describe">Names the thing written by model index, and its aggregate key if any, for error messages.</param>

@@ -22,7 +22,7 @@ internal sealed record MongoStoreSettings(
         {
             client = MongoClientSettings.FromUrl(new MongoUrl(options.ConnectionString.Trim()));
         }
-        catch (Exception e) when (e is MongoConfigurationException or ArgumentException or FormatException)
+        catch (Exception e) when (e is MongoException or ArgumentException or FormatException or NotSupportedException)
         {
             throw new MongoStoreConfigurationException($"The MongoDB connection string is not valid: {shape.Redact(e.Message)}");
         }

@@ -100,8 +100,12 @@ public sealed class MongoProjectionStore : IProjectionStore, IDisposable
     public async Task ActivateGeneration(string projection, int generation, CancellationToken cancellationToken)
     {
         CollectionNames.Documents(_settings.DatabaseName, projection, generation);
-        await LoadGenerations(projection, cancellationToken).ConfigureAwait(false);
-        await SetGenerations(projection, new BsonDocument { { "active", generation }, { "building", BsonNull.Value } }, null, cancellationToken).ConfigureAwait(false);
+        var current = await LoadGenerations(projection, cancellationToken).ConfigureAwait(false);
+        if (generation != current.Active && generation != current.Building)
+            throw new InvalidOperationException($"Generation {generation} of projection '{projection}' was never begun (active {current.Active}, building {current.Building?.ToString() ?? "none"}).");
+        var set = new BsonDocument("active", generation);
+        if (current.Building == generation) set.Add("building", BsonNull.Value);
+        await SetGenerations(projection, set, null, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task DropGeneration(string projection, int generation, CancellationToken cancellationToken)
@@ -154,6 +158,7 @@ public sealed class MongoProjectionStore : IProjectionStore, IDisposable
     {
         await Ready(cancellationToken).ConfigureAwait(false);
         CollectionNames.Documents(_settings.DatabaseName, projection, generation);
+        if (take <= 0) return []; // MongoDB reads limit 0 as "no limit"
         var found = await _retry.Run($"read dead letters of '{projection}'", t => Collection(CollectionNames.DeadLetters)
             .Find(DeadLettersOf(projection, generation))
             .Sort(new BsonDocument { { "position.commit", 1 }, { "position.prepare", 1 } })

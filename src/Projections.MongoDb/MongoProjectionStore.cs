@@ -148,8 +148,9 @@ public sealed class MongoProjectionStore : IProjectionStore, IDisposable
 
     public async Task WriteBatch(ProjectionBatch batch, CancellationToken cancellationToken)
     {
-        await Ready(cancellationToken).ConfigureAwait(false);
+        // Mapping first: a state MongoDB cannot hold is reported naming its aggregate, even while the server is down.
         var models = BatchModels.For(_settings.DatabaseName, batch, _time.GetUtcNow());
+        await Ready(cancellationToken).ConfigureAwait(false);
         var operation = $"write a batch of {batch.Documents.Count} document(s) to '{models.Collection}'";
         await _retry.Run(operation, t => UsesTransactions ? WriteInTransaction(models, t) : WriteInOrder(null, models, t), cancellationToken, isWrite: true).ConfigureAwait(false);
     }

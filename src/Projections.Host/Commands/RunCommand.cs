@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.Options;
 using Projections.Core;
 using Projections.Core.Runtime;
 using Projections.Host.Composition;

@@ -49,7 +49,7 @@ public static class HostSettingsReader
             Simulator = simulator,
             Urls = ReadUrls(Get(Urls) ?? "http://127.0.0.1:5080"),
             AdminToken = Get(AdminToken),
-            Progress = Get(Progress) is { } pm ? ValueParsers.Enum<ProgressMode>(Progress, pm) : ProgressMode.Auto,
+            Progress = Get(HostOptionCatalog.Progress) is { } pm ? ValueParsers.Enum<ProgressMode>(HostOptionCatalog.Progress, pm) : ProgressMode.Auto,
             ProgressInterval = Get(ProgressInterval) is { } pi
                 ? ValueParsers.Duration(ProgressInterval, pi, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1))
                 : null,

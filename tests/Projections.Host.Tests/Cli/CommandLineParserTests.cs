@@ -1,4 +1,5 @@
 using FluentAssertions;
+using Xunit;
 using Projections.Host;
 using Projections.Host.Cli;
 

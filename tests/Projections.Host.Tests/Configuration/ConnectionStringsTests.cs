@@ -1,4 +1,5 @@
 using FluentAssertions;
+using Xunit;
 using Microsoft.Extensions.Configuration;
 using Projections.Host;
 using Projections.Host.Cli;
@@ -28,7 +29,7 @@ public sealed class ConnectionStringsTests
 
     [Theory]
     [InlineData("http://localhost:2113", "Invalid value for --eventstore (Projections:EventStore, PROJECTIONS__EVENTSTORE): expected an EventStoreDB connection string such as esdb://localhost:2113?tls=false (it must start with esdb:// or esdb+discover://).")]
-    [InlineData("esdb://admin:changeit@:2113", "Invalid value 'esdb://***@:2113' for --eventstore (Projections:EventStore, PROJECTIONS__EVENTSTORE): '' is not a host or host:port; *")]
+    [InlineData("esdb://admin:changeit@:2113", "Invalid value 'esdb://***@:2113' for --eventstore (Projections:EventStore, PROJECTIONS__EVENTSTORE): ':2113' is not a host or host:port; *")]
     [InlineData("esdb://admin:changeit@host:99999", "Invalid value 'esdb://***@host:99999' for --eventstore (Projections:EventStore, PROJECTIONS__EVENTSTORE): 'host:99999' is not a host or host:port; *")]
     public void Malformed_eventstore_strings_are_rejected_without_their_credentials(string value, string message)
     {

@@ -1,4 +1,5 @@
 using FluentAssertions;
+using Xunit;
 using Microsoft.Extensions.Configuration;
 using Projections.Core;
 using Projections.Host;

@@ -1,4 +1,5 @@
 using FluentAssertions;
+using Xunit;
 using Projections.Core.Runtime;
 using Projections.Host.Progress;
 using Spectre.Console;

@@ -1,4 +1,5 @@
 using FluentAssertions;
+using Xunit;
 using Projections.Host.Configuration;
 using Projections.Host.Progress;
 

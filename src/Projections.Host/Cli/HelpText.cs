@@ -15,9 +15,11 @@ public static class HelpText
         text.AppendLine("Commands:");
         text.AppendLine("  run                          (default) Run both projections and the web server; with the embedded");
         text.AppendLine("                               event store also simulate the plant (unless --no-simulate).");
-        text.AppendLine("  run --rebuild <name|all>     Also rebuild these projections into a new generation while serving.");
+        text.AppendLine("  run --rebuild <projection|all>");
+        text.AppendLine("                               Also rebuild these projections into a new generation while serving.");
         text.AppendLine("  status                       Per projection: generation, checkpoint vs head, dead letters.");
-        text.AppendLine("  verify [name|all]            Recompute from the events and diff with the store; exit 1 on any mismatch.");
+        text.AppendLine("  verify [projection|all]      Recompute from the events and diff with the store; exit 1 on any mismatch.");
+        text.AppendLine("                               Run it while no host writes the store.");
         text.AppendLine("  simulate                     Append the plant workload without projecting (stops at --duration,");
         text.AppendLine("                               --total-events or Ctrl+C).");
         text.AppendLine();

@@ -141,7 +141,7 @@ internal sealed class AllSubscription(EventStoreDbConnection connection, EventSt
         try
         {
             var head = await reads.ReadHeadPosition(cancellationToken).ConfigureAwait(false);
-            if (last is { } l && head <= l) return null;
+            if (head == GlobalPosition.Start || (last is { } l && head <= l)) return null;
             var page = await reads.ReadAllPage(last, filter, cancellationToken).ConfigureAwait(false);
             var pendingMatch = page.Any(e => (last is not { } from || e.Position > from) && e.Position <= head);
             return pendingMatch || pending.IsCompleted ? null : head;

@@ -1,3 +1,4 @@
+using System.Security.Authentication;
 using System.Text;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -67,6 +68,13 @@ internal sealed class EventStoreDbConnection : IAsyncDisposable
                 _current = new NodeConnection(endPoint, channel, capabilities);
                 return _current;
             }
+            catch (RpcException ex) when (FindTlsFailure(ex) is { } tls)
+            {
+                channel.Dispose();
+                _preferred = null;
+                throw new EventStoreException(
+                    $"TLS with EventStoreDB at {endPoint} failed: {tls.Message} Trust the server's CA with tlsCaFile=..., or use tlsVerifyCert=false for development certificates.", ex);
+            }
             catch (RpcException ex)
             {
                 channel.Dispose();
@@ -82,6 +90,14 @@ internal sealed class EventStoreDbConnection : IAsyncDisposable
         {
             _lock.Release();
         }
+    }
+
+    /// <summary>A certificate the client does not trust is not transient: retrying would never succeed.</summary>
+    private static AuthenticationException? FindTlsFailure(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+            if (e is AuthenticationException tls) return tls;
+        return null;
     }
 
     /// <summary>Forgets a node that failed, so the next call reconnects (and rediscovers in a cluster).</summary>

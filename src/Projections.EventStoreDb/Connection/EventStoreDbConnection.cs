@@ -20,6 +20,8 @@ internal sealed class EventStoreDbConnection : IAsyncDisposable
     private NodeConnection? _current;
     private EndPointAddress? _preferred;
     private bool _disposed;
+    private readonly CancellationTokenSource _disposing = new();
+    private static readonly TimeSpan RetiredChannelGrace = TimeSpan.FromSeconds(30);
 
     public EventStoreDbConnection(EventStoreDbSettings settings)
     {
@@ -106,8 +108,25 @@ internal sealed class EventStoreDbConnection : IAsyncDisposable
         if (Interlocked.CompareExchange(ref _current, null, failed) == failed)
         {
             _preferred = next;
-            failed.Channel.Dispose();
+            _ = Retire(failed.Channel);
         }
+    }
+
+    /// <summary>
+    /// Other calls may still be starting on a channel that one call found broken; disposing it at once
+    /// would fail them with ObjectDisposedException instead of a transport error they retry. So the
+    /// channel is disposed a little later (or when the connection is disposed).
+    /// </summary>
+    private async Task Retire(GrpcChannel channel)
+    {
+        try
+        {
+            await Task.Delay(RetiredChannelGrace, _disposing.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        channel.Dispose();
     }
 
     /// <summary>
@@ -151,6 +170,7 @@ internal sealed class EventStoreDbConnection : IAsyncDisposable
             _disposed = true;
             _current?.Channel.Dispose();
             _current = null;
+            await _disposing.CancelAsync().ConfigureAwait(false);
         }
         finally
         {

@@ -32,6 +32,9 @@ internal sealed class EventStoreDbConnection : IAsyncDisposable
 
     public EventStoreDbSettings Settings => _settings;
 
+    /// <summary>Lets tests present a newer server as an older one (fewer capabilities) to exercise the fallbacks.</summary>
+    internal Func<ServerCapabilities, ServerCapabilities>? AdjustCapabilities { get; init; }
+
     internal static Metadata BuildHeaders(EventStoreDbSettings settings)
     {
         var headers = new Metadata
@@ -67,6 +70,7 @@ internal sealed class EventStoreDbConnection : IAsyncDisposable
             try
             {
                 var capabilities = await ServerCapabilities.Detect(channel, endPoint, UnaryCall(cancellationToken)).ConfigureAwait(false);
+                if (AdjustCapabilities is not null) capabilities = AdjustCapabilities(capabilities);
                 _current = new NodeConnection(endPoint, channel, capabilities);
                 return _current;
             }

@@ -1,0 +1,43 @@
+using Xunit;
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Text.Json;
+using FluentAssertions;
+using Projections.Core.Runtime;
+
+namespace Projections.Host.Tests.Web;
+
+public sealed class HealthAndMetricsTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Ready_only_while_every_projection_runs()
+    {
+        await using var server = await WebTestServer.Start();
+
+        (await server.Http.GetAsync("/health/ready", Ct)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        server.Items.Status = ProjectionStatus.Stopped;
+        var notReady = await server.Http.GetAsync("/health/ready", Ct);
+        notReady.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        var body = JsonDocument.Parse(await notReady.Content.ReadAsStringAsync(Ct)).RootElement;
+        body.GetProperty("checks")[0].GetProperty("description").GetString().Should().Contain("'test-items' is stopped");
+
+        (await server.Http.GetAsync("/health/live", Ct)).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task The_engine_meter_is_exposed_in_prometheus_text_format()
+    {
+        await using var server = await WebTestServer.Start();
+        using var meter = new Meter("Projections");
+        meter.CreateCounter<long>("projections.test.events").Add(5);
+
+        var response = await server.Http.GetAsync("/metrics", Ct);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("text/plain");
+        (await response.Content.ReadAsStringAsync(Ct)).Should().Contain("projections_test_events_total{otel_scope_name=\"Projections\"} 5");
+    }
+}

@@ -28,13 +28,14 @@ internal static class ProjectionEndpoints
         });
 
         api.MapPost("/projections/{name}/rebuild", async (string name, HttpRequest request, IProjectionCatalog catalog,
-            AdminTokenGuard guard, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+            AdminTokenGuard guard, ILoggerFactory loggers, IHostApplicationLifetime lifetime) =>
         {
             if (guard.Refusal(request) is { } refusal) return refusal;
             if (catalog.Find(name) is null) return ApiErrors.UnknownProjection(catalog, name);
             try
             {
-                await catalog.StartRebuild(name, cancellationToken);
+                // The rebuild outlives this request: only the host stopping may cancel its start.
+                await catalog.StartRebuild(name, lifetime.ApplicationStopping);
             }
             catch (InvalidOperationException e)
             {

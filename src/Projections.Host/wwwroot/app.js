@@ -188,13 +188,13 @@
         metric('Lag (events)', num(p.lagEvents), 'lagEvents', p.lagEvents === 0),
         metric('Lag (seconds)', dec(p.lagSeconds), 'lagSeconds', p.lagSeconds === 0),
         metric('Events/s', num(Math.round(p.eventsPerSecond)), 'eventsPerSecond'),
-        metric('Last flush', `${num(p.lastFlushDocuments)} docs · ${dec(p.lastFlushMilliseconds)} ms`, 'lastFlush'),
+        metric('Last flush (documents)', num(p.lastFlushDocuments), 'lastFlushDocuments'),
+        metric('Last flush (ms)', dec(p.lastFlushMilliseconds), 'lastFlushMilliseconds'),
         metric('Dirty', num(p.dirtyAggregates), 'dirtyAggregates'),
         metric('Live aggregates', num(p.liveAggregates), 'liveAggregates'),
         metric('Parked events', num(p.parkedEvents), 'parkedEvents'),
         metric('Generation', num(p.generation), 'generation'),
         metric('Events processed', num(p.eventsProcessed), 'eventsProcessed'),
-        metric('Flushes', num(p.flushes), 'flushes'),
         metric('Stream time', time(p.streamTime), 'streamTime'));
     }
     return { node, update };
@@ -323,7 +323,7 @@
     const storedTree = el('div', { class: 'tree', 'data-role': 'persisted' }, el('span', { class: 'muted' }, 'Loading…'));
     const facts = el('dl', { class: 'facts' });
     const events = el('ul', { class: 'events', 'data-role': 'recent-events' });
-    const live = el('span', { class: 'muted', 'data-role': 'stream-state' }, 'connecting…');
+    const live = el('span', { class: 'muted stream-state', 'data-role': 'stream-state' }, 'connecting…');
     view.append(
       el('div', { class: 'crumbs' }, el('a', { href: '#/' }, 'Dashboard'), ' › ', el('a', { href: hrefEntities(name) }, name), ' › ', key),
       el('h1', {}, el('span', { 'data-role': 'entity-key' }, key), badge, live),

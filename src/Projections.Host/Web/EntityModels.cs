@@ -26,7 +26,7 @@ public sealed record EntitySummary(
 /// <summary>A page of the entity browser.</summary>
 public sealed record EntityPageResult(long Total, int Skip, int Take, IReadOnlyList<EntitySummary> Items);
 
-/// <summary>An aggregate with its full state. <see cref="Source"/> is "live" (memory) or "store" (the persisted document).</summary>
+/// <summary>An aggregate with its full state, recent events newest first. <see cref="Source"/> is "live" (memory) or "store" (the persisted document).</summary>
 public sealed record EntityDetail(
     string Source,
     string Key,
@@ -43,7 +43,7 @@ public sealed record EntityDetail(
         "live", entity.Key, entity.Version, entity.PersistedVersion, entity.Position.ToString(), entity.TimeoutAt, null,
         EntitySummary.ReadFields(projection, entity.State),
         Json.Element(projection.SerializeState(entity.State)),
-        entity.RecentEvents.Select(AppliedEventSummary.From).ToArray());
+        entity.RecentEvents.OrderByDescending(e => e.Version).ThenByDescending(e => e.Position).Select(AppliedEventSummary.From).ToArray());
 
     public static EntityDetail FromStore(IProjection projection, StoredDocument document) => new(
         "store", document.Key, document.Version, document.Version, document.Position.ToString(), document.TimeoutAt, document.UpdatedAt,

@@ -1,15 +1,13 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
+using Projections.Core.Metrics;
 
 namespace Projections.Host.Web;
 
 /// <summary>Wires the HTTP API, the page, health checks and Prometheus metrics into the host.</summary>
 public static class WebExtensions
 {
-    /// <summary>Meter the engine publishes its instruments on.</summary>
-    internal const string EngineMeterName = "Projections";
-
     public static IServiceCollection AddProjectionsWeb(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<WebOptions>()
@@ -21,7 +19,7 @@ public static class WebExtensions
         services.TryAddSingleton<IProjectionCatalog, EngineProjectionCatalog>();
         services.AddSingleton<AdminTokenGuard>();
         services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("projections", tags: ["ready"]);
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(EngineMeterName).AddPrometheusExporter());
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ProjectionMetrics.MeterName).AddPrometheusExporter());
         return services;
     }
 

@@ -36,6 +36,13 @@
   const num = (v) => (v === null || v === undefined ? '–' : fmt.format(v));
   const dec = (v, digits = 1) => (v === null || v === undefined ? '–' : Number(v).toFixed(digits));
   const time = (v) => (v ? new Date(v).toLocaleString('en-GB', { hour12: false }) : '–');
+  // Time of day when it is today, else a short date too: fits a metric tile.
+  const shortTime = (v) => {
+    if (!v) return '–';
+    const d = new Date(v);
+    const clock = d.toLocaleTimeString('en-GB', { hour12: false });
+    return d.toDateString() === new Date().toDateString() ? clock : `${d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: '2-digit' })} ${clock.slice(0, 5)}`;
+  };
   const humanize = (name) => name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase()).replace(/ ([A-Z])(?=[a-z])/g, (m, c) => ' ' + c.toLowerCase());
   const statusLabel = { live: 'live', catchingUp: 'catching up', stopped: 'stopped', starting: 'starting', rebuilding: 'rebuilding' };
 
@@ -188,21 +195,21 @@
         metric('Lag (events)', num(p.lagEvents), 'lagEvents', p.lagEvents === 0),
         metric('Lag (seconds)', dec(p.lagSeconds), 'lagSeconds', p.lagSeconds === 0),
         metric('Events/s', num(Math.round(p.eventsPerSecond)), 'eventsPerSecond'),
-        metric('Last flush (documents)', num(p.lastFlushDocuments), 'lastFlushDocuments'),
+        metric('Last flush size', num(p.lastFlushDocuments), 'lastFlushDocuments'),
         metric('Last flush (ms)', dec(p.lastFlushMilliseconds), 'lastFlushMilliseconds'),
         metric('Dirty', num(p.dirtyAggregates), 'dirtyAggregates'),
         metric('Live aggregates', num(p.liveAggregates), 'liveAggregates'),
         metric('Parked events', num(p.parkedEvents), 'parkedEvents'),
         metric('Generation', num(p.generation), 'generation'),
         metric('Events processed', num(p.eventsProcessed), 'eventsProcessed'),
-        metric('Stream time', time(p.streamTime), 'streamTime'));
+        metric('Stream time', shortTime(p.streamTime), 'streamTime', false, time(p.streamTime)));
     }
     return { node, update };
   }
 
-  function metric(label, value, key, good) {
+  function metric(label, value, key, good, title) {
     return el('div', { class: 'metric' }, el('div', { class: 'label' }, label),
-      el('div', { class: good ? 'value zero' : 'value', 'data-metric': key, title: value }, value));
+      el('div', { class: good ? 'value zero' : 'value', 'data-metric': key, title: title || value }, value));
   }
 
   async function requestRebuild(name, message, tokenArea, token) {
@@ -337,13 +344,13 @@
           el('section', { class: 'card' }, el('h3', {}, 'Recent events'), events))));
 
     let knownEvents = new Set();
-    let storedTimer = 0, storedLoading = false;
+    let storedTimer = 0, storedLoading = false, liveState = null, storedDoc = null;
     async function loadStored() {
       if (storedLoading) return;
       storedLoading = true;
       try {
-        const doc = await api(`${projectionPath(name)}/entities/${encodeURIComponent(key)}?source=store`);
-        replace(storedTree, el('div', { class: 'muted', style: 'margin-bottom:6px' }, `version ${num(doc.version)} · position ${doc.position} · written ${time(doc.updatedAt)}`), tree(doc.state));
+        storedDoc = await api(`${projectionPath(name)}/entities/${encodeURIComponent(key)}?source=store`);
+        showStored();
       } catch (e) {
         replace(storedTree, el('span', { class: 'muted' }, e.status === 404 ? 'Not persisted yet: the next flush writes it.' : e.message));
       } finally {
@@ -352,16 +359,35 @@
     }
     function scheduleStored() { clearTimeout(storedTimer); storedTimer = setTimeout(loadStored, 300); }
 
+    // The persisted document next to the live state: the top-level fields that differ, then the whole document folded.
+    function showStored() {
+      if (!storedDoc) return;
+      const stored = storedDoc.state || {};
+      const live = liveState || {};
+      const keys = [...new Set([...Object.keys(live), ...Object.keys(stored)])];
+      const differing = keys.filter((k) => JSON.stringify(live[k]) !== JSON.stringify(stored[k]));
+      replace(storedTree,
+        el('div', { class: 'muted', style: 'margin-bottom:8px' }, `version ${num(storedDoc.version)} · position ${storedDoc.position} · written ${time(storedDoc.updatedAt)}`),
+        differing.length === 0
+          ? el('div', { 'data-role': 'persisted-diff' }, 'Same as the live state.')
+          : el('table', { 'data-role': 'persisted-diff' },
+            el('thead', {}, el('tr', {}, el('th', {}, 'Field'), el('th', {}, 'Live'), el('th', {}, 'Persisted'))),
+            el('tbody', {}, differing.map((k) => el('tr', {}, el('td', { class: 'k' }, k), el('td', {}, tree(live[k])), el('td', {}, tree(stored[k])))))),
+        el('details', { style: 'margin-top:8px' }, el('summary', {}, 'Whole persisted document'), tree(stored)));
+    }
+
     function show(message) {
       const entity = message.entity;
       const status = entity.fields?.status;
       badge.hidden = !status;
       badge.className = `badge big ${(status || '').toLowerCase()}`;
       badge.textContent = status || '';
-      const timedOut = message.kind === 'timedOut' || entity.recentEvents.at(-1)?.eventType === '$timeout' || (status || '').toLowerCase() === 'lost';
+      const timedOut = message.kind === 'timedOut' || entity.recentEvents[0]?.eventType === '$timeout' || (status || '').toLowerCase() === 'lost';
       replace(lostBanner, timedOut ? el('div', { class: 'banner-lost', 'data-role': 'lost' },
         (status || '').toLowerCase() === 'lost' ? 'Lost: no event arrived before its timeout.' : 'Its timeout fired.') : null);
       replace(stateTree, tree(entity.state));
+      liveState = entity.state;
+      showStored();
       const behind = (entity.version ?? 0) - (entity.persistedVersion ?? 0);
       replace(facts,
         el('dt', {}, 'Live version'), el('dd', { 'data-role': 'live-version' }, num(entity.version)),
@@ -370,7 +396,7 @@
         el('dt', {}, 'Last position'), el('dd', { class: 'mono' }, entity.position),
         el('dt', {}, 'Timeout at'), el('dd', {}, time(entity.timeoutAt)),
         el('dt', {}, 'Source'), el('dd', {}, entity.source === 'live' ? 'memory (live)' : 'store (not in memory)'));
-      const recent = [...entity.recentEvents].reverse();
+      const recent = entity.recentEvents; // newest first
       replace(events, recent.length === 0 ? el('li', { class: 'muted' }, 'None remembered.') : recent.map((e) => {
         const id = `${e.position}:${e.eventType}:${e.version}`;
         const item = el('li', { class: knownEvents.size && !knownEvents.has(id) ? 'fresh' : null, 'data-event-type': e.eventType },

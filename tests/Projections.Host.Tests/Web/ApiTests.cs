@@ -121,7 +121,7 @@ public sealed class ApiTests : IAsyncLifetime
         live.GetProperty("persistedVersion").GetInt64().Should().Be(1);
         live.GetProperty("state").GetProperty("annotations")[0].GetString().Should().Be("<script>alert(1)</script>");
         live.GetProperty("recentEvents").EnumerateArray().Select(e => e.GetProperty("eventType").GetString())
-            .Should().Equal("ItemDetected", "AnnotationAdded");
+            .Should().Equal("AnnotationAdded", "ItemDetected");
 
         var stored = await GetJson($"/api/projections/{TestItemsProjection.ProjectionName}/entities/42?source=store");
         stored.GetProperty("source").GetString().Should().Be("store");

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
 using FluentAssertions;
+using Projections.Core.Metrics;
 using Projections.Core.Runtime;
 
 namespace Projections.Host.Tests.Web;
@@ -31,7 +32,7 @@ public sealed class HealthAndMetricsTests
     public async Task The_engine_meter_is_exposed_in_prometheus_text_format()
     {
         await using var server = await WebTestServer.Start();
-        using var meter = new Meter("Projections");
+        using var meter = new Meter(ProjectionMetrics.MeterName);
         meter.CreateCounter<long>("projections.test.events").Add(5);
 
         var response = await server.Http.GetAsync("/metrics", Ct);

@@ -42,7 +42,14 @@ public sealed class BrowserFixture : IAsyncLifetime
         var directory = Environment.GetEnvironmentVariable("PROJECTIONS_SCREENSHOTS_DIR");
         if (string.IsNullOrEmpty(directory)) return;
         Directory.CreateDirectory(directory);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, name), FullPage = true });
+        var content = await page.Locator("main").BoundingBoxAsync();
+        var height = content is null ? 900 : (float)Math.Ceiling(content.Y + content.Height + 16);
+        await page.ScreenshotAsync(new PageScreenshotOptions
+        {
+            Path = Path.Combine(directory, name),
+            FullPage = true,
+            Clip = new Clip { X = 0, Y = 0, Width = page.ViewportSize!.Width, Height = height },
+        });
     }
 
     public async ValueTask DisposeAsync()

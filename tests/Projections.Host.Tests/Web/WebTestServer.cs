@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Projections.Core.Ports;
 using Projections.Host.Tests.Web.Fakes;
 using Projections.Host.Web;
 
@@ -33,7 +34,7 @@ public sealed class WebTestServer : IAsyncDisposable
     public Uri BaseAddress { get; }
     public HttpClient Http { get; }
 
-    public static async Task<WebTestServer> Start(string? adminToken = null, TimeSpan? heartbeat = null)
+    public static async Task<WebTestServer> Start(string? adminToken = null, TimeSpan? heartbeat = null, IEventSource? eventSource = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
@@ -45,6 +46,7 @@ public sealed class WebTestServer : IAsyncDisposable
         });
         var items = new FakeProjectionRuntime(new TestItemsProjection());
         builder.Services.AddSingleton<IProjectionCatalog>(new FakeProjectionCatalog(items));
+        if (eventSource is not null) builder.Services.AddSingleton(eventSource);
         builder.Services.AddProjectionsWeb(builder.Configuration);
         var app = builder.Build();
         app.MapProjectionsWeb();

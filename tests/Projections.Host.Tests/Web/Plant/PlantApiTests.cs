@@ -101,4 +101,26 @@ public sealed class PlantApiTests : IAsyncLifetime
 
         response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
     }
+
+    [Fact]
+    public async Task Rebuild_with_the_admin_token_builds_a_new_generation_with_the_same_state()
+    {
+        await using var host = await PlantHosts.Start(adminToken: "rebuild-token");
+        await host.Plant.Register("R1", Now);
+        await host.Plant.Detect("R1", "Weld-3", Now.AddSeconds(1));
+        await Eventually.Get(async () => await host.Http.GetAsync($"/api/projections/{Items}/entities/item-R1?source=store", Ct),
+            r => r.StatusCode == HttpStatusCode.OK, "the item persisted");
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/projections/{Items}/rebuild");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "rebuild-token");
+        var response = await host.Http.SendAsync(request, Ct);
+        response.StatusCode.Should().Be(HttpStatusCode.Accepted);
+
+        await Eventually.Get(async () => JsonDocument.Parse(await host.Http.GetStringAsync($"/api/projections/{Items}", Ct)).RootElement,
+            p => p.GetProperty("generation").GetInt32() == 2 && p.GetProperty("rebuild").ValueKind == JsonValueKind.Null, "generation 2 active");
+        var stored = await Eventually.Get(async () => await host.Http.GetAsync($"/api/projections/{Items}/entities/item-R1?source=store", Ct),
+            r => r.StatusCode == HttpStatusCode.OK, "the item in the new generation");
+        var state = JsonDocument.Parse(await stored.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("state");
+        state.GetProperty("currentStation").GetString().Should().Be("Weld-3");
+    }
 }

@@ -6,16 +6,16 @@ using Xunit;
 
 namespace Projections.Host.Tests.Web.Plant;
 
-/// <summary>The API over the real engine, SQLite stores and plant projections, on loopback.</summary>
-public sealed class PlantApiTests : IAsyncLifetime
+/// <summary>
+/// The API over the real engine, SQLite stores and plant projections, on loopback. The tests share one
+/// host (starting one is the slow part), so each uses its own item ids.
+/// </summary>
+public sealed class PlantApiTests(PlantHostFixture fixture) : IClassFixture<PlantHostFixture>
 {
     private const string Items = PlantItemsProjection.ProjectionName;
-    private IPlantHost _host = null!;
+    private readonly IPlantHost _host = fixture.Host;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
-
-    public async ValueTask InitializeAsync() => _host = await PlantHosts.Start();
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
 
     private async Task<(HttpStatusCode Status, JsonElement Body)> Get(string path)
     {

@@ -8,7 +8,10 @@ namespace Projections.Sqlite;
 /// </summary>
 public sealed record SqliteStoreOptions(string Path)
 {
-    /// <summary>How long a write waits for another writer (another process) to release the database before failing as unavailable.</summary>
+    /// <summary>
+    /// How long a write waits for another writer (another process) to release the database before failing
+    /// as unavailable. Microsoft.Data.Sqlite counts its own retries in whole seconds, so waits under a second last about a second.
+    /// </summary>
     public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How often a live subscription looks for events appended by another process; appends through the same store instance wake it at once.</summary>

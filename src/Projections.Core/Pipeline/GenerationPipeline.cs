@@ -179,9 +179,11 @@ internal sealed partial class GenerationPipeline
     }
 
     /// <summary>Stops reading, flushes what was applied and writes the final checkpoint.</summary>
-    public async Task StopAsync()
+    /// <param name="abandon">Cancelled when the caller stops waiting: the final flush is abandoned (the checkpoint stays where it was).</param>
+    public async Task StopAsync(CancellationToken abandon)
     {
         if (Interlocked.Exchange(ref _stopRequested, 1) == 1) return;
+        await using var _ = abandon.Register(() => _lifetime.Cancel());
         Reader.StopReading();
         Flusher.Wake();
         await Reader.Completion.ConfigureAwait(false);

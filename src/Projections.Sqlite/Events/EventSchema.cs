@@ -4,6 +4,8 @@ namespace Projections.Sqlite.Events;
 /// The event log: one row per event. <c>position</c> is the global position (AUTOINCREMENT, so never
 /// reused); SQLite has one writer at a time, so positions become visible in order and "everything
 /// after my last position" never misses a row committed later with a lower number.
+/// <c>data</c> and <c>metadata</c> keep the exact bytes appended (UTF-8 JSON); in the sqlite3 shell
+/// <c>json_extract(CAST(data AS TEXT), '$.station')</c> reads a field. Times are UTC text (see SqliteTime).
 /// </summary>
 internal static class EventSchema
 {

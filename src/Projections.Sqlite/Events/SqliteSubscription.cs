@@ -8,7 +8,8 @@ namespace Projections.Sqlite.Events;
 /// A catch-up subscription: pages through the log after the start position, says CaughtUp once it has
 /// passed the head that existed when it started, then waits for the in-process append signal or the
 /// poll interval (appends by other processes). Scanning past events the filter rejects yields a
-/// Checkpoint, so a sparse filter still advances its consumer.
+/// Checkpoint, so a sparse filter still advances its consumer. Busy/locked reads are retried; it never
+/// yields FellBehind (a page read is cheap, so live and catch-up reading are the same loop).
 /// </summary>
 internal static class SqliteSubscription
 {
@@ -18,7 +19,7 @@ internal static class SqliteSubscription
     {
         using var reader = new EventLogReader(database, filter, options.PageSize);
         var position = after is { } a ? checked((long)a.Commit) : 0L;
-        var headAtStart = reader.ReadHead();
+        var headAtStart = await Patiently(reader.ReadHead, options.PollInterval, cancellationToken);
         var caughtUp = false;
         if (position >= headAtStart)
         {
@@ -30,14 +31,15 @@ internal static class SqliteSubscription
         {
             cancellationToken.ThrowIfCancellationRequested();
             var appended = signal.Next;
-            var head = reader.ReadHead();
+            var head = await Patiently(reader.ReadHead, options.PollInterval, cancellationToken);
             if (head <= position)
             {
                 await WaitForAppend(appended, options.PollInterval, cancellationToken);
                 continue;
             }
 
-            var (events, scannedTo) = reader.ReadPage(position, head);
+            var from = position;
+            var (events, scannedTo) = await Patiently(() => reader.ReadPage(from, head), options.PollInterval, cancellationToken);
             foreach (var e in events) yield return SubscriptionMessage.ForEvent(e);
             var lastEvent = events.Count > 0 ? (long)events[^1].Position.Commit : position;
             position = scannedTo;
@@ -46,6 +48,22 @@ internal static class SqliteSubscription
             {
                 caughtUp = true;
                 yield return SubscriptionMessage.ForCaughtUp(GlobalPosition.Of((ulong)position));
+            }
+        }
+    }
+
+    /// <summary>The subscription outlives a writer that keeps the file locked beyond the busy timeout: it waits and reads again.</summary>
+    private static async Task<T> Patiently<T>(Func<T> read, TimeSpan pause, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return read();
+            }
+            catch (EventStoreUnavailableException)
+            {
+                await Task.Delay(pause, cancellationToken);
             }
         }
     }

@@ -39,7 +39,7 @@ public sealed class PlantPageTests(BrowserFixture browser) : IClassFixture<Brows
         await Open("#/");
         await Expect(Card(Items).Locator("[data-role='status']")).ToHaveTextAsync("live");
 
-        await new PlantSimulator(_host.Events, new PlantSimulatorOptions { TotalEvents = 4000, EventsPerSecond = null, Seed = 11, Items = 120 })
+        await new PlantSimulator(_host.Events, new PlantSimulatorOptions { TotalEvents = 2000, EventsPerSecond = null, Seed = 11, Items = 120 })
             .RunAsync(cancellationToken: TestContext.Current.CancellationToken);
         var head = (await _host.Events.ReadHeadPosition(TestContext.Current.CancellationToken)).ToString();
 

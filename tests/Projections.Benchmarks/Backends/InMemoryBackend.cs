@@ -1,0 +1,17 @@
+using Projections.Core.InMemory;
+using Projections.Core.Ports;
+
+namespace Projections.Benchmarks.Backends;
+
+/// <summary>The engine's in-memory event and projection stores: the engine measured without any database.</summary>
+public sealed class InMemoryEventStoreFactory : IEventStoreFactory
+{
+    public string Name => "in-memory";
+    public Task<IEventStore> Create(string label, CancellationToken ct) => Task.FromResult<IEventStore>(new InMemoryEventStore());
+}
+
+public sealed class InMemoryProjectionStoreFactory : IProjectionStoreFactory
+{
+    public string Name => "in-memory";
+    public Task<IProjectionStore> Create(string label, CancellationToken ct) => Task.FromResult<IProjectionStore>(new InMemoryProjectionStore());
+}

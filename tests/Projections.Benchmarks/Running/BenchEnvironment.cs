@@ -1,0 +1,72 @@
+using Projections.Benchmarks.Backends;
+using Projections.Benchmarks.Cli;
+using Projections.Benchmarks.Scenarios;
+using Projections.Benchmarks.Workload;
+
+namespace Projections.Benchmarks.Running;
+
+/// <summary>
+/// Everything the scenarios share: the workloads (built once with the plant simulator) and the store
+/// factories. Store-bound scenarios take a <see cref="Backend"/>, so another event store or projection
+/// store is one more backend in <see cref="StoreBackends"/>.
+/// </summary>
+public sealed class BenchEnvironment : IAsyncDisposable
+{
+    private readonly BenchOptions _options;
+    private readonly SqliteFiles _files = new();
+    private readonly InMemoryEventStoreFactory _memoryEvents = new();
+    private readonly InMemoryProjectionStoreFactory _memoryDocuments = new();
+
+    private BenchEnvironment(BenchOptions options, Workload.Workload throughput, Workload.Workload latency)
+    {
+        _options = options;
+        Throughput = throughput;
+        Latency = latency;
+    }
+
+    /// <summary>Items × events-per-item of the plant simulator, for scenarios 1 to 3.</summary>
+    public Workload.Workload Throughput { get; }
+    /// <summary>Enough simulated events to append at the latency rate for the whole duration.</summary>
+    public Workload.Workload Latency { get; }
+
+    public IReadOnlyList<Backend> StoreBackends => [new(new SqliteEventStoreFactory(_files), new SqliteProjectionStoreFactory(_files))];
+
+    public static async Task<BenchEnvironment> Create(BenchOptions options, CancellationToken ct)
+    {
+        var throughput = options.Runs(1) || options.Runs(2) || options.Runs(3)
+            ? await PlantWorkload.Build(options.Items, options.Stations, options.Events, ct)
+            : null;
+        var latencyEvents = (int)(options.LatencyRate * options.LatencyDuration.TotalSeconds);
+        var latency = options.Runs(5)
+            ? throughput is not null && throughput.Events.Count >= latencyEvents
+                ? throughput
+                : await PlantWorkload.Build(options.Items, options.Stations, latencyEvents, ct)
+            : null;
+        return new BenchEnvironment(options, throughput!, latency!);
+    }
+
+    public IEnumerable<IScenario> Scenarios()
+    {
+        if (_options.Runs(1))
+            yield return new EngineVsRawFoldScenario(Throughput, _memoryEvents, _memoryDocuments, _options.Rounds);
+        foreach (var backend in StoreBackends)
+        {
+            if (_options.Runs(2))
+                yield return new CoalescingVsPerEventScenario(Throughput, backend, _options.Rounds, _options.PerEventBudget);
+            if (_options.Runs(3))
+                yield return new RebuildVsReadScenario(Throughput, backend, _options.Rounds);
+        }
+        if (_options.Runs(4))
+            yield return new MemoryPerAggregateScenario(
+                (n, store, ct) => RegisteredItems.Populate(store, n, _options.Stations, ct), _memoryEvents, _options.MemoryAggregates, _options.EvictionCap);
+        if (_options.Runs(5))
+            foreach (var backend in StoreBackends)
+                yield return new LatencyScenario(Latency, backend, _options.LatencyRate, _options.LatencyDuration);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _files.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

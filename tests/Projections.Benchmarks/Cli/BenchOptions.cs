@@ -7,9 +7,9 @@ public sealed record BenchOptions
     /// Items in flight in the plant simulator (a completed or abandoned item is replaced by a new one).
     /// With the default stations, items live for about 100 events, the size scenario 2 is specified at.
     /// </summary>
-    public int Items { get; init; } = 400;
+    public int Items { get; init; } = 350;
     /// <summary>Stations of the simulated plant; a route covers about half of them, so this sets the events per item.</summary>
-    public int Stations { get; init; } = 500;
+    public int Stations { get; init; } = 600;
     /// <summary>Total events of the throughput workload.</summary>
     public int Events { get; init; } = 100_000;
     /// <summary>Rounds per scenario; variants alternate inside each round and medians are reported.</summary>

@@ -12,9 +12,9 @@ public static class BenchOptionsParser
           dotnet run -c Release --project tests/Projections.Benchmarks -- micro [BenchmarkDotNet options, e.g. --filter *Apply*]
 
         scenarios options:
-          --items N          items in flight in the plant simulator (default 400)
+          --items N          items in flight in the plant simulator (default 350)
           --stations M       stations of the plant; routes cover about half, so this sets
-                             the events per item (default 500: about 100 events per item)
+                             the events per item (default 600: about 100 events per item)
           --events E         total events of the throughput workload (default 100000)
           --rounds R         rounds per scenario, variants alternate, medians reported (default 3)
           --memory A,B       live aggregate counts for the memory scenario (default 100000,1000000)

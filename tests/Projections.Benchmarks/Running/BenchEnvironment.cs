@@ -29,6 +29,12 @@ public sealed class BenchEnvironment : IAsyncDisposable
     /// <summary>Enough simulated events to append at the latency rate for the whole duration.</summary>
     public Workload.Workload Latency { get; }
 
+    /// <summary>
+    /// The same number of events as <see cref="Throughput"/> from items registered and detected once: handlers
+    /// that cost almost nothing, so the engine's own per-event cost shows.
+    /// </summary>
+    public Workload.Workload LightHandlers { get; private set; } = null!;
+
     public IReadOnlyList<Backend> StoreBackends => [new(new SqliteEventStoreFactory(_files), new SqliteProjectionStoreFactory(_files))];
 
     public static async Task<BenchEnvironment> Create(BenchOptions options, CancellationToken ct)
@@ -42,13 +48,19 @@ public sealed class BenchEnvironment : IAsyncDisposable
                 ? throughput
                 : await PlantWorkload.Build(options.Items, options.Stations, latencyEvents, ct)
             : null;
-        return new BenchEnvironment(options, throughput!, latency!);
+        var environment = new BenchEnvironment(options, throughput!, latency!);
+        if (options.Runs(1))
+            environment.LightHandlers = await RegisteredItems.Populate(new Core.InMemory.InMemoryEventStore(), Math.Max(1, options.Events / 2), options.Stations, ct);
+        return environment;
     }
 
     public IEnumerable<IScenario> Scenarios()
     {
         if (_options.Runs(1))
-            yield return new EngineVsRawFoldScenario(Throughput, _memoryEvents, _memoryDocuments, _options.Rounds);
+        {
+            yield return new EngineVsRawFoldScenario("1a. In-memory engine vs raw fold (simulated plant)", Throughput, _memoryEvents, _memoryDocuments, _options.Rounds);
+            yield return new EngineVsRawFoldScenario("1b. In-memory engine vs raw fold (light handlers)", LightHandlers, _memoryEvents, _memoryDocuments, _options.Rounds);
+        }
         foreach (var backend in StoreBackends)
         {
             if (_options.Runs(2))

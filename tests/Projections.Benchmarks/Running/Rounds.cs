@@ -7,9 +7,15 @@ namespace Projections.Benchmarks.Running;
 public static class Rounds
 {
     public static async Task<IReadOnlyDictionary<string, List<T>>> Alternate<T>(
-        int rounds, IReadOnlyList<(string Name, Func<Task<T>> Run)> variants, Func<T, string> describe)
+        int rounds, IReadOnlyList<(string Name, Func<Task<T>> Run)> variants, Func<T, string> describe, Func<Task>? warmUp = null)
     {
         var results = variants.ToDictionary(v => v.Name, _ => new List<T>());
+        if (warmUp is not null)
+        {
+            // Untimed: the first run of a code path pays JIT tiering and connection pools.
+            Console.WriteLine("    warming up");
+            await warmUp();
+        }
         for (var round = 0; round < rounds; round++)
         {
             var order = round % 2 == 0 ? variants : variants.Reverse().ToArray();

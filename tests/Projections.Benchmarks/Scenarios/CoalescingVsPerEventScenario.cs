@@ -30,35 +30,44 @@ public sealed class CoalescingVsPerEventScenario(Workload.Workload workload, Bac
             double handled = workload.HandledEvents;
             var run = 0;
 
+            async Task<Figures> Engine()
+            {
+                var store = new CountingProjectionStore(await backend.Documents.Create($"coalescing-engine-{++run}", ct));
+                try
+                {
+                    var result = await EngineRunner.RunToHead(source, store, workload.CreateProjection(), new ProjectionEngineOptions(), ct);
+                    return new Figures(handled / result.Elapsed.TotalSeconds, store.DocumentsWritten / handled,
+                        store.WriteTime / result.Elapsed, (long)handled);
+                }
+                finally { await Disposal.DisposeIfNeeded(store); }
+            }
+
+            async Task<Figures> PerEvent(TimeSpan budget)
+            {
+                var store = new CountingProjectionStore(await backend.Documents.Create($"coalescing-per-event-{++run}", ct));
+                try
+                {
+                    var projection = workload.CreateProjection();
+                    var projector = new PerEventProjector(source, store, projection, projection.Name);
+                    var clock = Stopwatch.StartNew();
+                    await projector.Run(budget, ct);
+                    clock.Stop();
+                    return new Figures(projector.EventsApplied / clock.Elapsed.TotalSeconds,
+                        store.DocumentsWritten / (double)projector.EventsApplied, store.WriteTime / clock.Elapsed, projector.EventsApplied);
+                }
+                finally { await Disposal.DisposeIfNeeded(store); }
+            }
+
             var results = await Rounds.Alternate(rounds,
             [
-                ("engine", async () =>
-                {
-                    var store = new CountingProjectionStore(await backend.Documents.Create($"coalescing-engine-{++run}", ct));
-                    try
-                    {
-                        var result = await EngineRunner.RunToHead(source, store, workload.CreateProjection(), new ProjectionEngineOptions(), ct);
-                        return new Figures(handled / result.Elapsed.TotalSeconds, store.DocumentsWritten / handled,
-                            store.WriteTime / result.Elapsed, (long)handled);
-                    }
-                    finally { await Disposal.DisposeIfNeeded(store); }
-                }),
-                ("per-event", async () =>
-                {
-                    var store = new CountingProjectionStore(await backend.Documents.Create($"coalescing-per-event-{++run}", ct));
-                    try
-                    {
-                        var projection = workload.CreateProjection();
-                        var projector = new PerEventProjector(source, store, projection, projection.Name);
-                        var clock = Stopwatch.StartNew();
-                        await projector.Run(perEventBudget, ct);
-                        clock.Stop();
-                        return new Figures(projector.EventsApplied / clock.Elapsed.TotalSeconds,
-                            store.DocumentsWritten / (double)projector.EventsApplied, store.WriteTime / clock.Elapsed, projector.EventsApplied);
-                    }
-                    finally { await Disposal.DisposeIfNeeded(store); }
-                }),
-            ], f => $"{Format.Rate(f.EventsPerSecond)}, write amplification {Format.Number(f.WriteAmplification)}, store {f.StoreShare:P0} of the time, {f.Events:N0} events");
+                ("engine", Engine),
+                ("per-event", () => PerEvent(perEventBudget)),
+            ], f => $"{Format.Rate(f.EventsPerSecond)}, write amplification {Format.Number(f.WriteAmplification)}, store {f.StoreShare:P0} of the time, {f.Events:N0} events",
+            warmUp: async () =>
+            {
+                await Engine();
+                await PerEvent(TimeSpan.FromSeconds(1));
+            });
 
             var engine = results["engine"];
             var perEvent = results["per-event"];

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Projections.Core.Ports;
 using Projections.Core.Projections;
 using Projections.Core.Runtime;
@@ -11,6 +12,10 @@ namespace Projections.Core;
 /// </summary>
 public sealed class ProjectionEngine : IAsyncDisposable
 {
+    private readonly IProjectionStore _store;
+    private readonly ProjectionRuntime[] _runtimes;
+    private int _started, _stopped;
+
     public ProjectionEngine(
         IEventSource source,
         IProjectionStore store,
@@ -19,25 +24,52 @@ public sealed class ProjectionEngine : IAsyncDisposable
         TimeProvider? time = null,
         ILoggerFactory? loggerFactory = null)
     {
-        throw new NotImplementedException("engine: being built");
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(projections);
+        options ??= new ProjectionEngineOptions();
+        ProjectionEngineOptionsValidation.Validate(options);
+        var list = projections.ToList();
+        if (list.Count == 0) throw new ArgumentException("The engine needs at least one projection.", nameof(projections));
+        var duplicate = list.GroupBy(p => p.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new ArgumentException($"Two projections are named '{duplicate.Key}'; names must be unique.", nameof(projections));
+        _store = store;
+        _runtimes = list.Select(p => new ProjectionRuntime(p, source, store, options, time ?? TimeProvider.System, loggerFactory ?? NullLoggerFactory.Instance)).ToArray();
     }
 
     /// <summary>The projections, in registration order.</summary>
-    public IReadOnlyList<IProjectionRuntime> Runtimes => throw new NotImplementedException();
+    public IReadOnlyList<IProjectionRuntime> Runtimes => _runtimes;
 
-    public IProjectionRuntime? Find(string name) => throw new NotImplementedException();
+    public IProjectionRuntime? Find(string name) => _runtimes.FirstOrDefault(r => r.Name == name);
 
-    /// <summary>Initializes the store and starts every projection from its checkpoint. Returns once they are running.</summary>
-    public Task StartAsync(CancellationToken cancellationToken) => throw new NotImplementedException();
+    /// <summary>
+    /// Initializes the store and starts every projection from its checkpoint. Returns once they are running.
+    /// A projection that cannot start is Stopped with its <see cref="IProjectionRuntime.Error"/>; the others run.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 1) throw new InvalidOperationException("The engine is already started.");
+        await _store.Initialize(cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(_runtimes.Select(r => r.StartAsync(cancellationToken))).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// Starts building a new generation of <paramref name="projection"/> from the first event while the
     /// active one keeps serving; when the new one has caught up and flushed, it becomes active and the old one is dropped.
     /// </summary>
-    public Task StartRebuild(string projection, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task StartRebuild(string projection, CancellationToken cancellationToken)
+    {
+        var runtime = _runtimes.FirstOrDefault(r => r.Name == projection)
+            ?? throw new ArgumentException($"No projection is named '{projection}'; known: {string.Join(", ", _runtimes.Select(r => r.Name))}.", nameof(projection));
+        return runtime.StartRebuild(cancellationToken);
+    }
 
     /// <summary>Stops reading, flushes what was applied, writes the final checkpoint.</summary>
-    public Task StopAsync(CancellationToken cancellationToken) => throw new NotImplementedException();
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _started) == 0 || Interlocked.Exchange(ref _stopped, 1) == 1) return;
+        await Task.WhenAll(_runtimes.Select(r => r.StopAsync())).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
 
-    public ValueTask DisposeAsync() => throw new NotImplementedException();
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
 }

@@ -19,6 +19,8 @@ public sealed record ProjectionEngineOptions
     public int? MaxLiveAggregates { get; init; }
     /// <summary>When caught up and no events arrive, stream time follows the wall clock so timeouts still fire.</summary>
     public bool WallClockAdvancesIdleStreamTime { get; init; } = true;
+    /// <summary>How often the wall clock advances stream time while caught up and idle.</summary>
+    public TimeSpan IdleTickInterval { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>How many applied events each aggregate remembers for the detail view (0 saves memory).</summary>
     public int RecentEventsPerAggregate { get; init; } = 5;
     /// <summary>Load persisted documents into memory at start so the live view is complete after a restart.</summary>

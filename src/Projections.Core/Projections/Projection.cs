@@ -104,7 +104,14 @@ public abstract class Projection<TState> : IProjection where TState : class
     public object DeserializeState(ReadOnlyMemory<byte> json) =>
         JsonSerializer.Deserialize(json.Span, StateTypeInfo) ?? throw new JsonException($"Projection '{Name}': stored state is null.");
 
-    private JsonTypeInfo<TState> StateTypeInfo => _stateTypeInfo ??= (JsonTypeInfo<TState>)JsonOptions.GetTypeInfo(typeof(TState));
+    private JsonTypeInfo<TState> StateTypeInfo => _stateTypeInfo ??= (JsonTypeInfo<TState>)TypeInfo(typeof(TState));
+
+    /// <summary>Metadata for a payload or state type; options without a resolver get the reflection-based default.</summary>
+    private JsonTypeInfo TypeInfo(Type type)
+    {
+        if (!JsonOptions.IsReadOnly) JsonOptions.MakeReadOnly(populateMissingResolver: true);
+        return JsonOptions.GetTypeInfo(type);
+    }
 
     /// <summary>Fluent options of one handler.</summary>
     public sealed class HandlerOptions<TEvent>
@@ -133,7 +140,7 @@ public abstract class Projection<TState> : IProjection where TState : class
         public bool NeedsPayloadForRouting => Keys is not null || owner._eventTimes.ContainsKey(typeof(TEvent));
 
         public object Deserialize(ReadOnlyMemory<byte> data) =>
-            JsonSerializer.Deserialize(data.Span, _typeInfo ??= (JsonTypeInfo<TEvent>)owner.JsonOptions.GetTypeInfo(typeof(TEvent)))
+            JsonSerializer.Deserialize(data.Span, _typeInfo ??= (JsonTypeInfo<TEvent>)owner.TypeInfo(typeof(TEvent)))
             ?? throw new JsonException($"Payload of '{EventType}' is null.");
 
         public void CollectKeys(RecordedEvent e, object? payload, List<string> keys)

@@ -1,0 +1,163 @@
+using System.Runtime.CompilerServices;
+using Projections.Core.Events;
+using Projections.Core.Ports;
+
+namespace Projections.Core.InMemory;
+
+/// <summary>
+/// A projection store in memory with the same guarantees as the durable ones: version-guarded
+/// documents, generations, dead letters idempotent by position, and each batch applied atomically.
+/// Tests can inject failures and delays through <see cref="BeforeWrite"/>.
+/// </summary>
+public sealed class InMemoryProjectionStore : IProjectionStore
+{
+    private readonly object _sync = new();
+    private readonly Dictionary<string, ProjectionData> _projections = new(StringComparer.Ordinal);
+
+    public string Description => "in-memory projection store";
+
+    /// <summary>Called before each batch is applied; throw to fail the write, await to delay it.</summary>
+    public Func<ProjectionBatch, CancellationToken, Task>? BeforeWrite { get; set; }
+
+    /// <summary>Called after each batch was applied (while no other batch can be applied).</summary>
+    public Action<ProjectionBatch>? AfterWrite { get; set; }
+
+    /// <summary>Number of successful <see cref="WriteBatch"/> calls.</summary>
+    public int BatchesWritten { get { lock (_sync) return _batches; } }
+    private int _batches;
+
+    public Task Initialize(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<ProjectionGenerations> EnsureProjection(string projection, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            if (!_projections.TryGetValue(projection, out var p))
+            {
+                _projections[projection] = p = new ProjectionData { Active = 1 };
+                p.Generations[1] = new GenerationData();
+            }
+            return Task.FromResult(new ProjectionGenerations(p.Active, p.Building));
+        }
+    }
+
+    public Task BeginGeneration(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            var p = Projection(projection);
+            p.Generations[generation] = new GenerationData();
+            p.Building = generation;
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task ActivateGeneration(string projection, int generation, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            var p = Projection(projection);
+            Generation(projection, generation);
+            p.Active = generation;
+            if (p.Building == generation) p.Building = null;
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task DropGeneration(string projection, int generation, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            var p = Projection(projection);
+            if (p.Active == generation) throw new InvalidOperationException($"Generation {generation} of projection '{projection}' is active and cannot be dropped.");
+            p.Generations.Remove(generation);
+            if (p.Building == generation) p.Building = null;
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The generations that currently exist (tests check that dropped ones are gone).</summary>
+    public IReadOnlyList<int> ListGenerations(string projection)
+    {
+        lock (_sync) return _projections.TryGetValue(projection, out var p) ? p.Generations.Keys.Order().ToArray() : [];
+    }
+
+    public Task<ProjectionCheckpoint?> LoadCheckpoint(string projection, int generation, CancellationToken cancellationToken)
+    {
+        lock (_sync) return Task.FromResult(Generation(projection, generation).Checkpoint);
+    }
+
+    public Task<StoredDocument?> LoadDocument(string projection, int generation, string key, CancellationToken cancellationToken)
+    {
+        lock (_sync) return Task.FromResult(Generation(projection, generation).Documents.GetValueOrDefault(key));
+    }
+
+    public async IAsyncEnumerable<StoredDocument> LoadAllDocuments(string projection, int generation, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        StoredDocument[] documents;
+        lock (_sync) documents = Generation(projection, generation).Documents.Values.OrderBy(d => d.Key, StringComparer.Ordinal).ToArray();
+        foreach (var d in documents)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return d;
+        }
+        await Task.CompletedTask;
+    }
+
+    public async Task WriteBatch(ProjectionBatch batch, CancellationToken cancellationToken)
+    {
+        if (BeforeWrite is { } hook) await hook(batch, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_sync)
+        {
+            var g = Generation(batch.Projection, batch.Generation);
+            foreach (var d in batch.Documents)
+            {
+                if (g.Documents.TryGetValue(d.Key, out var existing) && existing.Position > d.Position) continue;
+                g.Documents[d.Key] = d with { StateJson = d.StateJson.ToArray() };
+            }
+            foreach (var dl in batch.DeadLetters) g.DeadLetters.TryAdd(dl.Position, dl);
+            g.Checkpoint = batch.Checkpoint;
+            _batches++;
+            AfterWrite?.Invoke(batch);
+        }
+    }
+
+    public Task<IReadOnlyList<DeadLetter>> ReadDeadLetters(string projection, int generation, int skip, int take, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+            return Task.FromResult<IReadOnlyList<DeadLetter>>(Generation(projection, generation).DeadLetters.Values.Skip(skip).Take(take).ToArray());
+    }
+
+    public Task<long> CountDeadLetters(string projection, int generation, CancellationToken cancellationToken)
+    {
+        lock (_sync) return Task.FromResult((long)Generation(projection, generation).DeadLetters.Count);
+    }
+
+    /// <summary>Number of documents in a generation.</summary>
+    public int CountDocuments(string projection, int generation)
+    {
+        lock (_sync) return Generation(projection, generation).Documents.Count;
+    }
+
+    private ProjectionData Projection(string projection) =>
+        _projections.TryGetValue(projection, out var p) ? p : throw new InvalidOperationException($"Projection '{projection}' is not known to the store: call EnsureProjection first.");
+
+    private GenerationData Generation(string projection, int generation) =>
+        Projection(projection).Generations.TryGetValue(generation, out var g) ? g
+            : throw new InvalidOperationException($"Projection '{projection}' has no generation {generation}.");
+
+    private sealed class ProjectionData
+    {
+        public int Active;
+        public int? Building;
+        public readonly Dictionary<int, GenerationData> Generations = [];
+    }
+
+    private sealed class GenerationData
+    {
+        public readonly Dictionary<string, StoredDocument> Documents = new(StringComparer.Ordinal);
+        public readonly SortedDictionary<GlobalPosition, DeadLetter> DeadLetters = [];
+        public ProjectionCheckpoint? Checkpoint;
+    }
+}

@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Projections.Core.Pipeline;
+
+namespace Projections.Core.Metrics;
+
+/// <summary>
+/// The engine's instruments (System.Diagnostics.Metrics), tagged with "projection" and "generation".
+/// Subscribe to <see cref="MeterName"/> (OpenTelemetry: <c>AddMeter(ProjectionMetrics.MeterName)</c>).
+/// </summary>
+public static class ProjectionMetrics
+{
+    public const string MeterName = "Projections";
+
+    private static readonly Meter Meter = new(MeterName);
+    private static readonly ConcurrentDictionary<GenerationPipeline, byte> Pipelines = new();
+
+    private static readonly Histogram<int> FlushSize = Meter.CreateHistogram<int>(
+        "projections.flush.size", "{aggregate}", "Aggregates written per flush.");
+    private static readonly Histogram<double> FlushDuration = Meter.CreateHistogram<double>(
+        "projections.flush.duration", "s", "Time to write one flush (documents and checkpoint).");
+
+    static ProjectionMetrics()
+    {
+        Meter.CreateObservableCounter("projections.events.processed", () => Observe(p => p.EventsProcessed), "{event}",
+            "Events handed to the partitions.");
+        Meter.CreateObservableGauge("projections.lag.positions", () => Observe(p => (long)p.GetStats().LagPositions), "{position}",
+            "Head position minus processed position.");
+        Meter.CreateObservableGauge("projections.lag.seconds", () => Observe(p => p.GetStats().LagSeconds), "s",
+            "Age of the last processed event while behind.");
+        Meter.CreateObservableGauge("projections.aggregates.dirty", () => Observe(p => p.DirtyCount()), "{aggregate}",
+            "Aggregates changed since the last barrier.");
+        Meter.CreateObservableGauge("projections.aggregates.live", () => Observe(p => p.LiveCount()), "{aggregate}",
+            "Aggregates held in memory.");
+        Meter.CreateObservableGauge("projections.events.parked", () => Observe(p => Interlocked.Read(ref p.ParkedEvents)), "{event}",
+            "Events parked as dead letters.");
+        Meter.CreateObservableGauge("projections.events.unflushed", () => Observe(p => p.Reader.UnflushedEvents), "{event}",
+            "Events applied but not yet persisted.");
+    }
+
+    internal static void Register(GenerationPipeline pipeline) => Pipelines.TryAdd(pipeline, 0);
+
+    internal static void Unregister(GenerationPipeline pipeline) => Pipelines.TryRemove(pipeline, out _);
+
+    internal static void RecordFlush(GenerationPipeline pipeline, int documents, TimeSpan duration)
+    {
+        if (!FlushSize.Enabled && !FlushDuration.Enabled) return;
+        var tags = Tags(pipeline);
+        FlushSize.Record(documents, tags);
+        FlushDuration.Record(duration.TotalSeconds, tags);
+    }
+
+    private static IEnumerable<Measurement<T>> Observe<T>(Func<GenerationPipeline, T> read) where T : struct
+    {
+        foreach (var pipeline in Pipelines.Keys)
+            yield return new Measurement<T>(read(pipeline), Tags(pipeline));
+    }
+
+    private static KeyValuePair<string, object?>[] Tags(GenerationPipeline p) =>
+        [new("projection", p.Name), new("generation", p.Generation)];
+}

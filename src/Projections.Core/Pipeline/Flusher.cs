@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using Projections.Core.Events;
+using Projections.Core.Metrics;
+using Projections.Core.Ports;
+using Projections.Core.Runtime;
+
+namespace Projections.Core.Pipeline;
+
+/// <summary>
+/// The flusher task: takes barrier snapshots and writes them, documents first, checkpoint last
+/// (design.md invariants 2 and 3). A flush starts as soon as the previous one ended and something is
+/// dirty; checkpoint-only progress is written at the latest every MaxFlushInterval ("Batching without waiting").
+/// </summary>
+internal sealed class Flusher(GenerationPipeline p)
+{
+    private readonly AsyncSignal _wake = new();
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _lastFlushTimestamp;
+    private long _flushes;
+    private volatile int _lastFlushDocuments;
+    private long _lastFlushDurationTicks;
+    private DateTimeOffset? _lastFlushAt;
+
+    public Task Completion => _completion.Task;
+    public long Flushes => Interlocked.Read(ref _flushes);
+    public int LastFlushDocuments => _lastFlushDocuments;
+    public TimeSpan LastFlushDuration => TimeSpan.FromTicks(Interlocked.Read(ref _lastFlushDurationTicks));
+    public DateTimeOffset? LastFlushAt { get { lock (_wake) return _lastFlushAt; } }
+
+    public void Wake() => _wake.Set();
+
+    public async Task Run(CancellationToken ct)
+    {
+        _lastFlushTimestamp = p.Time.GetTimestamp();
+        try
+        {
+            while (true)
+            {
+                await WaitForWork(ct).ConfigureAwait(false);
+                var final = p.StopRequested;
+                await Flush(ct).ConfigureAwait(false);
+                if (final) break;
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        catch (ProjectionFailedException ex) { p.Fail(ex); }
+        catch (Exception ex)
+        {
+            p.Fail(new ProjectionFailedException(p.Name, $"Projection '{p.Name}' stopped: flushing failed: {ex.GetType().Name}: {ex.Message}", ex));
+        }
+        finally { _completion.TrySetResult(); }
+    }
+
+    private async Task WaitForWork(CancellationToken ct)
+    {
+        while (true)
+        {
+            var wake = _wake.Prepare();
+            if (p.StopRequested) return;
+            if (Interlocked.Exchange(ref p.DirtyHint, 0) == 1 || Interlocked.Exchange(ref p.UrgentFlush, 0) == 1) return;
+            var sinceLast = p.Time.GetElapsedTime(_lastFlushTimestamp);
+            if (ProgressUnwritten() && sinceLast >= p.Options.MaxFlushInterval) return;
+            var wait = ProgressUnwritten() ? p.Options.MaxFlushInterval - sinceLast : p.Options.MaxFlushInterval;
+            await Task.WhenAny(wake, Task.Delay(wait, p.Time, ct)).ConfigureAwait(false);
+            ct.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>The reader has passed positions (skipped or filtered events) that the stored checkpoint does not cover yet.</summary>
+    private bool ProgressUnwritten() =>
+        p.Reader.Processed is { } processed && (p.Checkpoint is not { } stored || processed > stored.Position);
+
+    private async Task Flush(CancellationToken ct)
+    {
+        var barrier = await p.Reader.RequestBarrier().WaitAsync(ct).ConfigureAwait(false);
+        await barrier.Completed.WaitAsync(ct).ConfigureAwait(false);
+        var started = p.Time.GetTimestamp();
+
+        var snapshots = new List<DirtySnapshot>();
+        var parked = new List<DeadLetter>();
+        foreach (var handover in barrier.Handovers)
+        {
+            snapshots.AddRange(handover!.Dirty);
+            parked.AddRange(handover.Parked);
+        }
+        var checkpoint = new ProjectionCheckpoint(barrier.Position ?? GlobalPosition.Start,
+            barrier.StreamTime == DateTimeOffset.MinValue ? null : barrier.StreamTime);
+        var previous = p.Checkpoint;
+
+        if (snapshots.Count > 0 || parked.Count > 0 || previous != checkpoint)
+            await Write(snapshots, parked, checkpoint, previous, ct).ConfigureAwait(false);
+
+        AfterWrite(barrier, snapshots, checkpoint, started);
+    }
+
+    private async Task Write(List<DirtySnapshot> snapshots, List<DeadLetter> parked, ProjectionCheckpoint checkpoint, ProjectionCheckpoint? previous, CancellationToken ct)
+    {
+        var now = p.Time.GetUtcNow();
+        var documents = new StoredDocument[snapshots.Count];
+        for (var i = 0; i < documents.Length; i++)
+        {
+            var s = snapshots[i];
+            byte[] json;
+            try { json = p.Projection.SerializeState(s.State); }
+            catch (Exception ex) { throw ProjectionFailedException.ForWrite(p.Name, p.Generation, s.Entry.Key, ex); }
+            documents[i] = new StoredDocument(s.Entry.Key, json, s.Version, s.Position, s.TimeoutAt, now);
+        }
+
+        // Earlier chunks carry the checkpoint already stored, so only the last one moves it (invariant 3).
+        var size = p.Options.MaxBatchSize;
+        var unchanged = previous ?? new ProjectionCheckpoint(GlobalPosition.Start, null);
+        var offset = 0;
+        do
+        {
+            var count = Math.Min(size, documents.Length - offset);
+            var last = offset + count >= documents.Length;
+            var chunk = new ArraySegment<StoredDocument>(documents, offset, count);
+            var batch = new ProjectionBatch(p.Name, p.Generation, chunk, last ? parked : [], last ? checkpoint : unchanged);
+            await WriteWithRetry(batch, ct).ConfigureAwait(false);
+            offset += count;
+        } while (offset < documents.Length);
+    }
+
+    private Task WriteWithRetry(ProjectionBatch batch, CancellationToken ct)
+    {
+        var what = $"Writing {batch.Documents.Count} aggregates of projection '{p.Name}'";
+        return StoreRetry.Run(async c =>
+        {
+            try { await p.Store.WriteBatch(batch, c).ConfigureAwait(false); }
+            catch (ProjectionStoreWriteException ex) { throw ProjectionFailedException.ForWrite(p.Name, p.Generation, ex.Key, ex); }
+        }, what, p.Options, p.Time, p.Logger, ct);
+    }
+
+    private void AfterWrite(Barrier barrier, List<DirtySnapshot> snapshots, ProjectionCheckpoint checkpoint, long started)
+    {
+        var notifier = p.Notifier;
+        foreach (var s in snapshots)
+            if (s.Entry.MarkPersisted(s.Version) && notifier is { HasSubscribers: true })
+                notifier.Publish(s.Entry, EntityChangeKind.Persisted);
+
+        Interlocked.Exchange(ref p.PersistedEvents, barrier.DispatchedEvents);
+        Interlocked.Exchange(ref p.PersistedBytes, barrier.DispatchedBytes);
+        var duration = p.Time.GetElapsedTime(started);
+        _lastFlushTimestamp = p.Time.GetTimestamp();
+        Interlocked.Increment(ref _flushes);
+        _lastFlushDocuments = snapshots.Count;
+        Interlocked.Exchange(ref _lastFlushDurationTicks, duration.Ticks);
+        lock (_wake) _lastFlushAt = p.Time.GetUtcNow();
+        ProjectionMetrics.RecordFlush(p, snapshots.Count, duration);
+        p.Reader.Wake();
+        p.CheckpointWritten(checkpoint, barrier.CaughtUp);
+    }
+}

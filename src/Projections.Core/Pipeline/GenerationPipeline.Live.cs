@@ -1,0 +1,96 @@
+using Projections.Core.Events;
+using Projections.Core.Projections;
+using Projections.Core.Runtime;
+
+namespace Projections.Core.Pipeline;
+
+/// <summary>Reads of the live state and statistics, from any thread.</summary>
+internal sealed partial class GenerationPipeline
+{
+    public LiveEntity? GetLive(string key) => PartitionOf(key).TryGet(key)?.ToLive();
+
+    public EntityPage Query(EntityQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Skip < 0) throw new ArgumentOutOfRangeException(nameof(query), "Skip must not be negative.");
+        if (query.Take < 0) throw new ArgumentOutOfRangeException(nameof(query), "Take must not be negative.");
+        var filters = query.FieldEquals.Select(f => (Field: FindField(f.Key), f.Value)).ToArray();
+        var keys = Index.SortedKeys();
+        var items = new List<LiveEntity>(Math.Min(query.Take, 1000));
+        long total = 0;
+        foreach (var key in keys)
+        {
+            if (query.KeyContains is { Length: > 0 } part && !key.Contains(part, StringComparison.OrdinalIgnoreCase)) continue;
+            AggregateEntry? entry = null;
+            if (filters.Length > 0)
+            {
+                entry = PartitionOf(key).TryGet(key);
+                if (entry is null || !Matches(entry.ReadState(), filters)) continue;
+            }
+            if (total >= query.Skip && items.Count < query.Take)
+            {
+                entry ??= PartitionOf(key).TryGet(key);
+                if (entry is null) continue; // evicted since the key snapshot was taken
+                items.Add(entry.ToLive());
+            }
+            total++;
+        }
+        return new EntityPage(total, items);
+    }
+
+    private static bool Matches(object state, (ProjectionField Field, string Value)[] filters)
+    {
+        foreach (var (field, value) in filters)
+            if (!string.Equals(field.Read(state), value, StringComparison.OrdinalIgnoreCase)) return false;
+        return true;
+    }
+
+    private ProjectionField FindField(string name)
+    {
+        foreach (var f in Projection.Fields)
+            if (string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase)) return f;
+        throw new ArgumentException(
+            $"Projection '{Name}' has no field '{name}' to filter on; declared fields: {(Projection.Fields.Count == 0 ? "none" : string.Join(", ", Projection.Fields.Select(f => f.Name)))}.");
+    }
+
+    public ProjectionStats GetStats()
+    {
+        var processed = Reader.Processed;
+        var head = Head;
+        if (processed is { } pr && (head is null || pr > head.Value)) head = pr;
+        var lagPositions = head is { } h && processed is { } p && h.Commit > p.Commit ? h.Commit - p.Commit
+            : head is { } h2 && processed is null ? h2.Commit : 0;
+        var lagSeconds = Reader.Idle || Reader.LastEventCreated is null ? 0
+            : Math.Max(0, (Time.GetUtcNow() - Reader.LastEventCreated.Value).TotalSeconds);
+        var checkpoint = Checkpoint;
+        return new ProjectionStats
+        {
+            Generation = Generation,
+            Checkpoint = checkpoint?.Position,
+            Processed = processed,
+            Head = head,
+            LagPositions = lagPositions,
+            LagSeconds = lagSeconds,
+            EventsProcessed = Interlocked.Read(ref EventsProcessed),
+            EventsPerSecond = EventsPerSecond(),
+            Flushes = Flusher.Flushes,
+            LastFlushDocuments = Flusher.LastFlushDocuments,
+            LastFlushDuration = Flusher.LastFlushDuration,
+            LastFlushAt = Flusher.LastFlushAt,
+            DirtyAggregates = (int)DirtyCount(),
+            LiveAggregates = LiveCount(),
+            ParkedEvents = Interlocked.Read(ref ParkedEvents),
+            StreamTime = Reader.StreamTime,
+            UnflushedEvents = Reader.UnflushedEvents,
+        };
+    }
+
+    public RebuildProgress RebuildProgress(GlobalPosition target, DateTimeOffset startedAt)
+    {
+        var processed = Reader.Processed;
+        var rate = PositionsPerSecond();
+        TimeSpan? remaining = processed is { } p && p >= target ? TimeSpan.Zero
+            : rate > 0 ? TimeSpan.FromSeconds((target.Commit - (processed?.Commit ?? 0)) / rate) : null;
+        return new RebuildProgress(Generation, processed, target, startedAt, EventsPerSecond(), remaining);
+    }
+}

@@ -1,0 +1,228 @@
+using Microsoft.Extensions.Logging;
+using Projections.Core.Events;
+using Projections.Core.Metrics;
+using Projections.Core.Ports;
+using Projections.Core.Projections;
+using Projections.Core.Runtime;
+
+namespace Projections.Core.Pipeline;
+
+/// <summary>
+/// The pipeline of one generation of one projection: reader → partitions → flusher (design.md "Shape").
+/// A projection has one, plus a second while a rebuild builds the next generation.
+/// </summary>
+internal sealed partial class GenerationPipeline
+{
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly TaskCompletionSource _caughtUpAndFlushed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly RateMeter _eventRate;
+    private readonly RateMeter _positionRate;
+    private readonly object _headSync = new();
+    private Task[] _tasks = [];
+    private volatile int _status = (int)ProjectionStatus.Starting;
+    private Exception? _error;
+    private volatile ProjectionCheckpoint? _checkpoint;
+    private GlobalPosition? _head;
+    private int _stopRequested;
+
+    public GenerationPipeline(IProjection projection, int generation, IEventSource source, IProjectionStore store,
+        ProjectionEngineOptions options, TimeProvider time, ILogger logger, Action onCheckpoint)
+    {
+        Projection = projection;
+        Generation = generation;
+        Source = source;
+        Store = store;
+        Options = options;
+        Time = time;
+        Logger = logger;
+        OnCheckpoint = onCheckpoint;
+        _eventRate = new RateMeter(time, TimeSpan.FromSeconds(5));
+        _positionRate = new RateMeter(time, TimeSpan.FromSeconds(10));
+        Partitions = new Partition[options.Partitions];
+        for (var i = 0; i < Partitions.Length; i++) Partitions[i] = new Partition(this, i);
+        Reader = new Reader(this);
+        Flusher = new Flusher(this);
+    }
+
+    public IProjection Projection { get; }
+    public string Name => Projection.Name;
+    public int Generation { get; }
+    public IEventSource Source { get; }
+    public IProjectionStore Store { get; }
+    public ProjectionEngineOptions Options { get; }
+    public TimeProvider Time { get; }
+    public ILogger Logger { get; }
+    public Action OnCheckpoint { get; }
+    public Partition[] Partitions { get; }
+    public Reader Reader { get; }
+    public Flusher Flusher { get; }
+    public LiveIndex Index { get; } = new();
+    /// <summary>Where changes are published; null while this generation is not the one served.</summary>
+    public volatile ChangeHub? Notifier;
+    public CancellationToken Lifetime => _lifetime.Token;
+
+    // Counters shared by the stages (written with Interlocked or by one owner, read by stats).
+    public long EventsProcessed;
+    public long PersistedEvents;
+    public long PersistedBytes;
+    public long ParkedEvents;
+    public int DirtyHint;
+    public int UrgentFlush;
+
+    public ProjectionStatus Status => (ProjectionStatus)_status;
+    public Exception? Error => Volatile.Read(ref _error);
+    public ProjectionCheckpoint? Checkpoint => _checkpoint;
+    public bool StopRequested => Volatile.Read(ref _stopRequested) == 1;
+    /// <summary>Completes after the first flush that follows catching up (the rebuild switch waits on it).</summary>
+    public Task CaughtUpAndFlushed => _caughtUpAndFlushed.Task;
+
+    public GlobalPosition? Head
+    {
+        get { lock (_headSync) return _head; }
+    }
+
+    public void ObserveHead(GlobalPosition position)
+    {
+        lock (_headSync) if (_head is not { } h || position > h) _head = position;
+    }
+
+    public void SetStatus(ProjectionStatus status)
+    {
+        if (_status != (int)ProjectionStatus.Stopped) _status = (int)status;
+    }
+
+    public Partition PartitionOf(string key) => Partitions[KeyHash.Partition(key, Partitions.Length)];
+
+    /// <summary>Asks the flusher to flush now (something became dirty, an event was parked, the reader is paused).</summary>
+    public void SignalFlush(bool urgent = false)
+    {
+        if (urgent) Volatile.Write(ref UrgentFlush, 1);
+        else Volatile.Write(ref DirtyHint, 1);
+        Flusher.Wake();
+    }
+
+    /// <summary>Loads persisted documents (warm start) and arms their timers, then starts the stages.</summary>
+    public async Task StartAsync(ProjectionCheckpoint? checkpoint, CancellationToken ct)
+    {
+        _checkpoint = checkpoint;
+        ParkedEvents = await StoreRetry.Run(c => Store.CountDeadLetters(Name, Generation, c), "Counting dead letters", Options, Time, Logger, ct).ConfigureAwait(false);
+        var loaded = await LoadDocuments(ct).ConfigureAwait(false);
+        Logger.LogInformation("Projection {Projection} generation {Generation}: starting after {Checkpoint} with {Loaded} aggregates in memory",
+            Name, Generation, checkpoint?.Position.ToString() ?? "the start", loaded);
+        try { ObserveHead(await Source.ReadHeadPosition(ct).ConfigureAwait(false)); }
+        catch (Exception ex) when (ex is not OperationCanceledException) { Logger.LogWarning(ex, "Reading the head position failed"); }
+
+        SetStatus(ProjectionStatus.CatchingUp);
+        var tasks = new List<Task>();
+        foreach (var p in Partitions) tasks.Add(Task.Run(() => p.Run(Lifetime), CancellationToken.None));
+        tasks.Add(Task.Run(() => Reader.Run(checkpoint), CancellationToken.None));
+        tasks.Add(Task.Run(() => Flusher.Run(Lifetime), CancellationToken.None));
+        tasks.Add(Task.Run(RefreshHead, CancellationToken.None));
+        _tasks = tasks.ToArray();
+        ProjectionMetrics.Register(this);
+    }
+
+    private async Task<int> LoadDocuments(CancellationToken ct)
+    {
+        var cap = Options.MaxLiveAggregates;
+        int loaded = 0, skipped = 0;
+        await foreach (var doc in Store.LoadAllDocuments(Name, Generation, ct).ConfigureAwait(false))
+        {
+            var partition = PartitionOf(doc.Key);
+            if (Options.WarmStart && (cap is null || loaded < cap))
+            {
+                partition.LoadWarm(doc);
+                loaded++;
+            }
+            else
+            {
+                if (doc.TimeoutAt is { } deadline) partition.ArmTimer(doc.Key, deadline);
+                skipped++;
+            }
+        }
+        foreach (var p in Partitions) p.AllPersistedInMemory = skipped == 0;
+        return loaded;
+    }
+
+    private async Task RefreshHead()
+    {
+        while (!Lifetime.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(Options.HeadRefreshInterval, Time, Lifetime).ConfigureAwait(false);
+                ObserveHead(await Source.ReadHeadPosition(Lifetime).ConfigureAwait(false));
+            }
+            catch (OperationCanceledException) { return; }
+            catch (Exception ex) { Logger.LogDebug(ex, "Reading the head position failed"); }
+        }
+    }
+
+    /// <summary>Called by the flusher after a checkpoint was written.</summary>
+    public void CheckpointWritten(ProjectionCheckpoint checkpoint, bool caughtUp)
+    {
+        _checkpoint = checkpoint;
+        if (caughtUp) _caughtUpAndFlushed.TrySetResult();
+        OnCheckpoint();
+    }
+
+    /// <summary>Stops the projection on an error: nothing after it is applied or checkpointed.</summary>
+    public void Fail(Exception error)
+    {
+        if (Interlocked.CompareExchange(ref _error, error, null) is not null) return;
+        _status = (int)ProjectionStatus.Stopped;
+        Logger.LogError(error, "Projection {Projection} generation {Generation} stopped: {Message}", Name, Generation, error.Message);
+        _caughtUpAndFlushed.TrySetException(error);
+        _lifetime.Cancel();
+        ProjectionMetrics.Unregister(this);
+        OnCheckpoint();
+    }
+
+    /// <summary>Stops reading, flushes what was applied and writes the final checkpoint.</summary>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopRequested, 1) == 1) return;
+        Reader.StopReading();
+        Flusher.Wake();
+        await Reader.Completion.ConfigureAwait(false);
+        await Flusher.Completion.ConfigureAwait(false);
+        await Shutdown().ConfigureAwait(false);
+    }
+
+    /// <summary>Stops without a final flush (a replaced generation whose storage is dropped next).</summary>
+    public async Task AbortAsync()
+    {
+        Interlocked.Exchange(ref _stopRequested, 1);
+        Notifier = null;
+        await Shutdown().ConfigureAwait(false);
+    }
+
+    private async Task Shutdown()
+    {
+        _status = (int)ProjectionStatus.Stopped;
+        _lifetime.Cancel();
+        try { await Task.WhenAll(_tasks).ConfigureAwait(false); }
+        catch (Exception ex) when (ex is OperationCanceledException) { }
+        ProjectionMetrics.Unregister(this);
+        _caughtUpAndFlushed.TrySetCanceled();
+        OnCheckpoint();
+    }
+
+    public long DirtyCount()
+    {
+        long n = 0;
+        foreach (var p in Partitions) n += p.DirtyCount;
+        return n;
+    }
+
+    public long LiveCount()
+    {
+        long n = 0;
+        foreach (var p in Partitions) n += p.Count;
+        return n;
+    }
+
+    public double EventsPerSecond() => _eventRate.Sample(Interlocked.Read(ref EventsProcessed));
+
+    public double PositionsPerSecond() => _positionRate.Sample(Reader.Processed?.Commit ?? 0);
+}

@@ -1,0 +1,158 @@
+using Projections.Core.Events;
+using Projections.Core.Ports;
+using Projections.Core.Projections;
+using Projections.Core.Runtime;
+
+namespace Projections.Core.Pipeline;
+
+/// <summary>Routing events to partitions, barriers and backpressure.</summary>
+internal sealed partial class Reader
+{
+    private TaskCompletionSource<Barrier>? _barrierRequest;
+    private bool _exited;
+
+    private async ValueTask<bool> HandleEvent(RecordedEvent e)
+    {
+        var projection = _p.Projection;
+        if (!projection.Filter.Matches(e.StreamId, e.EventType) || !projection.TryGetHandler(e.EventType, out var handler))
+        {
+            Advance(e.Position); // skipped by design, but the checkpoint still moves past it
+            return true;
+        }
+        if (_position is { } last && e.Position <= last) return true; // delivered twice by the source
+
+        object? payload = null;
+        DateTimeOffset eventTime;
+        _keys.Clear();
+        try
+        {
+            if (handler.NeedsPayloadForRouting) payload = handler.Deserialize(e.Data);
+            handler.CollectKeys(e, payload, _keys);
+            foreach (var key in _keys)
+                if (string.IsNullOrEmpty(key)) throw new InvalidOperationException("The aggregate key of the event is null or empty.");
+            eventTime = handler.EventTime(e, payload);
+        }
+        catch (Exception ex)
+        {
+            if (projection.PoisonPolicy == PoisonEventPolicy.Stop)
+            {
+                _p.Fail(ProjectionFailedException.ForEvent(_p.Name, e, null, ex));
+                return false;
+            }
+            var letter = new DeadLetter(e.Position, e.StreamId, e.StreamRevision, e.EventId, e.EventType, e.Data, e.Metadata,
+                $"Routing: {ex.GetType().Name}: {ex.Message}", _p.Time.GetUtcNow());
+            var partition = KeyHash.Partition(e.StreamId, _lastStamp.Length);
+            await Send(partition, PartitionMessage.Park(letter, _streamTime)).ConfigureAwait(false);
+            Advance(e.Position);
+            return true;
+        }
+
+        AdvanceStreamTime(eventTime);
+        for (var i = 0; i < _keys.Count; i++)
+        {
+            var key = _keys[i];
+            if (IsDuplicateKey(i)) continue;
+            var partition = KeyHash.Partition(key, _lastStamp.Length);
+            await Send(partition, PartitionMessage.Apply(key, e, handler, payload, eventTime, _streamTime)).ConfigureAwait(false);
+        }
+        Interlocked.Increment(ref _dispatchedEvents);
+        Interlocked.Add(ref _dispatchedBytes, e.Data.Length + e.Metadata.Length);
+        Interlocked.Increment(ref _p.EventsProcessed);
+        lock (_sync)
+        {
+            _lastEventCreated = e.Created;
+            if (_position is not { } p || e.Position > p) _position = e.Position;
+        }
+        _p.ObserveHead(e.Position);
+        return true;
+    }
+
+    private bool IsDuplicateKey(int index)
+    {
+        for (var j = 0; j < index; j++)
+            if (string.Equals(_keys[j], _keys[index], StringComparison.Ordinal)) return true;
+        return false;
+    }
+
+    private ValueTask Send(int partition, PartitionMessage message)
+    {
+        _lastStamp[partition] = message.StreamTime;
+        var writer = _p.Partitions[partition].Writer;
+        return writer.TryWrite(message) ? ValueTask.CompletedTask : writer.WriteAsync(message, _p.Lifetime);
+    }
+
+    /// <summary>Sends the current stream time to partitions that have not seen it, so their timers fire without events.</summary>
+    private async ValueTask BroadcastTicks(CancellationToken ct)
+    {
+        if (_streamTime == DateTimeOffset.MinValue) return;
+        for (var i = 0; i < _lastStamp.Length; i++)
+            if (_lastStamp[i] < _streamTime) await Send(i, PartitionMessage.Tick(_streamTime)).ConfigureAwait(false);
+    }
+
+    /// <summary>Called by the flusher: a barrier at the reader's current position, injected between two events.</summary>
+    public Task<Barrier> RequestBarrier()
+    {
+        var request = new TaskCompletionSource<Barrier>(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool direct;
+        lock (_sync)
+        {
+            direct = _exited;
+            if (!direct) _barrierRequest = request;
+        }
+        if (direct) return InjectBarrier();
+        Wake();
+        return request.Task;
+    }
+
+    private async ValueTask<bool> ServeBarrierRequest()
+    {
+        TaskCompletionSource<Barrier>? request;
+        lock (_sync)
+        {
+            request = _barrierRequest;
+            _barrierRequest = null;
+        }
+        if (request is null) return false;
+        try { request.TrySetResult(await InjectBarrier().ConfigureAwait(false)); }
+        catch (Exception ex) { request.TrySetException(ex); }
+        return true;
+    }
+
+    private async Task<Barrier> InjectBarrier()
+    {
+        GlobalPosition? position;
+        lock (_sync) position = _position;
+        var barrier = new Barrier(position, _streamTime, Interlocked.Read(ref _dispatchedEvents), Interlocked.Read(ref _dispatchedBytes), _caughtUp, _lastStamp.Length);
+        for (var i = 0; i < _lastStamp.Length; i++) await Send(i, PartitionMessage.ForBarrier(barrier)).ConfigureAwait(false);
+        return barrier;
+    }
+
+    /// <summary>Invariant 6: stop reading while applied-but-unpersisted events exceed the limits; keep serving barriers meanwhile.</summary>
+    private async ValueTask WaitWhileWindowFull(CancellationToken ct)
+    {
+        var options = _p.Options;
+        while (UnflushedEvents > options.MaxUnflushedEvents || UnflushedBytes > options.MaxUnflushedBytes)
+        {
+            var wake = _wake.Prepare();
+            if (!(UnflushedEvents > options.MaxUnflushedEvents || UnflushedBytes > options.MaxUnflushedBytes)) break;
+            if (await ServeBarrierRequest().ConfigureAwait(false)) continue;
+            _paused = true;
+            _p.SignalFlush(urgent: true);
+            await wake.WaitAsync(ct).ConfigureAwait(false);
+        }
+        _paused = false;
+    }
+
+    /// <summary>After the last read: later barriers are injected directly by the flusher; a pending one is served here.</summary>
+    private async Task Exit()
+    {
+        lock (_sync) _exited = true;
+        if (_p.Lifetime.IsCancellationRequested)
+        {
+            lock (_sync) _barrierRequest?.TrySetCanceled();
+            return;
+        }
+        try { await ServeBarrierRequest().ConfigureAwait(false); }
+        catch (OperationCanceledException) { }
+    }
+}

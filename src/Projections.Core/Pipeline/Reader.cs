@@ -1,0 +1,149 @@
+using Microsoft.Extensions.Logging;
+using Projections.Core.Events;
+using Projections.Core.Ports;
+using Projections.Core.Projections;
+using Projections.Core.Runtime;
+
+namespace Projections.Core.Pipeline;
+
+/// <summary>
+/// The reader task: consumes the subscription in global order, stamps stream time, routes each event
+/// to the partition of its key, injects barriers for the flusher and pauses on the unflushed limit.
+/// </summary>
+internal sealed partial class Reader
+{
+    private readonly GenerationPipeline _p;
+    private readonly CancellationTokenSource _reading;
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly AsyncSignal _wake = new();
+    private readonly DateTimeOffset[] _lastStamp;
+    private readonly List<string> _keys = [];
+    private readonly object _sync = new();
+    private GlobalPosition? _position;
+    private DateTimeOffset _streamTime = DateTimeOffset.MinValue;
+    private DateTimeOffset? _lastEventCreated;
+    private long _dispatchedEvents, _dispatchedBytes;
+    private bool _caughtUp;
+    private volatile bool _idle, _paused;
+
+    public Reader(GenerationPipeline pipeline)
+    {
+        _p = pipeline;
+        _reading = CancellationTokenSource.CreateLinkedTokenSource(pipeline.Lifetime);
+        _lastStamp = new DateTimeOffset[pipeline.Partitions.Length];
+        Array.Fill(_lastStamp, DateTimeOffset.MinValue);
+    }
+
+    public Task Completion => _completion.Task;
+    /// <summary>The last position handled (handed to partitions or skipped).</summary>
+    public GlobalPosition? Processed { get { lock (_sync) return _position; } }
+    public DateTimeOffset? StreamTime { get { lock (_sync) return _streamTime == DateTimeOffset.MinValue ? null : _streamTime; } }
+    public DateTimeOffset? LastEventCreated { get { lock (_sync) return _lastEventCreated; } }
+    public bool Idle => _idle;
+    /// <summary>True while the reader waits for a flush because the unflushed window is full (invariant 6).</summary>
+    public bool Paused => _paused;
+    public long UnflushedEvents => Math.Max(0, Interlocked.Read(ref _dispatchedEvents) - Interlocked.Read(ref _p.PersistedEvents));
+    private long UnflushedBytes => Interlocked.Read(ref _dispatchedBytes) - Interlocked.Read(ref _p.PersistedBytes);
+
+    public void StopReading() => _reading.Cancel();
+
+    /// <summary>Wakes the reader: a barrier was requested or a flush completed.</summary>
+    public void Wake() => _wake.Set();
+
+    public async Task Run(ProjectionCheckpoint? checkpoint)
+    {
+        var ct = _reading.Token;
+        if (checkpoint is not null)
+        {
+            _position = checkpoint.Position == GlobalPosition.Start ? null : checkpoint.Position;
+            _streamTime = checkpoint.StreamTime ?? DateTimeOffset.MinValue;
+        }
+        try
+        {
+            await using var messages = _p.Source.Subscribe(_position, _p.Projection.Filter, ct).GetAsyncEnumerator(ct);
+            while (true)
+            {
+                await ServeBarrierRequest().ConfigureAwait(false);
+                await WaitWhileWindowFull(ct).ConfigureAwait(false);
+                if (!await Next(messages, ct).ConfigureAwait(false)) break;
+                if (!await Handle(messages.Current).ConfigureAwait(false)) break;
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        catch (Exception ex)
+        {
+            _p.Fail(new ProjectionFailedException(_p.Name,
+                $"Projection '{_p.Name}' stopped: reading events from {_p.Source.Description} failed: {ex.GetType().Name}: {ex.Message}", ex));
+        }
+        finally
+        {
+            await Exit().ConfigureAwait(false);
+            _completion.TrySetResult();
+        }
+    }
+
+    /// <summary>Moves to the next message; while none is ready, broadcasts ticks, serves barriers and advances idle stream time.</summary>
+    private async ValueTask<bool> Next(IAsyncEnumerator<SubscriptionMessage> messages, CancellationToken ct)
+    {
+        var move = messages.MoveNextAsync();
+        if (move.IsCompleted) return move.Result;
+        _idle = _caughtUp;
+        await BroadcastTicks(ct).ConfigureAwait(false);
+        var moved = move.AsTask();
+        Task? idleTick = null;
+        while (!moved.IsCompleted)
+        {
+            var wake = _wake.Prepare();
+            if (await ServeBarrierRequest().ConfigureAwait(false)) continue;
+            if (_caughtUp && _p.Options.WallClockAdvancesIdleStreamTime)
+                idleTick ??= Task.Delay(_p.Options.IdleTickInterval, _p.Time, ct);
+            await (idleTick is null ? Task.WhenAny(moved, wake) : Task.WhenAny(moved, wake, idleTick)).ConfigureAwait(false);
+            if (idleTick is { IsCompleted: true })
+            {
+                idleTick = null;
+                ct.ThrowIfCancellationRequested();
+                AdvanceStreamTime(_p.Time.GetUtcNow());
+                await BroadcastTicks(ct).ConfigureAwait(false);
+            }
+        }
+        _idle = false;
+        return await moved.ConfigureAwait(false);
+    }
+
+    private async ValueTask<bool> Handle(SubscriptionMessage message)
+    {
+        switch (message.Kind)
+        {
+            case SubscriptionMessageKind.Event:
+                return await HandleEvent(message.Event!).ConfigureAwait(false);
+            case SubscriptionMessageKind.Checkpoint:
+                Advance(message.Position);
+                break;
+            case SubscriptionMessageKind.CaughtUp:
+                Advance(message.Position);
+                _p.ObserveHead(message.Position);
+                if (!_caughtUp)
+                {
+                    _caughtUp = true;
+                    _p.Logger.LogInformation("Projection {Projection} generation {Generation} caught up at {Position}", _p.Name, _p.Generation, Processed?.ToString() ?? "the start");
+                }
+                _p.SetStatus(ProjectionStatus.Live);
+                _p.SignalFlush(urgent: true);
+                break;
+            case SubscriptionMessageKind.FellBehind:
+                _p.SetStatus(ProjectionStatus.CatchingUp);
+                break;
+        }
+        return true;
+    }
+
+    private void Advance(GlobalPosition position)
+    {
+        lock (_sync) if (_position is not { } p || position > p) _position = position;
+    }
+
+    private void AdvanceStreamTime(DateTimeOffset time)
+    {
+        if (time > _streamTime) lock (_sync) _streamTime = time;
+    }
+}

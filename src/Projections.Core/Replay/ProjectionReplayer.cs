@@ -1,0 +1,164 @@
+using Projections.Core.Events;
+using Projections.Core.Ports;
+using Projections.Core.Projections;
+using Projections.Core.Runtime;
+using Projections.Core.Timers;
+
+namespace Projections.Core.Replay;
+
+/// <summary>
+/// The reference fold: applies events one by one, single-threaded, with exactly the engine's semantics
+/// (filter, keys and fan-out, idempotence by position, stream time, timers fired before the first event
+/// stamped at or after their deadline, poison policy). Used by <c>verify</c>, benchmarks and determinism tests.
+/// </summary>
+public sealed class ProjectionReplayer
+{
+    private readonly IProjection _projection;
+    private readonly Dictionary<string, Aggregate> _aggregates = new(StringComparer.Ordinal);
+    private readonly TimerQueue _timers = new();
+    private readonly EventContext _context = new();
+    private readonly TimeoutContext _timeoutContext = new();
+    private readonly List<string> _keys = [];
+    private readonly List<GlobalPosition> _parked = [];
+    private DateTimeOffset _streamTime = DateTimeOffset.MinValue;
+    private GlobalPosition? _position;
+
+    public ProjectionReplayer(IProjection projection) => _projection = projection ?? throw new ArgumentNullException(nameof(projection));
+
+    /// <summary>Folds every event of <paramref name="events"/>, then advances stream time to <paramref name="finalStreamTime"/> when given.</summary>
+    public static ReplayResult Replay(IProjection projection, IEnumerable<RecordedEvent> events, DateTimeOffset? finalStreamTime = null)
+    {
+        var replayer = new ProjectionReplayer(projection);
+        foreach (var e in events) replayer.Apply(e);
+        if (finalStreamTime is { } t) replayer.AdvanceStreamTime(t);
+        return replayer.ToResult();
+    }
+
+    /// <summary>Folds the source's events up to and including <paramref name="upTo"/> (all when null), then advances stream time.</summary>
+    public static async Task<ReplayResult> Replay(IProjection projection, IEventSource source, GlobalPosition? upTo, DateTimeOffset? finalStreamTime, CancellationToken cancellationToken)
+    {
+        var replayer = new ProjectionReplayer(projection);
+        await foreach (var e in source.ReadAllForward(null, projection.Filter, cancellationToken).ConfigureAwait(false))
+        {
+            if (upTo is { } limit && e.Position > limit) break;
+            replayer.Apply(e);
+        }
+        if (finalStreamTime is { } t) replayer.AdvanceStreamTime(t);
+        return replayer.ToResult();
+    }
+
+    public void Apply(RecordedEvent e)
+    {
+        if (!_projection.Filter.Matches(e.StreamId, e.EventType) || !_projection.TryGetHandler(e.EventType, out var handler))
+        {
+            Advance(e.Position);
+            return;
+        }
+        if (_position is { } last && e.Position <= last) return;
+        object? payload = null;
+        DateTimeOffset eventTime;
+        _keys.Clear();
+        try
+        {
+            if (handler.NeedsPayloadForRouting) payload = handler.Deserialize(e.Data);
+            handler.CollectKeys(e, payload, _keys);
+            foreach (var key in _keys)
+                if (string.IsNullOrEmpty(key)) throw new InvalidOperationException("The aggregate key of the event is null or empty.");
+            eventTime = handler.EventTime(e, payload);
+        }
+        catch (Exception ex)
+        {
+            Poison(e, null, ex);
+            Advance(e.Position);
+            return;
+        }
+        if (eventTime > _streamTime) _streamTime = eventTime;
+        FireDue(_streamTime);
+        for (var i = 0; i < _keys.Count; i++)
+        {
+            if (_keys.IndexOf(_keys[i]) < i) continue;
+            ApplyTo(_keys[i], e, handler, payload, eventTime);
+        }
+        Advance(e.Position);
+    }
+
+    /// <summary>Moves stream time forward (never back) and fires the timers that are due, as the engine's ticks do.</summary>
+    public void AdvanceStreamTime(DateTimeOffset time)
+    {
+        if (time > _streamTime) _streamTime = time;
+        if (_streamTime != DateTimeOffset.MinValue) FireDue(_streamTime);
+    }
+
+    public ReplayResult ToResult() => new(
+        _aggregates.ToDictionary(a => a.Key, a => new ReplayedAggregate(a.Key, _projection.SerializeState(a.Value.State), a.Value.Version, a.Value.Position, a.Value.TimeoutAt), StringComparer.Ordinal),
+        _position,
+        _streamTime == DateTimeOffset.MinValue ? null : _streamTime,
+        _parked.ToArray());
+
+    private void ApplyTo(string key, RecordedEvent e, IProjectionEventHandler handler, object? payload, DateTimeOffset eventTime)
+    {
+        _aggregates.TryGetValue(key, out var aggregate);
+        if (aggregate is { HasPosition: true } && e.Position <= aggregate.Position) return;
+        object next;
+        try
+        {
+            var state = aggregate?.State ?? _projection.CreateInitialState(key);
+            _context.Reset(key, e, eventTime, _streamTime);
+            next = handler.Apply(state, payload ?? handler.Deserialize(e.Data), _context)
+                   ?? throw new InvalidOperationException($"The handler of '{e.EventType}' returned a null state.");
+        }
+        catch (Exception ex)
+        {
+            Poison(e, key, ex);
+            return;
+        }
+        aggregate ??= _aggregates[key] = new Aggregate();
+        aggregate.State = next;
+        aggregate.Version++;
+        aggregate.Position = e.Position;
+        aggregate.HasPosition = true;
+        aggregate.TimeoutAt = TimeoutRules.AfterEvent(aggregate.TimeoutAt, _context.Timeout);
+        if (_context.Timeout.Kind == TimeoutRequestKind.Set) _timers.Arm(key, _context.Timeout.Deadline);
+    }
+
+    private void FireDue(DateTimeOffset streamTime)
+    {
+        while (_timers.TryTakeDue(streamTime, out var key, out var deadline))
+        {
+            if (!_aggregates.TryGetValue(key, out var aggregate) || aggregate.TimeoutAt != deadline) continue;
+            try
+            {
+                _timeoutContext.Reset(key, deadline, streamTime);
+                aggregate.State = _projection.ApplyTimeout(aggregate.State, _timeoutContext)
+                                  ?? throw new InvalidOperationException("The timeout handler returned a null state.");
+                aggregate.TimeoutAt = TimeoutRules.AfterTimeout(deadline, _timeoutContext.Timeout);
+            }
+            catch (Exception ex)
+            {
+                throw ProjectionFailedException.ForTimeout(_projection.Name, key, deadline, ex);
+            }
+            aggregate.Version++;
+            if (aggregate.TimeoutAt is { } again) _timers.Arm(key, again);
+        }
+    }
+
+    private void Poison(RecordedEvent e, string? key, Exception ex)
+    {
+        if (_projection.PoisonPolicy == PoisonEventPolicy.Stop) throw ProjectionFailedException.ForEvent(_projection.Name, e, key, ex);
+        if (_parked.Count == 0 || _parked[^1] != e.Position) _parked.Add(e.Position);
+    }
+
+    private void Advance(GlobalPosition position)
+    {
+        if (_position is not { } p || position > p) _position = position;
+    }
+
+    private sealed class Aggregate
+    {
+        public object State = null!;
+        public long Version;
+        public GlobalPosition Position;
+        public bool HasPosition;
+        public DateTimeOffset? TimeoutAt;
+    }
+}

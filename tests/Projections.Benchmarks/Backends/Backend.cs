@@ -2,11 +2,22 @@ using Projections.Core.Ports;
 
 namespace Projections.Benchmarks.Backends;
 
-/// <summary>Creates empty event stores of one kind (SQLite, EventStoreDB, ...); <paramref name="label"/> keeps instances apart.</summary>
+/// <summary>Event stores of one kind (SQLite, EventStoreDB, ...) for the scenarios.</summary>
 public interface IEventStoreFactory
 {
     string Name { get; }
-    Task<IEventStore> Create(string label, CancellationToken ct);
+
+    /// <summary>
+    /// True when stores are views of one server whose log outlives a scenario (EventStoreDB): streams
+    /// appended through them need ids of their own, and counts must be taken from the store.
+    /// </summary>
+    bool Shared { get; }
+
+    /// <summary>A store holding the workload's events in their global order.</summary>
+    Task<IEventStore> CreateWith(Workload.Workload workload, string label, CancellationToken ct);
+
+    /// <summary>A store to append to; empty unless <see cref="Shared"/>.</summary>
+    Task<IEventStore> CreateEmpty(string label, CancellationToken ct);
 }
 
 /// <summary>Creates empty projection stores of one kind (SQLite, MongoDB, ...).</summary>

@@ -1,3 +1,4 @@
+using Projections.Benchmarks.Running;
 using Projections.Core.InMemory;
 using Projections.Core.Ports;
 
@@ -7,7 +8,16 @@ namespace Projections.Benchmarks.Backends;
 public sealed class InMemoryEventStoreFactory : IEventStoreFactory
 {
     public string Name => "in-memory";
-    public Task<IEventStore> Create(string label, CancellationToken ct) => Task.FromResult<IEventStore>(new InMemoryEventStore());
+    public bool Shared => false;
+
+    public async Task<IEventStore> CreateWith(Workload.Workload workload, string label, CancellationToken ct)
+    {
+        var store = new InMemoryEventStore();
+        await StoreLoader.CopyInto(store, workload.Events, ct);
+        return store;
+    }
+
+    public Task<IEventStore> CreateEmpty(string label, CancellationToken ct) => Task.FromResult<IEventStore>(new InMemoryEventStore());
 }
 
 public sealed class InMemoryProjectionStoreFactory : IProjectionStoreFactory

@@ -1,3 +1,4 @@
+using Projections.Benchmarks.Running;
 using Projections.Core.Ports;
 using Projections.Sqlite.Documents;
 using Projections.Sqlite.Events;
@@ -34,8 +35,16 @@ public sealed class SqliteFiles : IDisposable
 public sealed class SqliteEventStoreFactory(SqliteFiles files) : IEventStoreFactory
 {
     public string Name => "SQLite";
+    public bool Shared => false;
 
-    public async Task<IEventStore> Create(string label, CancellationToken ct)
+    public async Task<IEventStore> CreateWith(Workload.Workload workload, string label, CancellationToken ct)
+    {
+        var store = await CreateEmpty(label, ct);
+        await StoreLoader.CopyInto(store, workload.Events, ct);
+        return store;
+    }
+
+    public async Task<IEventStore> CreateEmpty(string label, CancellationToken ct)
     {
         var store = new SqliteEventStore(files.NewFile("events-" + label));
         await store.Initialize(ct);

@@ -25,6 +25,10 @@ public sealed record BenchOptions
     public TimeSpan PerEventBudget { get; init; } = TimeSpan.FromSeconds(20);
     /// <summary>Only these scenarios (1-5); empty = all.</summary>
     public IReadOnlySet<int> Only { get; init; } = new HashSet<int>();
+    /// <summary>An esdb:// connection string: scenarios 2, 3 and 5 run again with EventStoreDB as the event store.</summary>
+    public string? EventStoreDb { get; init; }
+    /// <summary>A mongodb:// connection string: scenarios 2, 3 and 5 run again with MongoDB as the projection store.</summary>
+    public string? MongoDb { get; init; }
     /// <summary>Write the markdown table here as well as to the console.</summary>
     public string? OutputFile { get; init; }
     public bool Smoke { get; init; }

@@ -23,6 +23,9 @@ public static class BenchOptionsParser
           --duration S       seconds of appending in the latency scenario (default 10)
           --budget S         seconds the per-event projector may run per round (default 20)
           --only 1,2,...     run only these scenarios
+          --eventstore URL   also run scenarios 2, 3, 5 with this EventStoreDB (esdb://...) as event store
+          --mongo URL        also run scenarios 2, 3, 5 with this MongoDB (mongodb://...) as projection store
+                             (both given: also EventStoreDB events with MongoDB documents)
           --out FILE         also write the markdown table to FILE
           --smoke            tiny workload, every scenario, finishes in seconds
         """;
@@ -47,6 +50,8 @@ public static class BenchOptionsParser
                 "--duration" => options with { LatencyDuration = TimeSpan.FromSeconds(Positive(name, Value())) },
                 "--budget" => options with { PerEventBudget = TimeSpan.FromSeconds(Positive(name, Value())) },
                 "--only" => options with { Only = Scenarios(name, Value()) },
+                "--eventstore" => options with { EventStoreDb = Value() },
+                "--mongo" => options with { MongoDb = Value() },
                 "--out" => options with { OutputFile = Value() },
                 _ => throw new BenchUsageException($"Unknown option '{name}'."),
             };

@@ -35,7 +35,23 @@ public sealed class BenchEnvironment : IAsyncDisposable
     /// </summary>
     public Workload.Workload LightHandlers { get; private set; } = null!;
 
-    public IReadOnlyList<Backend> StoreBackends => [new(new SqliteEventStoreFactory(_files), new SqliteProjectionStoreFactory(_files))];
+    private EventStoreDbEventStoreFactory? _eventStoreDb;
+    private MongoProjectionStoreFactory? _mongo;
+
+    /// <summary>SQLite always; EventStoreDB and MongoDB when their connection strings were given.</summary>
+    public IReadOnlyList<Backend> StoreBackends
+    {
+        get
+        {
+            var sqliteEvents = new SqliteEventStoreFactory(_files);
+            var sqliteDocuments = new SqliteProjectionStoreFactory(_files);
+            var backends = new List<Backend> { new(sqliteEvents, sqliteDocuments) };
+            if (_options.EventStoreDb is { } esdb) backends.Add(new(_eventStoreDb ??= new EventStoreDbEventStoreFactory(esdb), sqliteDocuments));
+            if (_options.MongoDb is { } mongo) backends.Add(new(sqliteEvents, _mongo ??= new MongoProjectionStoreFactory(mongo)));
+            if (_eventStoreDb is not null && _mongo is not null) backends.Add(new(_eventStoreDb, _mongo));
+            return backends;
+        }
+    }
 
     public static async Task<BenchEnvironment> Create(BenchOptions options, CancellationToken ct)
     {
@@ -56,12 +72,13 @@ public sealed class BenchEnvironment : IAsyncDisposable
 
     public IEnumerable<IScenario> Scenarios()
     {
+        var backends = StoreBackends;
         if (_options.Runs(1))
         {
             yield return new EngineVsRawFoldScenario("1a. In-memory engine vs raw fold (simulated plant)", Throughput, _memoryEvents, _memoryDocuments, _options.Rounds);
             yield return new EngineVsRawFoldScenario("1b. In-memory engine vs raw fold (light handlers)", LightHandlers, _memoryEvents, _memoryDocuments, _options.Rounds);
         }
-        foreach (var backend in StoreBackends)
+        foreach (var backend in backends)
         {
             if (_options.Runs(2))
                 yield return new CoalescingVsPerEventScenario(Throughput, backend, _options.Rounds, _options.PerEventBudget);
@@ -72,13 +89,14 @@ public sealed class BenchEnvironment : IAsyncDisposable
             yield return new MemoryPerAggregateScenario(
                 (n, store, ct) => RegisteredItems.Populate(store, n, _options.Stations, ct), _memoryEvents, _options.MemoryAggregates, _options.EvictionCap);
         if (_options.Runs(5))
-            foreach (var backend in StoreBackends)
+            foreach (var backend in backends)
                 yield return new LatencyScenario(Latency, backend, _options.LatencyRate, _options.LatencyDuration);
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         _files.Dispose();
-        return ValueTask.CompletedTask;
+        if (_eventStoreDb is not null) await _eventStoreDb.DisposeAsync();
+        _mongo?.Dispose();
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Projections.Core;
 using Projections.Core.Events;
 using Projections.Core.Ports;
@@ -10,22 +9,23 @@ namespace Projections.Benchmarks.Running;
 /// <summary>Runs the real engine over a source until its checkpoint reaches the head, timing start to checkpoint.</summary>
 public static class EngineRunner
 {
-    public sealed record Result(TimeSpan Elapsed, ProjectionStats Stats);
+    /// <param name="Cpu">CPU time of the whole process over the run (all engine threads).</param>
+    public sealed record Result(TimeSpan Elapsed, TimeSpan Cpu, ProjectionStats Stats);
 
     public static async Task<Result> RunToHead(
         IEventSource source, IProjectionStore store, IProjection projection, ProjectionEngineOptions options, CancellationToken ct)
     {
         var head = await source.ReadHeadPosition(ct);
-        var clock = Stopwatch.StartNew();
+        var clock = CpuClock.Start();
         await using var engine = new ProjectionEngine(source, store, [projection], options);
         await engine.StartAsync(ct);
         var runtime = engine.Find(projection.Name)
             ?? throw new InvalidOperationException($"The engine does not know projection '{projection.Name}'.");
         await WaitForHead(runtime, head, ct);
-        clock.Stop();
+        var (wall, cpu) = clock.Stop();
         var stats = runtime.GetStats();
         await engine.StopAsync(ct);
-        return new Result(clock.Elapsed, stats);
+        return new Result(wall, cpu, stats);
     }
 
     /// <summary>Waits for the checkpoint to reach <paramref name="head"/>, failing with the projection's own error if it stops.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Projections.Benchmarks.Backends;
 using Projections.Benchmarks.Cli;
 using Projections.Benchmarks.Reporting;
 using Projections.Benchmarks.Scenarios;
@@ -20,14 +21,27 @@ public static class ScenarioRunner
 
         var table = new ResultTable();
         var failures = 0;
+        var unavailable = new Dictionary<string, string>();
         foreach (var scenario in environment.Scenarios())
         {
             Console.WriteLine();
             Console.WriteLine(scenario.Title);
             var started = clock.Elapsed;
+            if (scenario.Backend is { } backend && Unavailable(backend) is { } reason)
+            {
+                failures++;
+                table.Add(new ResultRow(scenario.Title, "SKIPPED", reason));
+                continue;
+            }
             try
             {
                 await scenario.Run(table, ct);
+            }
+            catch (BackendUnavailableException e)
+            {
+                failures++;
+                unavailable[e.Backend] = e.Message;
+                table.Add(new ResultRow(scenario.Title, "FAILED", e.Message));
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
@@ -44,5 +58,8 @@ public static class ScenarioRunner
         Console.WriteLine($"Total {clock.Elapsed.TotalSeconds:0.0} s.");
         if (options.OutputFile is { } path) await File.WriteAllTextAsync(path, markdown, ct);
         return failures == 0 ? 0 : 1;
+
+        string? Unavailable(Backend backend) =>
+            unavailable.GetValueOrDefault(backend.Events.Name) ?? unavailable.GetValueOrDefault(backend.Documents.Name);
     }
 }

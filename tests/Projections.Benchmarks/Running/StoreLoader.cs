@@ -1,5 +1,6 @@
 using Projections.Core.Events;
 using Projections.Core.Ports;
+using Projections.Core.Projections;
 
 namespace Projections.Benchmarks.Running;
 
@@ -8,7 +9,8 @@ public static class StoreLoader
 {
     private const int RequestsPerAppend = 500;
 
-    public static async Task CopyInto(IEventStore target, IReadOnlyList<RecordedEvent> events, CancellationToken ct)
+    /// <param name="streamSuffix">Appended to every stream id, so a copy into a shared server makes streams of its own.</param>
+    public static async Task CopyInto(IEventStore target, IReadOnlyList<RecordedEvent> events, CancellationToken ct, string streamSuffix = "")
     {
         var batch = new List<AppendRequest>(RequestsPerAppend);
         var i = 0;
@@ -18,13 +20,22 @@ public static class StoreLoader
             var stream = events[i].StreamId;
             var run = new List<EventData>();
             while (i < events.Count && events[i].StreamId == stream) run.Add(ToEventData(events[i++]));
-            batch.Add(new AppendRequest(stream, ExpectedRevision.Any, run));
+            batch.Add(new AppendRequest(stream + streamSuffix, ExpectedRevision.Any, run));
             if (batch.Count == RequestsPerAppend) { await target.AppendMany(batch, ct); batch = new List<AppendRequest>(RequestsPerAppend); }
         }
         if (batch.Count > 0) await target.AppendMany(batch, ct);
     }
 
     public static EventData ToEventData(RecordedEvent e) => new(e.EventId, e.EventType, e.Data, e.Metadata);
+
+    /// <summary>Events in the store that <paramref name="projection"/> handles (on a shared server, more than one workload's).</summary>
+    public static async Task<long> CountHandled(IEventSource source, IProjection projection, CancellationToken ct)
+    {
+        long count = 0;
+        await foreach (var e in source.ReadAllForward(null, projection.Filter, ct))
+            if (projection.Filter.Matches(e.StreamId, e.EventType) && projection.TryGetHandler(e.EventType, out _)) count++;
+        return count;
+    }
 
     public static async Task<IReadOnlyList<RecordedEvent>> ReadAll(IEventSource source, CancellationToken ct)
     {

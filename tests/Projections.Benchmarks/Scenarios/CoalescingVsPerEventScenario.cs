@@ -17,17 +17,17 @@ public sealed class CoalescingVsPerEventScenario(Workload.Workload workload, Bac
 {
     public const double SpeedUpTarget = 20;
     public const double WriteAmplificationTarget = 0.1;
+    public Backend? Backend => backend;
     public string Title => $"2. Coalescing vs per-event writes ({backend.Name})";
 
     private sealed record Figures(double EventsPerSecond, double WriteAmplification, double StoreShare, long Events);
 
     public async Task Run(ResultTable table, CancellationToken ct)
     {
-        var source = await backend.Events.Create("coalescing", ct);
+        var source = await backend.Events.CreateWith(workload, "coalescing", ct);
         try
         {
-            await StoreLoader.CopyInto(source, workload.Events, ct);
-            double handled = workload.HandledEvents;
+            double handled = await StoreLoader.CountHandled(source, workload.CreateProjection(), ct);
             var run = 0;
 
             async Task<Figures> Engine()

@@ -19,13 +19,14 @@ public sealed class LatencyScenario(Workload.Workload workload, Backend backend,
     public const double LiveP99TargetMs = 20;
     public const double PersistedSlackMs = 100;
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(2);
+    public Backend? Backend => backend;
     public string Title => $"5. Latency at {rate:N0} events/s ({backend.Name})";
 
     private readonly record struct Observed(string Key, GlobalPosition Position, long Timestamp);
 
     public async Task Run(ResultTable table, CancellationToken ct)
     {
-        var source = await backend.Events.Create("latency", ct);
+        var source = await backend.Events.CreateEmpty("latency", ct);
         var store = await backend.Documents.Create("latency", ct);
         try
         {
@@ -34,6 +35,7 @@ public sealed class LatencyScenario(Workload.Workload workload, Backend backend,
             await using var engine = new ProjectionEngine(source, store, [projection], options);
             await engine.StartAsync(ct);
             var runtime = engine.Find(projection.Name)!;
+            await WaitUntilLive(runtime, ct);
             var applied = new ConcurrentQueue<Observed>();
             var persisted = new ConcurrentQueue<Observed>();
             using var subscription = runtime.SubscribeChanges(null, change =>
@@ -57,10 +59,23 @@ public sealed class LatencyScenario(Workload.Workload workload, Backend backend,
         }
     }
 
+    /// <summary>On a shared server the engine first catches up with what earlier runs left there; latency counts only from live.</summary>
+    private static async Task WaitUntilLive(IProjectionRuntime runtime, CancellationToken ct)
+    {
+        while (runtime.Status != ProjectionStatus.Live)
+        {
+            if (runtime.Status == ProjectionStatus.Stopped)
+                throw new InvalidOperationException($"Projection '{runtime.Name}' stopped before going live: {runtime.Error?.Message}", runtime.Error);
+            await Task.Delay(10, ct);
+        }
+    }
+
     /// <summary>Appends the workload's events in global order, paced by the clock; returns each event's position and append start.</summary>
     private async Task<Dictionary<GlobalPosition, long>> AppendAtRate(Core.Ports.IEventStore target, CancellationToken ct)
     {
         var total = (int)Math.Min(workload.Events.Count, rate * duration.TotalSeconds);
+        // On a shared server, streams of this run only: otherwise events would extend earlier runs' items.
+        var suffix = backend.Events.Shared ? $"-l{DateTime.UtcNow:MMddHHmmss}" : "";
         var started = new Dictionary<GlobalPosition, long>(total);
         var clock = Stopwatch.StartNew();
         var sent = 0;
@@ -72,7 +87,7 @@ public sealed class LatencyScenario(Workload.Workload workload, Backend backend,
                 // One request per event so every event gets its own position back.
                 var requests = new List<AppendRequest>(due - sent);
                 for (var i = sent; i < due; i++)
-                    requests.Add(new AppendRequest(workload.Events[i].StreamId, ExpectedRevision.Any, [StoreLoader.ToEventData(workload.Events[i])]));
+                    requests.Add(new AppendRequest(workload.Events[i].StreamId + suffix, ExpectedRevision.Any, [StoreLoader.ToEventData(workload.Events[i])]));
                 var start = Stopwatch.GetTimestamp();
                 var results = await target.AppendMany(requests, ct);
                 foreach (var r in results) started[r.Position] = start;

@@ -14,15 +14,15 @@ namespace Projections.Benchmarks.Scenarios;
 public sealed class RebuildVsReadScenario(Workload.Workload workload, Backend backend, int rounds) : IScenario
 {
     public const double Target = 1.3;
+    public Backend? Backend => backend;
     public string Title => $"3. Rebuild vs read ({backend.Name})";
 
     public async Task Run(ResultTable table, CancellationToken ct)
     {
-        var source = await backend.Events.Create("rebuild", ct);
+        var source = await backend.Events.CreateWith(workload, "rebuild", ct);
         var store = await backend.Documents.Create("rebuild", ct);
         try
         {
-            await StoreLoader.CopyInto(source, workload.Events, ct);
             var head = await source.ReadHeadPosition(ct);
             var projection = workload.CreateProjection();
             await using var engine = new ProjectionEngine(source, store, [projection], new ProjectionEngineOptions());

@@ -13,14 +13,4 @@ public sealed class Workload(string description, IReadOnlyList<RecordedEvent> ev
 
     /// <summary>Events per stream (per item for plant-items), rounded down.</summary>
     public int EventsPerStream => Events.Count / Math.Max(1, Events.Select(e => e.StreamId).Distinct().Count());
-
-    /// <summary>Events the projection handles: the unit of every events/s figure.</summary>
-    public long HandledEvents
-    {
-        get
-        {
-            var projection = CreateProjection();
-            return Events.LongCount(e => projection.Filter.Matches(e.StreamId, e.EventType) && projection.TryGetHandler(e.EventType, out _));
-        }
-    }
 }

@@ -16,7 +16,7 @@ public sealed class EngineVsRawFoldScenario(string title, Workload.Workload work
     public const double Target = 0.7;
     public string Title => title;
 
-    private sealed record Figures(double EventsPerSecond, double CpuMicrosPerEvent);
+    private sealed record Figures(double EventsPerSecond, double CpuMicrosPerEvent, double WorkItemsPerEvent = 0, long Flushes = 0, long LockContentions = 0);
 
     public async Task Run(ResultTable table, CancellationToken ct)
     {
@@ -36,7 +36,8 @@ public sealed class EngineVsRawFoldScenario(string title, Workload.Workload work
                     var run = await EngineRunner.RunToHead(source, store, workload.CreateProjection(), options, ct);
                     if (run.Stats.EventsProcessed < prepared.Length)
                         throw new InvalidOperationException($"The engine reached the head having processed {run.Stats.EventsProcessed} of {prepared.Length} events.");
-                    return new Figures(handled / run.Elapsed.TotalSeconds, run.Cpu.TotalMicroseconds / handled);
+                    return new Figures(handled / run.Elapsed.TotalSeconds, run.Cpu.TotalMicroseconds / handled,
+                        run.WorkItems / handled, run.Stats.Flushes, run.LockContentions);
                 }
                 finally { await Disposal.DisposeIfNeeded(store); }
             }
@@ -75,7 +76,10 @@ public sealed class EngineVsRawFoldScenario(string title, Workload.Workload work
             table.Add(new ResultRow(Title, "ratio engine / raw fold", Format.Ratio(engine / raw), $"≥ {Target}", engine / raw >= Target));
             table.Add(new ResultRow(Title, "ratio engine / raw fold incl. deserialization", Format.Ratio(engine / rawDeserializing)));
             table.Note(Title, $"{workload.Description}; {handled:N0} handled events, {options.Partitions} partitions; the engine spent " +
-                              $"{Cpu("engine") - Cpu("raw fold + deserialize"):0.0} µs CPU per event beyond deserializing and applying it.");
+                              $"{Cpu("engine") - Cpu("raw fold + deserialize"):0.0} µs CPU per event beyond deserializing and applying it; " +
+                              $"{Stats.Median(results["engine"].Select(f => f.WorkItemsPerEvent)):0.00} thread-pool work items per event, " +
+                              $"{Stats.Median(results["engine"].Select(f => (double)f.Flushes)):0} flushes, " +
+                              $"{Stats.Median(results["engine"].Select(f => (double)f.LockContentions)):0} lock contentions per run.");
         }
         finally { await Disposal.DisposeIfNeeded(source); }
     }

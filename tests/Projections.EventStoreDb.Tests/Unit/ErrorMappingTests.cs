@@ -141,3 +141,25 @@ public sealed class ErrorMappingTests
         mapped.Should().BeOfType<EventStoreUnavailableException>().Which.Message.Should().Contain("Server Is Not Ready");
     }
 }
+
+public sealed class NotDeliveredTests
+{
+    [Fact]
+    public void Refused_connections_and_not_ready_answers_are_known_not_to_have_written()
+    {
+        var refused = new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, "Error connecting to subchannel.",
+            new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused)));
+
+        Connection.EventStoreDbConnection.NotDelivered(refused).Should().BeTrue();
+        Connection.EventStoreDbConnection.NotDelivered(new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, "Server Is Not Ready"))).Should().BeTrue();
+        Connection.EventStoreDbConnection.NotDelivered(new EventStoreUnavailableException("wrapped", refused)).Should().BeTrue();
+    }
+
+    [Fact]
+    public void A_call_that_failed_after_reaching_the_server_may_have_written()
+    {
+        Connection.EventStoreDbConnection.NotDelivered(new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, "Error reading next message. IOException: The request was aborted.")))
+            .Should().BeFalse();
+        Connection.EventStoreDbConnection.NotDelivered(new RpcException(new Grpc.Core.Status(StatusCode.Aborted, "Operation timed out"))).Should().BeFalse();
+    }
+}

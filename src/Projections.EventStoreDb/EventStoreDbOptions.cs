@@ -7,13 +7,11 @@ public sealed record EventStoreDbOptions
     public TimeSpan ReconnectInitialDelay { get; init; } = TimeSpan.FromMilliseconds(100);
     public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>
-    /// How long a call keeps retrying while the server refuses connections or says it is not ready
-    /// (for instance while it restarts). Only failures that prove nothing was written are retried, so
-    /// appends stay safe to retry this way.
+    /// How long a call keeps retrying while the server is away (for instance while it restarts). Calls
+    /// that provably wrote nothing (connection refused, not ready) are always retried; reads and appends
+    /// with an exact or no-stream expectation (deduplicated by event id) also after unknown outcomes.
     /// </summary>
-    public TimeSpan NotDeliveredRetryTimeout { get; init; } = TimeSpan.FromSeconds(30);
-    /// <summary>How many times a finite read (head, stream, $all page) is retried after a transient failure.</summary>
-    public int ReadRetries { get; init; } = 5;
+    public TimeSpan TransientRetryTimeout { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Events per page for finite reads.</summary>
     public int ReadPageSize { get; init; } = 2048;
     /// <summary>
@@ -29,8 +27,7 @@ public sealed record EventStoreDbOptions
         if (ReconnectInitialDelay <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ReconnectInitialDelay), ReconnectInitialDelay, "must be positive");
         if (ReconnectMaxDelay < ReconnectInitialDelay) throw new ArgumentOutOfRangeException(nameof(ReconnectMaxDelay), ReconnectMaxDelay, "must be at least ReconnectInitialDelay");
         if (LiveIdleCheckpointInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(LiveIdleCheckpointInterval), LiveIdleCheckpointInterval, "must be positive");
-        if (NotDeliveredRetryTimeout < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(NotDeliveredRetryTimeout), NotDeliveredRetryTimeout, "must not be negative");
-        if (ReadRetries < 0) throw new ArgumentOutOfRangeException(nameof(ReadRetries), ReadRetries, "must not be negative");
+        if (TransientRetryTimeout < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TransientRetryTimeout), TransientRetryTimeout, "must not be negative");
         if (ReadPageSize < 1) throw new ArgumentOutOfRangeException(nameof(ReadPageSize), ReadPageSize, "must be at least 1");
     }
 }

@@ -139,14 +139,19 @@ internal sealed class EventStoreDbConnection : IAsyncDisposable
 
     /// <summary>
     /// Runs one call, following a "not leader" answer to the named leader (a few times at most), and
-    /// retrying with backoff, for up to <see cref="EventStoreDbOptions.NotDeliveredRetryTimeout"/>, when
+    /// retrying with backoff, for up to <see cref="EventStoreDbOptions.TransientRetryTimeout"/>, when
     /// the request provably did not take effect: the node refused the connection, or answered that it
     /// is not ready or too busy (as during a restart). Anything else is mapped to the Core's exceptions.
     /// </summary>
+    /// <param name="idempotent">
+    /// True when repeating the call cannot change its effect (reads; appends of fixed event ids with an
+    /// exact or no-stream expectation, which the server deduplicates). Such calls are also retried after
+    /// transient failures whose outcome is unknown, such as a connection dropped mid-call.
+    /// </param>
     public async Task<T> Run<T>(string operation, string? streamId, ExpectedRevision? expected,
-        Func<NodeConnection, Task<T>> call, CancellationToken cancellationToken)
+        Func<NodeConnection, Task<T>> call, CancellationToken cancellationToken, bool idempotent = false)
     {
-        var giveUpAt = DateTime.UtcNow + _options.NotDeliveredRetryTimeout;
+        var giveUpAt = DateTime.UtcNow + _options.TransientRetryTimeout;
         var backoff = new Backoff(_options.ReconnectInitialDelay, _options.ReconnectMaxDelay);
         for (var redirects = 0; ; )
         {
@@ -166,15 +171,15 @@ internal sealed class EventStoreDbConnection : IAsyncDisposable
                     continue;
                 }
                 if (failure is EventStoreUnavailableException) Reset(node!);
-                if (!NotDelivered(ex)) throw failure;
+                if (!NotDelivered(ex) && !(idempotent && failure is EventStoreUnavailableException)) throw failure;
             }
             catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested && node is not null)
             {
                 Reset(node);
                 failure = new EventStoreUnavailableException($"EventStoreDB {operation} failed: {node.EndPoint} is not reachable ({ex.Message}).", ex);
-                if (!NotDelivered(ex)) throw failure;
+                if (!NotDelivered(ex) && !idempotent) throw failure;
             }
-            catch (EventStoreUnavailableException ex) when (node is null && NotDelivered(ex))
+            catch (EventStoreUnavailableException ex) when (node is null && (NotDelivered(ex) || idempotent))
             {
                 failure = ex; // connecting failed before anything was sent
             }

@@ -21,7 +21,8 @@ internal sealed class BatchAppends(EventStoreDbConnection connection, Appends fa
         if (!node.Capabilities.SupportsBatchAppend) return await AppendOneByOne(requests, cancellationToken).ConfigureAwait(false);
 
         var outcomes = await connection.Run("batch append", requests.Count == 1 ? requests[0].StreamId : null, null,
-            n => Exchange(n, requests, cancellationToken), cancellationToken).ConfigureAwait(false);
+            n => Exchange(n, requests, cancellationToken), cancellationToken,
+            idempotent: requests.All(r => Appends.IsIdempotent(r.Expected))).ConfigureAwait(false);
 
         var results = new AppendResult[requests.Count];
         for (var i = 0; i < outcomes.Length; i++)

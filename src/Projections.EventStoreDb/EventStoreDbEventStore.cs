@@ -25,7 +25,7 @@ public sealed class EventStoreDbEventStore : IEventStore, IAsyncDisposable
         _connection = new EventStoreDbConnection(settings, options) { AdjustCapabilities = adjustCapabilities };
         _reads = new Reads(_connection, options);
         _appends = new Appends(_connection);
-        _batchAppends = new BatchAppends(_connection, _appends);
+        _batchAppends = new BatchAppends(_connection, _appends, options);
     }
 
     /// <summary>Creates a store for an <c>esdb://</c> or <c>esdb+discover://</c> connection string.</summary>

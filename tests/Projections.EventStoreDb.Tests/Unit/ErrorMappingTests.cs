@@ -139,6 +139,15 @@ public sealed class ErrorMappingTests
         var mapped = BatchAppendErrorMapper.Map(new WireStatus { Code = Code.Ok, Message = "Server Is Not Ready", Details = Any.Pack(new Google.Protobuf.WellKnownTypes.Empty()) }, "s", ExpectedRevision.Any);
 
         mapped.Should().BeOfType<EventStoreUnavailableException>().Which.Message.Should().Contain("Server Is Not Ready");
+        BatchAppendErrorMapper.IsNotReady(mapped).Should().BeTrue("nothing was written, so it is safe to send again");
+    }
+
+    [Fact]
+    public void Batch_append_timeout_is_transient_but_of_unknown_outcome()
+    {
+        var mapped = BatchAppendErrorMapper.Map(new WireStatus { Code = Code.DeadlineExceeded, Details = Any.Pack(new Protocol.Shared.Timeout()) }, "s", ExpectedRevision.Any);
+
+        BatchAppendErrorMapper.IsNotReady(mapped).Should().BeFalse();
     }
 }
 

@@ -74,7 +74,7 @@ internal sealed class Flusher(GenerationPipeline p)
     {
         var barrier = await p.Reader.RequestBarrier().WaitAsync(ct).ConfigureAwait(false);
         await barrier.Completed.WaitAsync(ct).ConfigureAwait(false);
-        var started = p.Time.GetTimestamp();
+        var started = Stopwatch.GetTimestamp(); // a performance figure, so the real clock even under a fake TimeProvider
 
         var snapshots = new List<DirtySnapshot>();
         var parked = new List<DeadLetter>();
@@ -140,7 +140,7 @@ internal sealed class Flusher(GenerationPipeline p)
 
         Interlocked.Exchange(ref p.PersistedEvents, barrier.DispatchedEvents);
         Interlocked.Exchange(ref p.PersistedBytes, barrier.DispatchedBytes);
-        var duration = p.Time.GetElapsedTime(started);
+        var duration = Stopwatch.GetElapsedTime(started);
         _lastFlushTimestamp = p.Time.GetTimestamp();
         Interlocked.Increment(ref _flushes);
         _lastFlushDocuments = snapshots.Count;

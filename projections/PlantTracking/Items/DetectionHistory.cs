@@ -1,0 +1,38 @@
+using System.Collections.Immutable;
+
+namespace PlantTracking.Items;
+
+/// <summary>Inserting a detection into an item's bounded, time-ordered detection history.</summary>
+public static class DetectionHistory
+{
+    public enum Outcome { Inserted, Duplicate, BeyondHistory }
+
+    /// <summary>
+    /// Inserts <paramref name="detection"/> in (time, message id) order. A message id already present is a
+    /// duplicate. When the history holds <paramref name="limit"/> entries the oldest is dropped; a
+    /// detection older than all entries of a full history is not inserted.
+    /// </summary>
+    public static Outcome Insert(ImmutableArray<Detection> history, Detection detection, int limit, out ImmutableArray<Detection> updated)
+    {
+        updated = history;
+        foreach (var d in history)
+            if (d.MessageId == detection.MessageId) return Outcome.Duplicate;
+
+        var index = history.Length;
+        while (index > 0 && Compare(history[index - 1], detection) > 0) index--;
+        if (history.Length >= limit)
+        {
+            if (index == 0) return Outcome.BeyondHistory;
+            updated = history.Insert(index, detection).RemoveRange(0, history.Length + 1 - limit);
+            return Outcome.Inserted;
+        }
+        updated = history.Insert(index, detection);
+        return Outcome.Inserted;
+    }
+
+    private static int Compare(Detection a, Detection b)
+    {
+        var byTime = a.DetectedAt.CompareTo(b.DetectedAt);
+        return byTime != 0 ? byTime : string.CompareOrdinal(a.MessageId, b.MessageId);
+    }
+}

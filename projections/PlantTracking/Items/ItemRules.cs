@@ -1,0 +1,87 @@
+using System.Collections.Immutable;
+using PlantTracking.Events;
+
+namespace PlantTracking.Items;
+
+/// <summary>The state transitions of one item. Pure functions; scheduling is done by the projection.</summary>
+public static class ItemRules
+{
+    public static PlantItem Register(PlantItem item, ItemRegistered e) => item with
+    {
+        ItemId = e.ItemId,
+        ProductType = e.ProductType,
+        RegisteredAt = e.RegisteredAt,
+    };
+
+    public static PlantItem AssignPlan(PlantItem item, IReadOnlyList<PlannedStation> stations) =>
+        Rematch(item with { Plan = [.. stations], PlanVersion = item.PlanVersion + 1 });
+
+    /// <summary>Adds a detection unless its message id was seen; returns the same instance for a duplicate.</summary>
+    public static PlantItem Detect(PlantItem item, ItemDetected e, int historyLimit)
+    {
+        var detection = new Detection(e.MessageId, e.Station, e.DetectedAt);
+        var outcome = DetectionHistory.Insert(item.Detections, detection, historyLimit, out var history);
+        if (outcome == DetectionHistory.Outcome.Duplicate) return item;
+
+        var isLatest = item.LastSeen is not { } last || e.DetectedAt >= last;
+        var updated = item with
+        {
+            DetectionCount = item.DetectionCount + 1,
+            LateDetections = item.LateDetections + (isLatest ? 0 : 1),
+            DetectionsBeyondHistory = item.DetectionsBeyondHistory + (outcome == DetectionHistory.Outcome.BeyondHistory ? 1 : 0),
+            Detections = history,
+            LastSeen = isLatest ? e.DetectedAt : item.LastSeen,
+            CurrentStation = isLatest ? e.Station : item.CurrentStation,
+        };
+        if (updated.Status == ItemStatus.Lost) updated = updated with { Status = ItemStatus.Active, LostSince = null };
+        return outcome == DetectionHistory.Outcome.Inserted ? Rematch(updated) : updated;
+    }
+
+    public static PlantItem Complete(PlantItem item, ItemCompleted e) =>
+        Rematch(item with { Status = ItemStatus.Completed, CompletedAt = e.CompletedAt, LostSince = null });
+
+    public static PlantItem MarkLost(PlantItem item, DateTimeOffset deadline) =>
+        item.Status != ItemStatus.Active ? item : item with { Status = ItemStatus.Lost, LostSince = deadline, TimesLost = item.TimesLost + 1 };
+
+    /// <summary>Adds the annotation; a second add with the same id replaces it only when it is newer.</summary>
+    public static PlantItem AddAnnotation(PlantItem item, AnnotationAdded e)
+    {
+        var index = IndexOf(item.Annotations, e.AnnotationId);
+        if (index >= 0)
+            return item.Annotations[index].UpdatedAt >= e.At ? item : item with
+            {
+                Annotations = item.Annotations.SetItem(index, item.Annotations[index] with { Author = e.Author, Text = e.Text, UpdatedAt = e.At }),
+            };
+        return item with { Annotations = item.Annotations.Add(new Annotation(e.AnnotationId, e.Author, e.Text, e.At, e.At, null)) };
+    }
+
+    /// <summary>Last writer (by time) wins. Editing an unknown annotation adds it, so an edit is never lost.</summary>
+    public static PlantItem EditAnnotation(PlantItem item, AnnotationEdited e)
+    {
+        var index = IndexOf(item.Annotations, e.AnnotationId);
+        if (index < 0)
+            return item with { Annotations = item.Annotations.Add(new Annotation(e.AnnotationId, e.Author, e.Text, e.At, e.At, e.Author)) };
+        var current = item.Annotations[index];
+        if (current.UpdatedAt > e.At) return item;
+        return item with { Annotations = item.Annotations.SetItem(index, current with { Text = e.Text, UpdatedAt = e.At, EditedBy = e.Author }) };
+    }
+
+    public static PlantItem RemoveAnnotation(PlantItem item, AnnotationRemoved e)
+    {
+        var index = IndexOf(item.Annotations, e.AnnotationId);
+        return index < 0 ? item : item with { Annotations = item.Annotations.RemoveAt(index) };
+    }
+
+    private static PlantItem Rematch(PlantItem item)
+    {
+        var result = PlanMatcher.Match(item.Plan, item.Detections, item.Status == ItemStatus.Completed ? item.CompletedAt : null);
+        return item with { Progress = result.Progress, Deviations = result.Deviations };
+    }
+
+    private static int IndexOf(ImmutableArray<Annotation> annotations, string id)
+    {
+        for (var i = 0; i < annotations.Length; i++)
+            if (annotations[i].Id == id) return i;
+        return -1;
+    }
+}

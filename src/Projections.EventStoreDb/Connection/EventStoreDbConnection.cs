@@ -1,0 +1,184 @@
+using System.Security.Authentication;
+using System.Text;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Projections.Core.Events;
+using Projections.EventStoreDb.Errors;
+
+namespace Projections.EventStoreDb.Connection;
+
+/// <summary>
+/// Holds the channel to the chosen node. It connects lazily, detects capabilities once per node,
+/// rediscovers after the node became unreachable and follows "not leader" answers to the leader.
+/// </summary>
+internal sealed class EventStoreDbConnection : IAsyncDisposable
+{
+    private readonly EventStoreDbSettings _settings;
+    private readonly GossipDiscovery _discovery;
+    private readonly Metadata _headers;
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private NodeConnection? _current;
+    private EndPointAddress? _preferred;
+    private bool _disposed;
+    private readonly CancellationTokenSource _disposing = new();
+    private static readonly TimeSpan RetiredChannelGrace = TimeSpan.FromSeconds(30);
+
+    public EventStoreDbConnection(EventStoreDbSettings settings)
+    {
+        _settings = settings;
+        _discovery = new GossipDiscovery(settings);
+        _headers = BuildHeaders(settings);
+    }
+
+    public EventStoreDbSettings Settings => _settings;
+
+    /// <summary>Lets tests present a newer server as an older one (fewer capabilities) to exercise the fallbacks.</summary>
+    internal Func<ServerCapabilities, ServerCapabilities>? AdjustCapabilities { get; init; }
+
+    internal static Metadata BuildHeaders(EventStoreDbSettings settings)
+    {
+        var headers = new Metadata
+        {
+            { "requires-leader", settings.NodePreference == NodePreference.Leader ? "true" : "false" },
+            { "connection-name", settings.ConnectionName },
+        };
+        // Put directly into the headers: Grpc.Net.Client does not send CallCredentials over h2c.
+        if (settings.Credentials is { } c)
+            headers.Add("authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{c.Username}:{c.Password}")));
+        return headers;
+    }
+
+    /// <summary>Options for a streaming call: no deadline (the server would cancel a subscription).</summary>
+    public CallOptions StreamingCall(CancellationToken cancellationToken) => new(_headers, cancellationToken: cancellationToken);
+
+    /// <summary>Options for a unary or append call, with the configured default deadline.</summary>
+    public CallOptions UnaryCall(CancellationToken cancellationToken) =>
+        new(_headers, _settings.DefaultDeadline is { } d ? DateTime.UtcNow + d : null, cancellationToken);
+
+    public async Task<NodeConnection> GetNode(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _current) is { } current) return current;
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_current is not null) return _current;
+            var endPoint = _preferred ?? (_settings.UseDiscovery
+                ? await _discovery.Discover(cancellationToken).ConfigureAwait(false)
+                : _settings.Hosts[0]);
+            var channel = ChannelFactory.Create(_settings, endPoint);
+            try
+            {
+                var capabilities = await ServerCapabilities.Detect(channel, endPoint, UnaryCall(cancellationToken)).ConfigureAwait(false);
+                if (AdjustCapabilities is not null) capabilities = AdjustCapabilities(capabilities);
+                _current = new NodeConnection(endPoint, channel, capabilities);
+                return _current;
+            }
+            catch (RpcException ex) when (FindTlsFailure(ex) is { } tls)
+            {
+                channel.Dispose();
+                _preferred = null;
+                throw new EventStoreException(
+                    $"TLS with EventStoreDB at {endPoint} failed: {tls.Message} Trust the server's CA with tlsCaFile=..., or use tlsVerifyCert=false for development certificates.", ex);
+            }
+            catch (RpcException ex)
+            {
+                channel.Dispose();
+                _preferred = null;
+                throw RpcErrorMapper.Map(ex, $"connecting to {endPoint}") switch
+                {
+                    EventStoreUnavailableException u => new EventStoreUnavailableException($"EventStoreDB at {endPoint} is not reachable: {ex.StatusCode} {ex.Status.Detail}", u.InnerException),
+                    var other => other,
+                };
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>A certificate the client does not trust is not transient: retrying would never succeed.</summary>
+    private static AuthenticationException? FindTlsFailure(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+            if (e is AuthenticationException tls) return tls;
+        return null;
+    }
+
+    /// <summary>Forgets a node that failed, so the next call reconnects (and rediscovers in a cluster).</summary>
+    public void Reset(NodeConnection failed, EndPointAddress? next = null)
+    {
+        if (Interlocked.CompareExchange(ref _current, null, failed) == failed)
+        {
+            _preferred = next;
+            _ = Retire(failed.Channel);
+        }
+    }
+
+    /// <summary>
+    /// Other calls may still be starting on a channel that one call found broken; disposing it at once
+    /// would fail them with ObjectDisposedException instead of a transport error they retry. So the
+    /// channel is disposed a little later (or when the connection is disposed).
+    /// </summary>
+    private async Task Retire(GrpcChannel channel)
+    {
+        try
+        {
+            await Task.Delay(RetiredChannelGrace, _disposing.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        channel.Dispose();
+    }
+
+    /// <summary>
+    /// Runs one call, following a "not leader" answer to the named leader (a few times at most).
+    /// gRPC failures are mapped to the Core's exceptions; a transient one also resets the node.
+    /// </summary>
+    public async Task<T> Run<T>(string operation, string? streamId, ExpectedRevision? expected,
+        Func<NodeConnection, Task<T>> call, CancellationToken cancellationToken)
+    {
+        for (var redirects = 0; ; redirects++)
+        {
+            var node = await GetNode(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await call(node).ConfigureAwait(false);
+            }
+            catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                var mapped = RpcErrorMapper.Map(ex, operation, streamId, expected);
+                if (mapped is NotLeaderException { LeaderHost: { } host, LeaderPort: { } port } && redirects < 3)
+                {
+                    Reset(node, new EndPointAddress(host, port));
+                    continue;
+                }
+                if (mapped is EventStoreUnavailableException) Reset(node);
+                throw mapped;
+            }
+            catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                Reset(node);
+                throw new EventStoreUnavailableException($"EventStoreDB {operation} failed: {node.EndPoint} is not reachable ({ex.Message}).", ex);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _lock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _disposed = true;
+            _current?.Channel.Dispose();
+            _current = null;
+            await _disposing.CancelAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace Projections.EventStoreDb;
+
+/// <summary>Client behaviour that is not part of the connection string.</summary>
+public sealed record EventStoreDbOptions
+{
+    /// <summary>First pause before a subscription reconnects after a transient failure; doubles up to <see cref="ReconnectMaxDelay"/>.</summary>
+    public TimeSpan ReconnectInitialDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>How many times a finite read (head, stream, $all page) is retried after a transient failure.</summary>
+    public int ReadRetries { get; init; } = 5;
+    /// <summary>Events per page for finite reads.</summary>
+    public int ReadPageSize { get; init; } = 2048;
+    /// <summary>
+    /// How long a live subscription may hear nothing before it checks whether the head moved past
+    /// only non-matching events, and reports that progress as a checkpoint.
+    /// </summary>
+    public TimeSpan LiveIdleCheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>Told about every transient failure a subscription or read recovers from, with the pause before the retry.</summary>
+    public Action<Exception, TimeSpan>? OnReconnecting { get; init; }
+
+    internal void Validate()
+    {
+        if (ReconnectInitialDelay <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ReconnectInitialDelay), ReconnectInitialDelay, "must be positive");
+        if (ReconnectMaxDelay < ReconnectInitialDelay) throw new ArgumentOutOfRangeException(nameof(ReconnectMaxDelay), ReconnectMaxDelay, "must be at least ReconnectInitialDelay");
+        if (LiveIdleCheckpointInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(LiveIdleCheckpointInterval), LiveIdleCheckpointInterval, "must be positive");
+        if (ReadRetries < 0) throw new ArgumentOutOfRangeException(nameof(ReadRetries), ReadRetries, "must not be negative");
+        if (ReadPageSize < 1) throw new ArgumentOutOfRangeException(nameof(ReadPageSize), ReadPageSize, "must be at least 1");
+    }
+}

@@ -1,0 +1,200 @@
+using System.Runtime.CompilerServices;
+using Grpc.Core;
+using Projections.Core.Events;
+using Projections.Core.Ports;
+using Projections.EventStoreDb.Connection;
+using Projections.EventStoreDb.Errors;
+using Projections.EventStoreDb.Protocol;
+using Projections.EventStoreDb.Protocol.Streams;
+
+namespace Projections.EventStoreDb.Operations;
+
+/// <summary>
+/// A catch-up subscription to $all that survives transient failures: it resubscribes after the last
+/// position it yielded (exclusive), so nothing is skipped; anything the server resends at or before
+/// that position is dropped here.
+/// </summary>
+internal sealed class AllSubscription(EventStoreDbConnection connection, EventStoreDbOptions options, Reads reads)
+{
+    public async IAsyncEnumerable<SubscriptionMessage> Run(GlobalPosition? after, EventFilter filter,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var last = after;
+        var backoff = new Backoff(options.ReconnectInitialDelay, options.ReconnectMaxDelay);
+        var fallback = new CaughtUpTracker();
+
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Exception failure = new EventStoreUnavailableException("EventStoreDB ended the $all subscription.");
+            NodeConnection? node = null;
+            AsyncServerStreamingCall<ReadResp>? call = null;
+            var headAtSubscribe = GlobalPosition.Start;
+            try
+            {
+                node = await connection.GetNode(cancellationToken).ConfigureAwait(false);
+                headAtSubscribe = await reads.ReadHeadPosition(cancellationToken).ConfigureAwait(false);
+                if (!node.Capabilities.SendsCaughtUp) fallback.ExpectHead(headAtSubscribe);
+                call = new Streams.StreamsClient(node.Channel).Read(ReadRequests.SubscribeToAll(last, filter), connection.StreamingCall(cancellationToken));
+            }
+            catch (EventStoreUnavailableException ex)
+            {
+                failure = ex;
+            }
+
+            if (call is not null)
+            {
+                using (call)
+                {
+                    var live = false;
+                    var pending = TryReadNext(call, node!, cancellationToken);
+                    while (true)
+                    {
+                        // Without the server's caught-up message, a quiet sparse catch-up reaches the head only this way.
+                        if ((live || !node!.Capabilities.SendsCaughtUp) && !pending.IsCompleted)
+                        {
+                            if (await IdleProgress(pending, last, filter, cancellationToken).ConfigureAwait(false) is { } idleCheckpoint)
+                            {
+                                last = idleCheckpoint;
+                                yield return SubscriptionMessage.ForCheckpoint(idleCheckpoint);
+                                if (fallback.ReachedBy(idleCheckpoint))
+                                {
+                                    live = true;
+                                    yield return SubscriptionMessage.ForCaughtUp(idleCheckpoint);
+                                }
+                            }
+                            if (!pending.IsCompleted) continue;
+                        }
+
+                        var next = await pending.ConfigureAwait(false);
+                        if (next.Failure is not null) { failure = next.Failure; break; }
+                        if (next.Response is not { } response) break;
+                        pending = TryReadNext(call, node!, cancellationToken);
+
+                        var message = ToMessage(response, last, headAtSubscribe, node!.Capabilities.SendsCaughtUp);
+                        if (response.ContentCase == ReadResp.ContentOneofCase.Confirmation)
+                        {
+                            if (fallback.AlreadyThere(last)) message = CaughtUpAt(last, headAtSubscribe);
+                            else if (fallback.Reported) live = true; // a resubscription after the one caught-up report
+                        }
+                        if (message is not { } m) continue;
+
+                        last = last is { } l && l > m.Position ? l : m.Position;
+                        if (m.Kind is SubscriptionMessageKind.Event or SubscriptionMessageKind.Checkpoint) backoff.Reset();
+                        if (m.Kind == SubscriptionMessageKind.CaughtUp) live = true;
+                        yield return m;
+
+                        if (m.Kind != SubscriptionMessageKind.CaughtUp && fallback.ReachedBy(m.Position))
+                        {
+                            live = true;
+                            yield return SubscriptionMessage.ForCaughtUp(m.Position);
+                        }
+                    }
+                }
+            }
+
+            var delay = backoff.Next();
+            options.OnReconnecting?.Invoke(failure, delay);
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static SubscriptionMessage? ToMessage(ReadResp response, GlobalPosition? last, GlobalPosition headAtSubscribe, bool serverSendsCaughtUp) => response.ContentCase switch
+    {
+        ReadResp.ContentOneofCase.Event => ToEventMessage(response.Event, last),
+        ReadResp.ContentOneofCase.Checkpoint => ToCheckpoint(response.Checkpoint, last),
+        ReadResp.ContentOneofCase.CaughtUp when serverSendsCaughtUp => CaughtUpAt(last, headAtSubscribe),
+        ReadResp.ContentOneofCase.FellBehind => SubscriptionMessage.ForFellBehind(last ?? GlobalPosition.Start),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Caught up means everything up to the head read before subscribing has been delivered, so the
+    /// subscription has progressed at least to that head (an event position the server gave us).
+    /// </summary>
+    private static SubscriptionMessage CaughtUpAt(GlobalPosition? last, GlobalPosition headAtSubscribe) =>
+        SubscriptionMessage.ForCaughtUp(last is { } l && l > headAtSubscribe ? l : headAtSubscribe);
+
+    private static SubscriptionMessage? ToEventMessage(ReadResp.Types.ReadEvent readEvent, GlobalPosition? last)
+    {
+        var e = RecordedEvents.From(readEvent);
+        if (e is null || (last is { } l && e.Position <= l)) return null;
+        return SubscriptionMessage.ForEvent(e);
+    }
+
+    /// <summary>A checkpoint at or before what was already yielded says nothing new, and would move the position backwards.</summary>
+    private static SubscriptionMessage? ToCheckpoint(ReadResp.Types.Checkpoint checkpoint, GlobalPosition? last)
+    {
+        var position = new GlobalPosition(checkpoint.CommitPosition, checkpoint.PreparePosition);
+        return last is { } l && position <= l ? null : SubscriptionMessage.ForCheckpoint(position);
+    }
+
+    /// <summary>
+    /// While quiet, a filtered subscription hears nothing about non-matching writes until 32 records
+    /// pile up. After <see cref="EventStoreDbOptions.LiveIdleCheckpointInterval"/> without a
+    /// message, this reads the head and the same filtered range: when nothing matching lies between the
+    /// last position and the head, the head is a safe checkpoint. Anything matching is left to the
+    /// subscription, which delivers it.
+    /// </summary>
+    private async Task<GlobalPosition?> IdleProgress(Task<Next> pending, GlobalPosition? last, EventFilter filter, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await pending.WaitAsync(options.LiveIdleCheckpointInterval, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        try
+        {
+            var head = await reads.ReadHeadPosition(cancellationToken).ConfigureAwait(false);
+            if (head == GlobalPosition.Start || (last is { } l && head <= l)) return null;
+            var page = await reads.ReadAllPage(last, filter, cancellationToken).ConfigureAwait(false);
+            var pendingMatch = page.Any(e => (last is not { } from || e.Position > from) && e.Position <= head);
+            return pendingMatch || pending.IsCompleted ? null : head;
+        }
+        catch (EventStoreUnavailableException)
+        {
+            return null; // the subscription call notices the outage itself
+        }
+    }
+
+    private readonly record struct Next(ReadResp? Response, Exception? Failure);
+
+    /// <summary>Reads one message; transient failures come back as a value so the caller can reconnect.</summary>
+    private async Task<Next> TryReadNext(AsyncServerStreamingCall<ReadResp> call, NodeConnection node, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false)
+                ? new Next(call.ResponseStream.Current, null)
+                : new Next(null, null);
+        }
+        catch (RpcException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+        catch (RpcException ex)
+        {
+            var mapped = RpcErrorMapper.Map(ex, "subscription to $all");
+            switch (mapped)
+            {
+                case NotLeaderException { LeaderHost: { } host, LeaderPort: { } port }:
+                    connection.Reset(node, new EndPointAddress(host, port));
+                    return new Next(null, mapped);
+                case EventStoreUnavailableException:
+                    connection.Reset(node);
+                    return new Next(null, mapped);
+                default:
+                    throw mapped;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            connection.Reset(node);
+            return new Next(null, new EventStoreUnavailableException($"The $all subscription lost its connection to {node.EndPoint}: {ex.Message}", ex));
+        }
+    }
+}

@@ -1,0 +1,179 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using Projections.Core.Ports;
+
+namespace Projections.MongoDb;
+
+/// <summary>
+/// The projection store on MongoDB. Read models are plain documents, one collection per projection
+/// generation ("plant-items.g1"); see <see cref="DocumentMapping"/> for their shape and the README for
+/// queries. A flush is one unordered bulkWrite of version-guarded upserts, then dead letters, then the
+/// checkpoint — in one transaction when the server supports them, otherwise strictly in that order.
+/// </summary>
+public sealed partial class MongoProjectionStore : IProjectionStore, IDisposable
+{
+    private readonly MongoStoreSettings _settings;
+    private readonly MongoProjectionStoreOptions _options;
+    private readonly MongoClient _client;
+    private readonly IMongoDatabase _database;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly RetryPolicy _retry;
+    private readonly SemaphoreSlim _initializeLock = new(1, 1);
+    private volatile bool _initialized;
+
+    /// <exception cref="MongoStoreConfigurationException">The options are unusable; the message names what is wrong (never the password).</exception>
+    public MongoProjectionStore(MongoProjectionStoreOptions options, TimeProvider? time = null, ILogger<MongoProjectionStore>? logger = null)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _settings = MongoStoreSettings.From(options);
+        _time = time ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _client = new MongoClient(_settings.Client);
+        _database = _client.GetDatabase(_settings.DatabaseName, new MongoDatabaseSettings { WriteConcern = _settings.WriteConcern });
+        _retry = new RetryPolicy(options.MaxAttempts, options.RetryDelay, options.MaxRetryDelay, _settings.Description, _logger);
+    }
+
+    public string Description => _settings.Description;
+
+    /// <summary>Whether flushes use a transaction (known after <see cref="Initialize"/>).</summary>
+    public bool UsesTransactions { get; private set; }
+
+    public async Task Initialize(CancellationToken cancellationToken)
+    {
+        if (_initialized) return;
+        await _initializeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_initialized) return;
+            // One attempt: an unreachable server at start is reported at once, not after minutes of retries.
+            var hello = await _retry.Run("answer 'hello'", t => _database.RunCommandAsync<BsonDocument>(new BsonDocument("hello", 1), cancellationToken: t), cancellationToken, attempts: 1).ConfigureAwait(false);
+            UsesTransactions = _options.UseTransactionsWhenAvailable && TransactionSupport.FromHello(hello);
+            await _retry.Run("create the store's collections", async t =>
+            {
+                foreach (var name in new[] { CollectionNames.Generations, CollectionNames.Checkpoints, CollectionNames.DeadLetters })
+                    await CreateCollection(name, t).ConfigureAwait(false);
+                await Collection(CollectionNames.DeadLetters).Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(
+                    new BsonDocument { { "projection", 1 }, { "generation", 1 }, { "position.commit", 1 }, { "position.prepare", 1 } },
+                    new CreateIndexOptions { Name = "projection_generation_position" }), cancellationToken: t).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+            _logger.LogInformation("{Store}: connected to a {Topology}; flushes {Mode}", Description, TransactionSupport.Describe(hello),
+                UsesTransactions ? "write documents and checkpoint in one transaction" : "write the checkpoint after the documents");
+            _initialized = true;
+        }
+        finally
+        {
+            _initializeLock.Release();
+        }
+    }
+
+    public async Task<ProjectionCheckpoint?> LoadCheckpoint(string projection, int generation, CancellationToken cancellationToken)
+    {
+        await Ready(cancellationToken).ConfigureAwait(false);
+        var id = CollectionNames.CheckpointId(DocumentsCollection(projection, generation));
+        var found = await _retry.Run($"load the checkpoint of '{id}'", t => FindOne(Collection(CollectionNames.Checkpoints), id, t), cancellationToken).ConfigureAwait(false);
+        return found is null ? null : CheckpointMapping.FromBson(found);
+    }
+
+    public async Task<StoredDocument?> LoadDocument(string projection, int generation, string key, CancellationToken cancellationToken)
+    {
+        await Ready(cancellationToken).ConfigureAwait(false);
+        var name = DocumentsCollection(projection, generation);
+        var found = await _retry.Run($"load '{key}' from '{name}'", t => FindOne(Collection(name), key, t), cancellationToken).ConfigureAwait(false);
+        return found is null ? null : DocumentMapping.FromBson(found, name);
+    }
+
+    public async IAsyncEnumerable<StoredDocument> LoadAllDocuments(string projection, int generation, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Ready(cancellationToken).ConfigureAwait(false);
+        var name = DocumentsCollection(projection, generation);
+        using var cursor = await _retry.Run($"read '{name}'", t => Collection(name).FindAsync(FilterDefinition<BsonDocument>.Empty,
+            new FindOptions<BsonDocument> { BatchSize = 1000 }, t), cancellationToken).ConfigureAwait(false);
+        while (await _retry.Run($"read '{name}'", cursor.MoveNextAsync, cancellationToken, attempts: 1).ConfigureAwait(false))
+            foreach (var document in cursor.Current)
+                yield return DocumentMapping.FromBson(document, name);
+    }
+
+    public async Task WriteBatch(ProjectionBatch batch, CancellationToken cancellationToken)
+    {
+        // Mapping first: a state MongoDB cannot hold is reported naming its aggregate, even while the server is down.
+        var models = BatchModels.For(_settings.DatabaseName, batch, _time.GetUtcNow());
+        await Ready(cancellationToken).ConfigureAwait(false);
+        var operation = $"write a batch of {batch.Documents.Count} document(s) to '{models.Collection}'";
+        await _retry.Run(operation, t => UsesTransactions ? WriteInTransaction(models, t) : WriteInOrder(null, models, t), cancellationToken, isWrite: true).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<DeadLetter>> ReadDeadLetters(string projection, int generation, int skip, int take, CancellationToken cancellationToken)
+    {
+        await Ready(cancellationToken).ConfigureAwait(false);
+        CollectionNames.Documents(_settings.DatabaseName, projection, generation);
+        if (take <= 0) return []; // MongoDB reads limit 0 as "no limit"
+        var found = await _retry.Run($"read dead letters of '{projection}'", t => Collection(CollectionNames.DeadLetters)
+            .Find(DeadLettersOf(projection, generation))
+            .Sort(new BsonDocument { { "position.commit", 1 }, { "position.prepare", 1 } })
+            .Skip(skip).Limit(take).ToListAsync(t), cancellationToken).ConfigureAwait(false);
+        return found.Select(DeadLetterMapping.FromBson).ToList();
+    }
+
+    public async Task<long> CountDeadLetters(string projection, int generation, CancellationToken cancellationToken)
+    {
+        await Ready(cancellationToken).ConfigureAwait(false);
+        CollectionNames.Documents(_settings.DatabaseName, projection, generation);
+        return await _retry.Run($"count dead letters of '{projection}'", t => Collection(CollectionNames.DeadLetters)
+            .CountDocumentsAsync(DeadLettersOf(projection, generation), cancellationToken: t), cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _initializeLock.Dispose();
+    }
+
+    private async Task WriteInTransaction(BatchModels models, CancellationToken cancellationToken)
+    {
+        using var session = await _client.StartSessionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await session.WithTransactionAsync(
+            async (s, t) => { await WriteInOrder(s, models, t).ConfigureAwait(false); return true; },
+            new TransactionOptions(writeConcern: _settings.WriteConcern),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Documents, then dead letters, then the checkpoint: each step starts only after the previous one succeeded.</summary>
+    private async Task WriteInOrder(IClientSessionHandle? session, BatchModels models, CancellationToken cancellationToken)
+    {
+        await GuardedBulkWrite.Run(Collection(models.Collection), session, models.Documents,
+            i => ($"the document of aggregate '{models.DocumentKeys[i]}'", models.DocumentKeys[i]), cancellationToken).ConfigureAwait(false);
+        await GuardedBulkWrite.Run(Collection(CollectionNames.DeadLetters), session, models.DeadLetters,
+            i => ($"a dead letter of '{models.Collection}'", null), cancellationToken).ConfigureAwait(false);
+        await GuardedBulkWrite.Run(Collection(CollectionNames.Checkpoints), session, [models.CheckpointWrite],
+            _ => ($"the checkpoint of '{models.Collection}'", null), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CreateCollection(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _database.CreateCollectionAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (MongoCommandException e) when (e.Code == MongoErrorCodes.NamespaceExists)
+        {
+        }
+    }
+
+    private static async Task<BsonDocument?> FindOne(IMongoCollection<BsonDocument> collection, string id, CancellationToken cancellationToken)
+    {
+        using var cursor = await collection.FindAsync(BatchModels.ById(id), new FindOptions<BsonDocument> { Limit = 1 }, cancellationToken).ConfigureAwait(false);
+        return await cursor.FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static BsonDocument DeadLettersOf(string projection, int generation) => new() { { "projection", projection }, { "generation", generation } };
+
+    private string DocumentsCollection(string projection, int generation) => CollectionNames.Documents(_settings.DatabaseName, projection, generation);
+
+    private IMongoCollection<BsonDocument> Collection(string name) => _database.GetCollection<BsonDocument>(name);
+
+    private Task Ready(CancellationToken cancellationToken) => _initialized ? Task.CompletedTask : Initialize(cancellationToken);
+}

@@ -1,0 +1,66 @@
+using Microsoft.Data.Sqlite;
+using Projections.Core.Ports;
+
+namespace Projections.Sqlite.Documents;
+
+/// <summary>The projection_generations rows and the document tables they name; every method runs inside the caller's write transaction.</summary>
+internal sealed class GenerationCatalog(SqliteConnection connection, SqliteTransaction transaction)
+{
+    public ProjectionGenerations? Read(string projection)
+    {
+        using var command = Command("SELECT active, building FROM projection_generations WHERE projection = $projection");
+        command.Parameters.AddWithValue("$projection", projection);
+        using var reader = command.ExecuteReader();
+        if (!reader.Read()) return null;
+        return new ProjectionGenerations(reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetInt32(1));
+    }
+
+    public ProjectionGenerations Require(string projection) =>
+        Read(projection) ?? throw new InvalidOperationException($"Projection '{projection}' is unknown to the store; call EnsureProjection first.");
+
+    public void Save(string projection, ProjectionGenerations generations)
+    {
+        using var command = Command("""
+            INSERT INTO projection_generations (projection, active, building) VALUES ($projection, $active, $building)
+            ON CONFLICT (projection) DO UPDATE SET active = excluded.active, building = excluded.building
+            """);
+        command.Parameters.AddWithValue("$projection", projection);
+        command.Parameters.AddWithValue("$active", generations.Active);
+        command.Parameters.AddWithValue("$building", generations.Building is { } b ? b : DBNull.Value);
+        command.ExecuteNonQuery();
+    }
+
+    public void CreateStorage(string projection, int generation, IReadOnlyList<IndexDefinition> indexes) =>
+        Execute(ProjectionSchema.CreateDocumentTable(SqliteNaming.DocumentTable(projection, generation), indexes));
+
+    public bool StorageExists(string projection, int generation)
+    {
+        using var command = Command("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $name");
+        command.Parameters.AddWithValue("$name", SqliteNaming.DocumentTable(projection, generation));
+        return command.ExecuteScalar() is not null;
+    }
+
+    public void PointViewAt(string projection, int generation) => Execute(ProjectionSchema.ReplaceActiveView(projection, generation));
+
+    public void DropStorage(string projection, int generation)
+    {
+        Execute($"DROP TABLE IF EXISTS \"{SqliteNaming.DocumentTable(projection, generation)}\"");
+        foreach (var table in new[] { "projection_checkpoints", "projection_dead_letters" })
+        {
+            using var command = Command($"DELETE FROM {table} WHERE projection = $projection AND generation = $generation");
+            command.Parameters.AddWithValue("$projection", projection);
+            command.Parameters.AddWithValue("$generation", generation);
+            command.ExecuteNonQuery();
+        }
+    }
+
+    private void Execute(string sql) => SqliteDatabase.Execute(connection, sql, transaction);
+
+    private SqliteCommand Command(string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+}

@@ -1,0 +1,76 @@
+using Projections.Core.Ports;
+
+namespace Projections.Sqlite.Documents;
+
+/// <summary>The shared tables, and the DDL of one generation's document table and its indexes.</summary>
+internal static class ProjectionSchema
+{
+    public const string Create = """
+        CREATE TABLE IF NOT EXISTS projection_generations (
+            projection TEXT    PRIMARY KEY NOT NULL,
+            active     INTEGER NOT NULL,
+            building   INTEGER
+        );
+        CREATE TABLE IF NOT EXISTS projection_checkpoints (
+            projection       TEXT    NOT NULL,
+            generation       INTEGER NOT NULL,
+            commit_position  INTEGER NOT NULL,
+            prepare_position INTEGER NOT NULL,
+            stream_time      TEXT,
+            updated_at       TEXT    NOT NULL,
+            PRIMARY KEY (projection, generation)
+        );
+        CREATE TABLE IF NOT EXISTS projection_dead_letters (
+            projection       TEXT    NOT NULL,
+            generation       INTEGER NOT NULL,
+            commit_position  INTEGER NOT NULL,
+            prepare_position INTEGER NOT NULL,
+            stream_id        TEXT    NOT NULL,
+            stream_revision  INTEGER NOT NULL,
+            event_id         TEXT    NOT NULL,
+            event_type       TEXT    NOT NULL,
+            data             BLOB    NOT NULL,
+            metadata         BLOB    NOT NULL,
+            reason           TEXT    NOT NULL,
+            parked_at        TEXT    NOT NULL,
+            PRIMARY KEY (projection, generation, commit_position, prepare_position)
+        );
+        """;
+
+    public const string DocumentColumns = "key, state, version, commit_position, prepare_position, timeout_at, updated_at";
+
+    /// <summary>The document table and one json_extract expression index per declared field.</summary>
+    public static string CreateDocumentTable(string table, IReadOnlyList<IndexDefinition> indexes)
+    {
+        var sql = $"""
+            CREATE TABLE IF NOT EXISTS "{table}" (
+                key              TEXT    PRIMARY KEY NOT NULL,
+                state            TEXT    NOT NULL,
+                version          INTEGER NOT NULL,
+                commit_position  INTEGER NOT NULL,
+                prepare_position INTEGER NOT NULL,
+                timeout_at       TEXT,
+                updated_at       TEXT    NOT NULL
+            );
+            """;
+        foreach (var index in indexes)
+            sql += $"\nCREATE INDEX IF NOT EXISTS \"{SqliteNaming.IndexName(table, index.Field)}\" ON \"{table}\" ({SqliteNaming.JsonExtract(index.Field)});";
+        return sql;
+    }
+
+    public static string ReplaceActiveView(string projection, int generation) =>
+        $"""
+        DROP VIEW IF EXISTS "{SqliteNaming.ActiveView(projection)}";
+        CREATE VIEW "{SqliteNaming.ActiveView(projection)}" AS SELECT * FROM "{SqliteNaming.DocumentTable(projection, generation)}";
+        """;
+
+    /// <summary>Version guard: a stored document is replaced only by one with a later global position.</summary>
+    public static string Upsert(string table) => $"""
+        INSERT INTO "{table}" ({DocumentColumns}) VALUES ($key, $state, $version, $commit, $prepare, $timeout, $updated)
+        ON CONFLICT (key) DO UPDATE SET
+            state = excluded.state, version = excluded.version,
+            commit_position = excluded.commit_position, prepare_position = excluded.prepare_position,
+            timeout_at = excluded.timeout_at, updated_at = excluded.updated_at
+        WHERE (excluded.commit_position, excluded.prepare_position) > ("{table}".commit_position, "{table}".prepare_position)
+        """;
+}

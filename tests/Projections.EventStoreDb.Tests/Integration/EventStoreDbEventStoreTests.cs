@@ -1,0 +1,202 @@
+using FluentAssertions;
+using Projections.Core.Events;
+using Projections.Core.Ports;
+using static Projections.EventStoreDb.Tests.Integration.TestEvents;
+
+namespace Projections.EventStoreDb.Tests.Integration;
+
+/// <summary>EventStoreDB-specific behaviour against a real server (the shared contract suite covers the rest).</summary>
+[Collection(EventStoreDbCollection.Name)]
+public sealed class EventStoreDbEventStoreTests(EventStoreDbServer server) : IAsyncLifetime
+{
+    private EventStoreDbEventStore _store = null!;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public ValueTask InitializeAsync()
+    {
+        _store = EventStoreDbEventStore.Connect(server.RequireConnectionString());
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync() => _store.DisposeAsync();
+
+    [Fact]
+    public async Task Detects_a_supported_server_version_and_batch_append()
+    {
+        var capabilities = await _store.GetServerCapabilities(Ct);
+
+        capabilities.ServerVersion.Should().BeGreaterThanOrEqualTo(Connection.ServerCapabilities.MinimumServerVersion);
+        capabilities.SupportsBatchAppend.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Discovery_through_gossip_finds_the_node_and_works()
+    {
+        var direct = new Uri(server.RequireConnectionString().Replace("esdb://", "http://", StringComparison.Ordinal));
+        await using var discovered = EventStoreDbEventStore.Connect($"esdb+discover://{direct.Authority}{direct.Query}");
+        var stream = UniquePrefix("item-") + "1";
+
+        var result = await discovered.Append(stream, ExpectedRevision.NoStream, Events("ItemDetected", 1), Ct);
+
+        result.NextExpectedRevision.Should().Be(0);
+        discovered.Description.Should().Contain("cluster");
+    }
+
+    [Fact]
+    public async Task Appended_events_read_back_with_ids_types_payloads_and_revisions()
+    {
+        var stream = UniquePrefix("item-") + "1";
+        var events = Events("ItemDetected", 3);
+
+        var result = await _store.Append(stream, ExpectedRevision.NoStream, events, Ct);
+        var read = await _store.ReadStreamForward(stream, Ct).ToListAsync(Ct);
+
+        result.NextExpectedRevision.Should().Be(2);
+        read.Select(e => e.EventId).Should().Equal(events.Select(e => e.EventId));
+        read.Select(e => e.StreamRevision).Should().Equal(0ul, 1ul, 2ul);
+        read.Select(e => e.EventType).Should().AllBe("ItemDetected");
+        read.Select(N).Should().Equal(0, 1, 2);
+        read[0].Metadata.ToArray().Should().Equal(events[0].Metadata.ToArray());
+        read[^1].Position.Should().Be(result.Position, "the append reports the last event's position");
+        read[0].Created.Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
+    }
+
+    [Fact]
+    public async Task Paged_reads_neither_repeat_nor_skip_across_page_boundaries()
+    {
+        await using var smallPages = EventStoreDbEventStore.Connect(server.RequireConnectionString(), new EventStoreDbOptions { ReadPageSize = 7 });
+        var prefix = UniquePrefix("item-");
+        var before = await smallPages.ReadHeadPosition(Ct);
+        await smallPages.Append($"{prefix}1", ExpectedRevision.NoStream, Events("ItemDetected", 30), Ct);
+        await smallPages.Append($"{prefix}2", ExpectedRevision.NoStream, Events("ItemDetected", 12, 30), Ct);
+
+        var stream = await smallPages.ReadStreamForward($"{prefix}1", Ct).ToListAsync(Ct);
+        var all = await smallPages.ReadAllForward(before, new EventFilter { StreamPrefixes = [prefix] }, Ct).ToListAsync(Ct);
+
+        stream.Select(e => e.StreamRevision).Should().Equal(Enumerable.Range(0, 30).Select(i => (ulong)i));
+        all.Select(N).Should().Equal(Enumerable.Range(0, 42));
+    }
+
+    [Fact]
+    public async Task Wrong_expected_revision_reports_the_actual_one()
+    {
+        var stream = UniquePrefix("item-") + "1";
+        await _store.Append(stream, ExpectedRevision.NoStream, Events("A", 3), Ct);
+
+        var exact = () => _store.Append(stream, ExpectedRevision.Exact(5), Events("A", 1), Ct);
+        var noStream = () => _store.Append(stream, ExpectedRevision.NoStream, Events("A", 1), Ct);
+        var exists = () => _store.Append(UniquePrefix("none-"), ExpectedRevision.StreamExists, Events("A", 1), Ct);
+
+        (await exact.Should().ThrowAsync<WrongExpectedVersionException>()).Which.ActualRevision.Should().Be(2);
+        (await noStream.Should().ThrowAsync<WrongExpectedVersionException>()).Which.StreamId.Should().Be(stream);
+        (await exists.Should().ThrowAsync<WrongExpectedVersionException>()).Which.ActualRevision.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Batch_append_answers_every_request_in_order()
+    {
+        var prefix = UniquePrefix("item-");
+        var requests = Enumerable.Range(0, 300)
+            .Select(i => new AppendRequest($"{prefix}{i % 30}", ExpectedRevision.Any, Events("ItemDetected", 2, i * 2)))
+            .ToList();
+
+        var results = await _store.AppendMany(requests, Ct);
+
+        results.Should().HaveCount(300);
+        results.Select(r => r.NextExpectedRevision).Should().Equal(Enumerable.Range(0, 300).Select(i => (ulong)(i / 30 * 2 + 1)));
+        results.Select(r => r.Position).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
+        (await _store.ReadStreamForward($"{prefix}7", Ct).CountAsync(Ct)).Should().Be(20);
+    }
+
+    [Fact]
+    public async Task Batch_append_reports_a_wrong_expected_revision()
+    {
+        var prefix = UniquePrefix("item-");
+        await _store.Append($"{prefix}1", ExpectedRevision.NoStream, Events("A", 1), Ct);
+
+        var append = () => _store.AppendMany([
+            new AppendRequest($"{prefix}2", ExpectedRevision.NoStream, Events("A", 1)),
+            new AppendRequest($"{prefix}1", ExpectedRevision.NoStream, Events("A", 1)),
+        ], Ct);
+
+        (await append.Should().ThrowAsync<WrongExpectedVersionException>()).Which.StreamId.Should().Be($"{prefix}1");
+        (await _store.ReadStreamForward($"{prefix}2", Ct).CountAsync(Ct)).Should().Be(1, "each request is atomic on its own");
+    }
+
+    [Fact]
+    public async Task Sparse_filter_still_yields_checkpoints_past_non_matching_events()
+    {
+        var head = await _store.ReadHeadPosition(Ct);
+        await using var probe = new SubscriptionProbe(_store, head, new EventFilter { StreamPrefixes = [UniquePrefix("nothing-")] });
+        await probe.WaitUntil(m => m.Any(x => x.Kind == SubscriptionMessageKind.CaughtUp), "caught up");
+
+        var written = await _store.AppendMany(
+            Enumerable.Range(0, 100).Select(i => new AppendRequest(UniquePrefix("other-"), ExpectedRevision.Any, Events("Noise", 1))).ToList(), Ct);
+
+        var lastWritten = written[^1].Position;
+        await probe.WaitUntil(m => m.Any(x => x.Kind == SubscriptionMessageKind.Checkpoint && x.Position > head), "a checkpoint past the noise");
+        probe.Events.Should().BeEmpty();
+        probe.Messages.Where(m => m.Kind == SubscriptionMessageKind.Checkpoint).Select(m => m.Position)
+            .Should().BeInAscendingOrder().And.OnlyContain(p => p > head && p <= lastWritten);
+    }
+
+    [Fact]
+    public async Task Subscription_survives_the_connection_being_cut_and_skips_nothing()
+    {
+        var target = new Uri(server.RequireConnectionString().Replace("esdb://", "http://", StringComparison.Ordinal));
+        await using var proxy = new TcpOutageProxy(target.Host, target.Port);
+        var reconnects = 0;
+        await using var viaProxy = EventStoreDbEventStore.Connect($"esdb://127.0.0.1:{proxy.Port}?tls=false",
+            new EventStoreDbOptions { ReconnectMaxDelay = TimeSpan.FromMilliseconds(300), OnReconnecting = (_, _) => Interlocked.Increment(ref reconnects) });
+        var prefix = UniquePrefix("item-");
+        var filter = new EventFilter { StreamPrefixes = [prefix] };
+        await _store.AppendMany(Enumerable.Range(0, 50).Select(i => new AppendRequest($"{prefix}{i % 5}", ExpectedRevision.Any, [Event("ItemDetected", i)])).ToList(), Ct);
+
+        await using var probe = new SubscriptionProbe(viaProxy, null, filter);
+        await probe.WaitUntil(m => m.Count(x => x.Kind == SubscriptionMessageKind.Event) == 50, "the first 50 events");
+        await proxy.GoAway();
+        await _store.AppendMany(Enumerable.Range(50, 50).Select(i => new AppendRequest($"{prefix}{i % 5}", ExpectedRevision.Any, [Event("ItemDetected", i)])).ToList(), Ct);
+        await Task.Delay(500, Ct); // let the client notice the outage and retry against a closed port
+        proxy.ComeBack();
+
+        await probe.WaitUntil(m => m.Count(x => x.Kind == SubscriptionMessageKind.Event) >= 100, "all 100 events after the outage");
+        probe.Events.Select(N).Should().Equal(Enumerable.Range(0, 100));
+        reconnects.Should().BeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task Subscription_resumes_after_the_server_restarts()
+    {
+        if (!server.CanRestart)
+            Assert.Skip($"Needs a way to restart the server: set {EventStoreDbServer.RestartVariable} to a command that restarts it with its data kept (a disk database), or run with Docker.");
+
+        var prefix = UniquePrefix("item-");
+        var filter = new EventFilter { StreamPrefixes = [prefix] };
+        await _store.Append($"{prefix}1", ExpectedRevision.NoStream, Events("ItemDetected", 20), Ct);
+        await using var probe = new SubscriptionProbe(_store, null, filter);
+        await probe.WaitUntil(m => m.Count(x => x.Kind == SubscriptionMessageKind.Event) == 20, "the first 20 events");
+
+        await server.Restart(Ct);
+        await AppendWhenBack($"{prefix}1", Events("ItemDetected", 20, 20));
+
+        await probe.WaitUntil(m => m.Count(x => x.Kind == SubscriptionMessageKind.Event) >= 40, "all 40 events after the restart", TimeSpan.FromSeconds(60));
+        probe.Events.Select(N).Should().Equal(Enumerable.Range(0, 40));
+    }
+
+    private async Task AppendWhenBack(string stream, IReadOnlyList<EventData> events)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            try
+            {
+                await _store.Append(stream, ExpectedRevision.Exact(19), events, Ct);
+                return;
+            }
+            catch (EventStoreException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200, Ct);
+            }
+        }
+    }
+}

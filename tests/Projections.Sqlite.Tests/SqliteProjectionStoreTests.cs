@@ -1,0 +1,189 @@
+using System.Text;
+using FluentAssertions;
+using Microsoft.Data.Sqlite;
+using Projections.Core.Events;
+using Projections.Core.Ports;
+using Projections.Sqlite.Documents;
+using Xunit;
+
+namespace Projections.Sqlite.Tests;
+
+public sealed class SqliteProjectionStoreTests : IAsyncLifetime
+{
+    private const string Projection = "plant-items";
+    private static readonly DateTimeOffset Noon = new(2026, 1, 31, 12, 0, 0, TimeSpan.Zero);
+    private readonly TempDatabase _files = new();
+    private SqliteProjectionStore _store = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _store = new SqliteProjectionStore(_files.Path("projections.db"));
+        await _store.Initialize(Ct);
+    }
+
+    [Fact]
+    public async Task Documents_are_queryable_with_json_extract_through_the_active_view_using_the_declared_index()
+    {
+        await _store.EnsureProjection(Projection, [new IndexDefinition("status"), new IndexDefinition("plan.station")], Ct);
+        await _store.WriteBatch(Batch(1, 3,
+            Doc("item-1", """{"status":"Lost","plan":{"station":"S1"}}""", 1),
+            Doc("item-2", """{"status":"Active","plan":{"station":"S2"}}""", 2),
+            Doc("item-3", """{"status":"Lost","plan":{"station":"S2"}}""", 3)), Ct);
+
+        var lost = Query($"SELECT key FROM \"{SqliteNaming.ActiveView(Projection)}\" WHERE {SqliteNaming.JsonExtract("status")} = 'Lost' ORDER BY key");
+        var atS2 = Query($"SELECT key FROM \"{SqliteNaming.ActiveView(Projection)}\" WHERE {SqliteNaming.JsonExtract("plan.station")} = 'S2' ORDER BY key");
+        var plan = Query($"EXPLAIN QUERY PLAN SELECT key FROM \"{SqliteNaming.DocumentTable(Projection, 1)}\" WHERE {SqliteNaming.JsonExtract("status")} = 'Lost'", column: 3);
+
+        lost.Should().Equal("item-1", "item-3");
+        atS2.Should().Equal("item-2", "item-3");
+        plan.Should().ContainSingle().Which.Should().Contain("USING INDEX");
+    }
+
+    [Fact]
+    public async Task The_active_view_follows_an_activated_generation()
+    {
+        await _store.EnsureProjection(Projection, [], Ct);
+        await _store.WriteBatch(Batch(1, 1, Doc("old", "{}", 1)), Ct);
+        await _store.BeginGeneration(Projection, 2, [], Ct);
+        await _store.WriteBatch(Batch(2, 1, Doc("new", "{}", 1)), Ct);
+
+        await _store.ActivateGeneration(Projection, 2, Ct);
+
+        Query($"SELECT key FROM \"{SqliteNaming.ActiveView(Projection)}\"").Should().Equal("new");
+    }
+
+    [Fact]
+    public async Task A_batch_that_fails_midway_leaves_neither_documents_nor_dead_letters_nor_checkpoint()
+    {
+        await _store.EnsureProjection(Projection, [], Ct);
+        Execute($"""
+            CREATE TRIGGER refuse_poison BEFORE INSERT ON "{SqliteNaming.DocumentTable(Projection, 1)}"
+            WHEN NEW.key = 'poison' BEGIN SELECT RAISE(ABORT, 'poison refused'); END;
+            """);
+        var batch = Batch(1, 3, Doc("fine", "{}", 1), Doc("poison", "{}", 2)) with { DeadLetters = [Letter(3)] };
+
+        var write = () => _store.WriteBatch(batch, Ct);
+
+        (await write.Should().ThrowAsync<ProjectionStoreWriteException>()).Which.Message.Should().Contain("poison refused");
+        (await _store.LoadDocument(Projection, 1, "fine", Ct)).Should().BeNull();
+        (await _store.CountDeadLetters(Projection, 1, Ct)).Should().Be(0);
+        (await _store.LoadCheckpoint(Projection, 1, Ct)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task A_document_that_is_not_a_json_object_is_refused_naming_its_key()
+    {
+        await _store.EnsureProjection(Projection, [], Ct);
+
+        var write = () => _store.WriteBatch(Batch(1, 2, Doc("good", "{}", 1), Doc("bad-one", "{\"unterminated\":", 2)), Ct);
+
+        (await write.Should().ThrowAsync<ProjectionStoreWriteException>()).Which.Key.Should().Be("bad-one");
+        (await _store.LoadDocument(Projection, 1, "good", Ct)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Writing_to_a_generation_that_was_never_created_fails_naming_it()
+    {
+        await _store.EnsureProjection(Projection, [], Ct);
+
+        var write = () => _store.WriteBatch(Batch(7, 1, Doc("a", "{}", 1)), Ct);
+
+        (await write.Should().ThrowAsync<ProjectionStoreWriteException>()).Which.Message.Should().Contain("plant-items").And.Contain("generation 7");
+    }
+
+    [Fact]
+    public async Task The_active_generation_can_be_neither_dropped_nor_begun_again()
+    {
+        await _store.EnsureProjection(Projection, [], Ct);
+
+        var drop = () => _store.DropGeneration(Projection, 1, Ct);
+        var begin = () => _store.BeginGeneration(Projection, 1, [], Ct);
+
+        await drop.Should().ThrowAsync<InvalidOperationException>().WithMessage("*active generation*");
+        await begin.Should().ThrowAsync<InvalidOperationException>().WithMessage("*active generation*");
+    }
+
+    [Fact]
+    public async Task Beginning_a_generation_again_starts_it_empty()
+    {
+        await _store.EnsureProjection(Projection, [], Ct);
+        await _store.BeginGeneration(Projection, 2, [], Ct);
+        await _store.WriteBatch(Batch(2, 5, Doc("half-built", "{}", 5)), Ct);
+
+        await _store.BeginGeneration(Projection, 2, [], Ct);
+
+        (await _store.LoadDocument(Projection, 2, "half-built", Ct)).Should().BeNull();
+        (await _store.LoadCheckpoint(Projection, 2, Ct)).Should().BeNull();
+    }
+
+    [Fact]
+    public void Table_names_are_safe_distinct_and_documented()
+    {
+        // Pinned: existing databases are found by these names, so they must never change.
+        SqliteNaming.DocumentTable("plant-items", 2).Should().Be("docs_plant_items_68391a27_g2");
+        SqliteNaming.ActiveView("plant-items").Should().NotBe(SqliteNaming.ActiveView("plant_items"));
+        SqliteNaming.ActiveView("Robert\"); DROP TABLE x;--").Should().MatchRegex("^docs_[a-z0-9_]+_[0-9a-f]{8}$");
+        SqliteNaming.ActiveView(new string('x', 500)).Length.Should().BeLessThan(60);
+    }
+
+    [Theory]
+    [InlineData("status", "$.status")]
+    [InlineData("plan.station", "$.plan.station")]
+    [InlineData("odd name", "$.\"odd name\"")]
+    public void Index_fields_become_json_paths(string field, string path) => SqliteNaming.JsonPath(field).Should().Be(path);
+
+    [Theory]
+    [InlineData("it's")]
+    [InlineData("a..b")]
+    [InlineData("")]
+    public void Unusable_index_fields_are_refused_naming_the_field(string field)
+    {
+        var path = () => SqliteNaming.JsonPath(field);
+
+        path.Should().Throw<ArgumentException>().WithMessage("*field*");
+    }
+
+    private List<string> Query(string sql, int column = 0)
+    {
+        using var connection = OpenRaw();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read()) values.Add(reader.GetString(column));
+        return values;
+    }
+
+    private void Execute(string sql)
+    {
+        using var connection = OpenRaw();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private SqliteConnection OpenRaw()
+    {
+        var connection = new SqliteConnection($"Data Source={_files.Path("projections.db")};Pooling=False");
+        connection.Open();
+        return connection;
+    }
+
+    private static StoredDocument Doc(string key, string json, ulong position) =>
+        new(key, Encoding.UTF8.GetBytes(json), 1, GlobalPosition.Of(position), null, Noon);
+
+    private static ProjectionBatch Batch(int generation, ulong checkpoint, params StoredDocument[] documents) =>
+        new(Projection, generation, documents, [], new ProjectionCheckpoint(GlobalPosition.Of(checkpoint), null));
+
+    private static DeadLetter Letter(ulong position) =>
+        new(GlobalPosition.Of(position), "item-1", 0, Guid.NewGuid(), "ItemDetected", "{}"u8.ToArray(), ReadOnlyMemory<byte>.Empty, "boom", Noon);
+
+    public ValueTask DisposeAsync()
+    {
+        _store.Dispose();
+        _files.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

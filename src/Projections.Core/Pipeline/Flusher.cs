@@ -37,7 +37,7 @@ internal sealed class Flusher(GenerationPipeline p)
             while (true)
             {
                 await WaitForWork(ct).ConfigureAwait(false);
-                var final = p.StopRequested;
+                var final = p.FinalFlushRequested;
                 await Flush(ct).ConfigureAwait(false);
                 if (final) break;
             }
@@ -56,7 +56,7 @@ internal sealed class Flusher(GenerationPipeline p)
         while (true)
         {
             var wake = _wake.Prepare();
-            if (p.StopRequested) return;
+            if (p.FinalFlushRequested) return;
             if (Interlocked.Exchange(ref p.DirtyHint, 0) == 1 || Interlocked.Exchange(ref p.UrgentFlush, 0) == 1) return;
             var sinceLast = p.Time.GetElapsedTime(_lastFlushTimestamp);
             if (ProgressUnwritten() && sinceLast >= p.Options.MaxFlushInterval) return;

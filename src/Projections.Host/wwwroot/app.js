@@ -191,7 +191,8 @@
       progress.firstChild.style.width = `${head > 0 ? Math.min(100, (100 * checkpoint) / head) : 100}%`;
       deadLink.textContent = `Dead letters (${num(p.parkedEvents)})`;
       replace(metrics,
-        metric('Checkpoint / head', `${p.checkpoint ?? '–'} / ${p.head ?? '–'}`, 'checkpoint'),
+        metric('Checkpoint', p.checkpoint ?? '–', 'checkpoint'),
+        metric('Head', p.head ?? '–', 'head'),
         metric('Lag (events)', num(p.lagEvents), 'lagEvents', p.lagEvents === 0),
         metric('Lag (seconds)', dec(p.lagSeconds), 'lagSeconds', p.lagSeconds === 0),
         metric('Events/s', num(Math.round(p.eventsPerSecond)), 'eventsPerSecond'),
@@ -202,6 +203,9 @@
         metric('Parked events', num(p.parkedEvents), 'parkedEvents'),
         metric('Generation', num(p.generation), 'generation'),
         metric('Events processed', num(p.eventsProcessed), 'eventsProcessed'),
+        metric('Unflushed events', num(p.unflushedEvents), 'unflushedEvents'),
+        metric('Flushes', num(p.flushes), 'flushes'),
+        metric('Last flush at', shortTime(p.lastFlushAt), 'lastFlushAt', false, time(p.lastFlushAt)),
         metric('Stream time', shortTime(p.streamTime), 'streamTime', false, time(p.streamTime)));
     }
     return { node, update };

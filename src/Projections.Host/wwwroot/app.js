@@ -405,7 +405,7 @@
         const id = `${e.position}:${e.eventType}:${e.version}`;
         const item = el('li', { class: knownEvents.size && !knownEvents.has(id) ? 'fresh' : null, 'data-event-type': e.eventType },
           el('span', {}, el('strong', {}, e.eventType === '$timeout' ? 'timeout fired' : e.eventType), el('br'),
-            el('span', { class: 'muted mono' }, `${e.streamId}@${e.streamRevision} · pos ${e.position}`)),
+            el('span', { class: 'muted mono' }, e.eventType === '$timeout' ? `at stream position ${e.position}` : `${e.streamId}@${e.streamRevision} · pos ${e.position}`)),
           el('span', { class: 'muted', style: 'text-align:right' }, `v${e.version}`, el('br'), time(e.time)));
         return item;
       }));

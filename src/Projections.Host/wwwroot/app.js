@@ -187,7 +187,8 @@
           `${num(Math.round(p.rebuild.eventsPerSecond))} events/s, ETA ${duration(p.rebuild.estimatedRemainingSeconds)}`),
         el('div', { class: 'progress rebuild' }, el('div', { style: `width:${p.rebuild.percent}%` })),
       ] : null);
-      const head = Number(p.head ?? 0), checkpoint = Number(p.checkpoint ?? 0);
+      // Positions are "n" or "commit/prepare" (EventStoreDB): the commit part orders them.
+      const head = parseInt(p.head ?? '0', 10) || 0, checkpoint = parseInt(p.checkpoint ?? '0', 10) || 0;
       progress.firstChild.style.width = `${head > 0 ? Math.min(100, (100 * checkpoint) / head) : 100}%`;
       deadLink.textContent = `Dead letters (${num(p.parkedEvents)})`;
       replace(metrics,

@@ -112,10 +112,11 @@ internal sealed partial class GenerationPipeline
         try { ObserveHead(await Source.ReadHeadPosition(ct).ConfigureAwait(false)); }
         catch (Exception ex) when (ex is not OperationCanceledException) { Logger.LogWarning(ex, "Reading the head position failed"); }
 
+        Reader.Restore(checkpoint);
         SetStatus(ProjectionStatus.CatchingUp);
         var tasks = new List<Task>();
         foreach (var p in Partitions) tasks.Add(Task.Run(() => p.Run(Lifetime), CancellationToken.None));
-        tasks.Add(Task.Run(() => Reader.Run(checkpoint), CancellationToken.None));
+        tasks.Add(Task.Run(Reader.Run, CancellationToken.None));
         tasks.Add(Task.Run(() => Flusher.Run(Lifetime), CancellationToken.None));
         tasks.Add(Task.Run(RefreshHead, CancellationToken.None));
         _tasks = tasks.ToArray();

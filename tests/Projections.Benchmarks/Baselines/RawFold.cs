@@ -1,0 +1,56 @@
+using Projections.Core.Projections;
+
+namespace Projections.Benchmarks.Baselines;
+
+/// <summary>
+/// The physical limit of a projection on one core: a plain loop folding already-deserialized events
+/// into a dictionary with the projection's own handlers. No channels, no persistence, no timers.
+/// </summary>
+public static class RawFold
+{
+    public static Dictionary<string, object> Run(IProjection projection, PreparedEvent[] events)
+    {
+        var states = new Dictionary<string, object>(StringComparer.Ordinal);
+        var context = new EventContext();
+        var keys = new List<string>(4);
+        var streamTime = DateTimeOffset.MinValue;
+        foreach (var (e, handler, payload) in events)
+        {
+            keys.Clear();
+            handler.CollectKeys(e, payload, keys);
+            var eventTime = handler.EventTime(e, payload);
+            if (eventTime > streamTime) streamTime = eventTime;
+            foreach (var key in keys)
+            {
+                if (!states.TryGetValue(key, out var state)) state = projection.CreateInitialState(key);
+                EventContextAccess.Reset(context, key, e, eventTime, streamTime);
+                states[key] = handler.Apply(state, payload, context);
+            }
+        }
+        return states;
+    }
+
+    /// <summary>The same fold, deserializing each payload inside the loop (what any projector must pay once).</summary>
+    public static Dictionary<string, object> RunDeserializing(IProjection projection, PreparedEvent[] events)
+    {
+        var states = new Dictionary<string, object>(StringComparer.Ordinal);
+        var context = new EventContext();
+        var keys = new List<string>(4);
+        var streamTime = DateTimeOffset.MinValue;
+        foreach (var (e, handler, _) in events)
+        {
+            var payload = handler.Deserialize(e.Data);
+            keys.Clear();
+            handler.CollectKeys(e, payload, keys);
+            var eventTime = handler.EventTime(e, payload);
+            if (eventTime > streamTime) streamTime = eventTime;
+            foreach (var key in keys)
+            {
+                if (!states.TryGetValue(key, out var state)) state = projection.CreateInitialState(key);
+                EventContextAccess.Reset(context, key, e, eventTime, streamTime);
+                states[key] = handler.Apply(state, payload, context);
+            }
+        }
+        return states;
+    }
+}

@@ -1,0 +1,86 @@
+using Projections.Benchmarks.Backends;
+using Projections.Benchmarks.Baselines;
+using Projections.Benchmarks.Reporting;
+using Projections.Benchmarks.Running;
+using Projections.Core;
+
+namespace Projections.Benchmarks.Scenarios;
+
+/// <summary>
+/// (1) The engine with an in-memory source and store against a plain single-threaded loop folding the
+/// same already-deserialized events with the same handlers. Ratio = engine / raw throughput. CPU time
+/// per event is reported beside it: the engine spreads work over threads, the loop uses one.
+/// </summary>
+public sealed class EngineVsRawFoldScenario(string title, Workload.Workload workload, IEventStoreFactory events, IProjectionStoreFactory documents, int rounds) : IScenario
+{
+    public const double Target = 0.7;
+    public string Title => title;
+
+    private sealed record Figures(double EventsPerSecond, double CpuMicrosPerEvent, double WorkItemsPerEvent = 0, long Flushes = 0, long LockContentions = 0);
+
+    public async Task Run(ResultTable table, CancellationToken ct)
+    {
+        var source = await events.CreateWith(workload, "engine-vs-raw", ct);
+        try
+        {
+            var projection = workload.CreateProjection();
+            var prepared = PreparedEvent.Prepare(projection, workload.Events);
+            double handled = prepared.Length;
+            var options = new ProjectionEngineOptions();
+
+            async Task<Figures> Engine()
+            {
+                var store = await documents.Create("engine-vs-raw", ct);
+                try
+                {
+                    var run = await EngineRunner.RunToHead(source, store, workload.CreateProjection(), options, ct);
+                    if (run.Stats.EventsProcessed < prepared.Length)
+                        throw new InvalidOperationException($"The engine reached the head having processed {run.Stats.EventsProcessed} of {prepared.Length} events.");
+                    return new Figures(handled / run.Elapsed.TotalSeconds, run.Cpu.TotalMicroseconds / handled,
+                        run.WorkItems / handled, run.Stats.Flushes, run.LockContentions);
+                }
+                finally { await Disposal.DisposeIfNeeded(store); }
+            }
+
+            Task<Figures> Fold(Func<object> fold)
+            {
+                var clock = CpuClock.Start();
+                GC.KeepAlive(fold());
+                var (wall, cpu) = clock.Stop();
+                return Task.FromResult(new Figures(handled / wall.TotalSeconds, cpu.TotalMicroseconds / handled));
+            }
+
+            var results = await Rounds.Alternate(rounds,
+            [
+                ("engine", Engine),
+                ("raw fold", () => Fold(() => RawFold.Run(projection, prepared))),
+                ("raw fold + deserialize", () => Fold(() => RawFold.RunDeserializing(projection, prepared))),
+            ], f => $"{Format.Rate(f.EventsPerSecond)}, {f.CpuMicrosPerEvent:0.0} µs CPU per event", warmUp: async () =>
+            {
+                await Engine();
+                RawFold.RunDeserializing(projection, prepared);
+            });
+
+            double Rate(string variant) => Stats.Median(results[variant].Select(f => f.EventsPerSecond));
+            double Cpu(string variant) => Stats.Median(results[variant].Select(f => f.CpuMicrosPerEvent));
+            string Row(string variant) =>
+                Format.Rate(Rate(variant)) + Stats.Spread(results[variant].Select(f => f.EventsPerSecond).ToArray(), Format.Rate) +
+                $"; {Cpu(variant):0.0} µs CPU/event";
+
+            var engine = Rate("engine");
+            var raw = Rate("raw fold");
+            var rawDeserializing = Rate("raw fold + deserialize");
+            table.Add(new ResultRow(Title, "engine (in-memory source and store)", Row("engine")));
+            table.Add(new ResultRow(Title, "raw fold, pre-deserialized (1 thread)", Row("raw fold")));
+            table.Add(new ResultRow(Title, "raw fold incl. JSON deserialization", Row("raw fold + deserialize")));
+            table.Add(new ResultRow(Title, "ratio engine / raw fold", Format.Ratio(engine / raw), $"≥ {Target}", engine / raw >= Target));
+            table.Add(new ResultRow(Title, "ratio engine / raw fold incl. deserialization", Format.Ratio(engine / rawDeserializing)));
+            table.Note(Title, $"{workload.Description}; {handled:N0} handled events, {options.Partitions} partitions; the engine spent " +
+                              $"{Cpu("engine") - Cpu("raw fold + deserialize"):0.0} µs CPU per event beyond deserializing and applying it; " +
+                              $"{Stats.Median(results["engine"].Select(f => f.WorkItemsPerEvent)):0.00} thread-pool work items per event, " +
+                              $"{Stats.Median(results["engine"].Select(f => (double)f.Flushes)):0} flushes, " +
+                              $"{Stats.Median(results["engine"].Select(f => (double)f.LockContentions)):0} lock contentions per run.");
+        }
+        finally { await Disposal.DisposeIfNeeded(source); }
+    }
+}

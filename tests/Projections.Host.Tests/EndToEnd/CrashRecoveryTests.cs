@@ -61,6 +61,9 @@ public sealed partial class CrashRecoveryTests(ITestOutputHelper log) : IDisposa
 
         await using (var final = HostProcess.Start(Args("run", "--no-simulate")))
         {
+            // Started (it prints this once the host runs), so it catches up itself and handles SIGTERM.
+            await Poll.Until(() => final.HasExited || final.Lines.Any(l => l.StartsWith("Web dashboard and API:")), StartDeadline,
+                () => $"the final host did not start (seed {seed}):\n{final.Output}");
             var status = await Poll.Until(async () =>
             {
                 var (exitCode, output) = await HostProcess.Run(Args("status"), CommandDeadline);
@@ -78,7 +81,7 @@ public sealed partial class CrashRecoveryTests(ITestOutputHelper log) : IDisposa
         log.WriteLine($"[{clock.Elapsed.TotalSeconds:0.0}s] stopped with SIGTERM");
         var verify = await HostProcess.Run(Args("verify", "all"), CommandDeadline);
         log.WriteLine($"[{clock.Elapsed.TotalSeconds:0.0}s] verify:\n" + verify.Output);
-        verify.ExitCode.Should().Be(0, $"verify found mismatches (seed {seed}):\n{verify.Output}");
+        verify.ExitCode.Should().Be(0, $"verify found mismatches (seed {seed}):\n{Abbreviate(verify.Output)}");
         verify.Output.Should().Contain("verify: 0 mismatches");
         StatusLines(verify.Output).Should().HaveCount(2).And.OnlyContain(l => l.Contains(", caught up;"), $"seed {seed}");
         HeadOf(verify.Output).Should().BeGreaterThan(2500, "the backlog and every killed run appended events");
@@ -93,6 +96,10 @@ public sealed partial class CrashRecoveryTests(ITestOutputHelper log) : IDisposa
 
     private static List<string> StatusLines(string output) =>
         output.Split('\n').Where(l => l.StartsWith("plant-items") || l.StartsWith("station-load")).ToList();
+
+    /// <summary>Mismatch lines carry whole documents; the assertion message keeps the first few, shortened (the full text is in the test log).</summary>
+    private static string Abbreviate(string output) =>
+        string.Join('\n', output.Split('\n').Take(25).Select(l => l.Length > 300 ? l[..300] + "..." : l));
 
     private static IEnumerable<string> PlantItemsCheckpoints(HostProcess host) =>
         host.Lines.Select(l => PlantItemsCheckpoint().Match(l)).Where(m => m.Success).Select(m => m.Groups[1].Value);

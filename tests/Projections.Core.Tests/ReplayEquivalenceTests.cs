@@ -8,7 +8,7 @@ namespace Projections.Core.Tests;
 /// Invariants 4 and 5 as a property: on randomized workloads (fan-out, duplicate keys, duplicate
 /// deliveries, late events, timeouts that escalate) run across graceful restarts and crashes that leave
 /// documents ahead of the checkpoint, with the partition count, batch size, eviction cap and warm start
-/// changing between runs, the store ends exactly as the reference fold (<see cref="Replay.ProjectionReplayer"/>) says.
+/// backpressure and tiny partition queues changing between runs, the store ends exactly as the reference fold (<see cref="Replay.ProjectionReplayer"/>) says.
 /// </summary>
 public sealed class ReplayEquivalenceTests
 {
@@ -34,6 +34,8 @@ public sealed class ReplayEquivalenceTests
                 MaxBatchSize = random.Next(2) == 0 ? 2 : 5000,
                 MaxLiveAggregates = random.Next(2) == 0 ? 3 : null,
                 WarmStart = random.Next(2) == 0,
+                MaxUnflushedEvents = random.Next(2) == 0 ? 3 : 200_000,
+                PartitionQueueCapacity = random.Next(2) == 0 ? 1 : 4096,
             };
             var countdown = random.Next(1, 4);
             store.BeforeWrite = crash
@@ -55,6 +57,32 @@ public sealed class ReplayEquivalenceTests
         result.Mismatches.Should().BeEmpty();
         result.Checkpoint.Should().Be(await events.ReadHeadPosition(Harness.Cancel()));
         result.Expected.Should().BeGreaterThan(5);
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(7)]
+    [InlineData(9)]
+    public async Task A_rebuild_while_events_keep_arriving_ends_in_the_documents_of_the_reference_fold(int seed)
+    {
+        var random = new Random(seed);
+        var h = Harness.Create(new ZoneProjection());
+        var workload = new Workload(random, h.Events);
+        workload.Append(60);
+        await h.Start(Harness.DefaultOptions with { Partitions = 3, MaxLiveAggregates = 3, MaxBatchSize = 2 });
+        await using var _ = h;
+        await h.WaitForHead("zones");
+
+        await h.Engine.StartRebuild("zones", Harness.Cancel());
+        workload.Append(40); // arrives while generation 2 catches up
+        var runtime = (Runtime.ProjectionRuntime)h.Runtime("zones");
+        await Eventually.Until(() => runtime.ActiveGeneration == 2 || runtime.Error is not null, "the rebuilt generation becomes active");
+        runtime.Error.Should().BeNull();
+        workload.Append(20);
+        await h.WaitForHead("zones");
+        await h.Engine.StopAsync(Harness.Cancel());
+
+        (await h.Verify(new ZoneProjection(), 2)).Mismatches.Should().BeEmpty();
     }
 
     private sealed class Workload(Random random, global::Projections.Core.InMemory.InMemoryEventStore events)

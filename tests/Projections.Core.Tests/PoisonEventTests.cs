@@ -67,4 +67,25 @@ public sealed class PoisonEventTests
         ((Counter)h.Runtime().GetLive("c-1")!.State).Trail.Should().Be("0,2,");
         (await h.Verify(new CounterProjection(policy: PoisonEventPolicy.Park))).Mismatches.Should().BeEmpty();
     }
+    [Fact]
+    public async Task Nothing_after_a_stopping_poison_event_is_written_even_what_the_reader_already_passed()
+    {
+        var h = Harness.Create(new CounterProjection());
+        var written = new List<(GlobalPosition Checkpoint, GlobalPosition[] Documents)>();
+        h.Store.AfterWrite = b => written.Add((b.Checkpoint.Position, b.Documents.Select(d => d.Position).ToArray()));
+        await h.Start(Harness.DefaultOptions with { Partitions = 4 });
+        for (var i = 0; i < 20; i++) h.Append($"c-{i % 5}", new Bumped(i));
+        await h.WaitForHead();
+        var poison = h.Append("c-2", new Bumped(99, Fail: true));
+        for (var i = 0; i < 200; i++) h.Append($"other-{i}", new Bumped(i)); // filtered out: the source reports checkpoints past them
+        for (var i = 0; i < 20; i++) h.Append($"c-{i % 5}", new Bumped(100 + i));
+
+        await Eventually.Until(() => h.Runtime().Status == ProjectionStatus.Stopped, "the projection stops");
+        await h.DisposeAsync(); // stopping must not flush what followed the poison event either
+
+        written.Should().NotBeEmpty();
+        written.Should().OnlyContain(w => w.Checkpoint < poison.Position && w.Documents.All(d => d < poison.Position),
+            "no checkpoint or document may reflect anything at or after the poison event");
+        (await h.Store.LoadCheckpoint("counter", 1, Harness.Cancel()))!.Position.Should().BeLessThan(poison.Position);
+    }
 }

@@ -59,8 +59,11 @@ internal sealed class Flusher(GenerationPipeline p)
             if (p.FinalFlushRequested) return;
             if (Interlocked.Exchange(ref p.DirtyHint, 0) == 1 || Interlocked.Exchange(ref p.UrgentFlush, 0) == 1) return;
             var sinceLast = p.Time.GetElapsedTime(_lastFlushTimestamp);
-            if (ProgressUnwritten() && sinceLast >= p.Options.MaxFlushInterval) return;
-            var wait = ProgressUnwritten() ? p.Options.MaxFlushInterval - sinceLast : p.Options.MaxFlushInterval;
+            // Read once: the reader may move on between two reads, and a second "true" after an overdue
+            // interval would make the wait negative (Task.Delay throws and the projection would stop).
+            var unwritten = ProgressUnwritten();
+            if (unwritten && sinceLast >= p.Options.MaxFlushInterval) return;
+            var wait = unwritten ? p.Options.MaxFlushInterval - sinceLast : p.Options.MaxFlushInterval;
             await Task.WhenAny(wake, Task.Delay(wait, p.Time, ct)).ConfigureAwait(false);
             ct.ThrowIfCancellationRequested();
         }

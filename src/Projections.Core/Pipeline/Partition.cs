@@ -130,7 +130,12 @@ internal sealed partial class Partition
         while (_timers.TryTakeDue(streamTime, out var key, out var deadline))
         {
             var entry = await Find(key, ct).ConfigureAwait(false);
-            if (entry is null || entry.TimeoutAt != deadline) continue; // stale: cleared or moved since armed
+            if (entry is null) continue;
+            if (entry.TimeoutAt != deadline) // stale: cleared or moved since armed
+            {
+                _timers.RearmIfLater(key, deadline, entry.TimeoutAt);
+                continue;
+            }
             object next;
             DateTimeOffset? again;
             try

@@ -40,6 +40,11 @@ public sealed class TimeoutContext
     public string Key { get; internal set; } = "";
     /// <summary>The deadline that fired. Deterministic: use it, not a clock, in the new state.</summary>
     public DateTimeOffset Deadline { get; internal set; }
+    /// <summary>
+    /// The stream time at which the engine noticed the deadline. It depends on the partition count and on
+    /// flush timing (a timer may be noticed at a later event, a tick or a flush), so it differs between a
+    /// live run and a rebuild: do not put it in the state (design.md invariant 5), use <see cref="Deadline"/>.
+    /// </summary>
     public DateTimeOffset StreamTime { get; internal set; }
 
     internal TimeoutRequest Timeout;

@@ -125,7 +125,12 @@ public sealed class ProjectionReplayer
     {
         while (_timers.TryTakeDue(streamTime, out var key, out var deadline))
         {
-            if (!_aggregates.TryGetValue(key, out var aggregate) || aggregate.TimeoutAt != deadline) continue;
+            if (!_aggregates.TryGetValue(key, out var aggregate)) continue;
+            if (aggregate.TimeoutAt != deadline)
+            {
+                _timers.RearmIfLater(key, deadline, aggregate.TimeoutAt);
+                continue;
+            }
             try
             {
                 _timeoutContext.Reset(key, deadline, streamTime);

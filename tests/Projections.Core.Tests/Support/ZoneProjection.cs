@@ -1,0 +1,38 @@
+using Projections.Core.Projections;
+
+namespace Projections.Core.Tests.Support;
+
+public sealed record Visit(string Item, string Zone, int Seq, DateTimeOffset At);
+public sealed record Leave(string Item, int Seq);
+public sealed record Zone(string Key, int Visits, int Timeouts, string Trail);
+
+/// <summary>
+/// Fan-out with timers: a visit counts for the item and for its zone (the same key when the zone is the
+/// item), arms a timeout, and a timeout escalates once more. The trail records the order of everything.
+/// </summary>
+public sealed class ZoneProjection : Projection<Zone>
+{
+    public static readonly TimeSpan Quiet = TimeSpan.FromMinutes(10);
+
+    public ZoneProjection() : base("zones")
+    {
+        FromStreams("z-");
+        Initially(key => new Zone(key, 0, 0, ""));
+        On<Visit>((s, e, ctx) =>
+        {
+            ctx.ScheduleTimeout(Quiet);
+            return s with { Visits = s.Visits + 1, Trail = s.Trail + e.Seq + "," };
+        }).KeysBy(e => [e.Item, e.Zone]);
+        EventTimeFrom<Visit>(e => e.At);
+        On<Leave>((s, e, ctx) =>
+        {
+            ctx.CancelTimeout();
+            return s with { Trail = s.Trail + "L" + e.Seq + "," };
+        }).KeyBy(e => e.Item);
+        OnTimeout((s, t) =>
+        {
+            if (s.Timeouts % 2 == 0) t.ScheduleTimeout(t.Deadline + Quiet);
+            return s with { Timeouts = s.Timeouts + 1, Trail = s.Trail + "T" + t.Deadline.ToString("HHmm") + "," };
+        });
+    }
+}

@@ -33,6 +33,34 @@ public sealed class RebuildTests
     }
 
     [Fact]
+    public async Task A_failed_rebuild_keeps_the_active_generation_serving_and_can_be_started_again()
+    {
+        await using var h = await Harness.Started(null, new CounterProjection());
+        for (var i = 0; i < 10; i++) h.Append($"c-{i % 2}", new Bumped(i));
+        await h.WaitForHead();
+        var runtime = (ProjectionRuntime)h.Runtime();
+        h.Store.BeforeWrite = (batch, _) => batch.Generation == 2
+            ? throw new Ports.ProjectionStoreWriteException("generation 2 refused", batch.Documents.FirstOrDefault()?.Key)
+            : Task.CompletedTask;
+
+        await h.Engine.StartRebuild("counter", Harness.Cancel());
+        await Eventually.Until(() => runtime.Rebuild is null && runtime.Error is not null, "the rebuild is abandoned");
+
+        runtime.ActiveGeneration.Should().Be(1);
+        runtime.Status.Should().Be(ProjectionStatus.Live);
+        runtime.Error!.ToString().Should().Contain("generation 2 refused");
+        h.Append("c-0", new Bumped(99));
+        await h.WaitForHead();
+        runtime.GetLive("c-0")!.Version.Should().Be(6, "generation 1 keeps following events");
+
+        h.Store.BeforeWrite = null;
+        await h.Engine.StartRebuild("counter", Harness.Cancel());
+        await Eventually.Until(() => runtime.ActiveGeneration == 2, "the second rebuild activates generation 2");
+        runtime.Error.Should().BeNull();
+        (await h.Verify(new CounterProjection())).Mismatches.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task A_rebuild_interrupted_by_a_restart_resumes_and_completes()
     {
         var h = Harness.Create(new CounterProjection());

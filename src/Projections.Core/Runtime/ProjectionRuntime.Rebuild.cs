@@ -46,12 +46,7 @@ public sealed partial class ProjectionRuntime
         }
         catch (Exception ex)
         {
-            if (ex is not OperationCanceledException)
-            {
-                state.Error = ex;
-                _logger.LogError(ex, "Projection {Projection}: the rebuild of generation {Generation} failed; generation {Active} keeps serving",
-                    Name, building.Generation, _active?.Generation);
-            }
+            if (ex is not OperationCanceledException) await AbandonRebuild(building, state, ex).ConfigureAwait(false);
             return;
         }
 
@@ -60,12 +55,17 @@ public sealed partial class ProjectionRuntime
         try
         {
             if (_stopped || _building != building) return;
-            await _store.ActivateGeneration(Name, building.Generation, CancellationToken.None).ConfigureAwait(false);
-            old = _active;
-            building.Notifier = _hub;
-            _active = building;
-            _building = null;
-            _rebuild = null;
+            // It caught up, then failed before the switch: never make a stopped generation active.
+            if (building.Status == ProjectionStatus.Stopped) old = null;
+            else
+            {
+                await _store.ActivateGeneration(Name, building.Generation, CancellationToken.None).ConfigureAwait(false);
+                old = _active;
+                building.Notifier = _hub;
+                _active = building;
+                _building = null;
+                _rebuild = null;
+            }
         }
         catch (Exception ex)
         {
@@ -75,11 +75,31 @@ public sealed partial class ProjectionRuntime
         }
         finally { _lifecycle.Release(); }
 
+        if (_active != building)
+        {
+            await AbandonRebuild(building, state, building.Error ?? new InvalidOperationException($"generation {building.Generation} stopped before the switch")).ConfigureAwait(false);
+            return;
+        }
         _checkpointSignal.Set();
         _logger.LogInformation("Projection {Projection}: generation {Generation} is active", Name, building.Generation);
         if (old is null) return;
         await old.AbortAsync().ConfigureAwait(false);
         try { await _store.DropGeneration(Name, old.Generation, CancellationToken.None).ConfigureAwait(false); }
         catch (Exception ex) { _logger.LogWarning(ex, "Projection {Projection}: dropping generation {Generation} failed", Name, old.Generation); }
+    }
+
+    /// <summary>
+    /// A failed rebuild leaves the active generation serving, reports the failure through
+    /// <see cref="Error"/>, and lets a later rebuild start again (BeginGeneration clears the leftovers).
+    /// </summary>
+    private async Task AbandonRebuild(GenerationPipeline building, RebuildState state, Exception error)
+    {
+        state.Error = error;
+        _logger.LogError(error, "Projection {Projection}: the rebuild of generation {Generation} failed; generation {Active} keeps serving",
+            Name, building.Generation, _active?.Generation);
+        await _lifecycle.WaitAsync().ConfigureAwait(false);
+        try { if (_building == building) _building = null; }
+        finally { _lifecycle.Release(); }
+        await building.AbortAsync().ConfigureAwait(false);
     }
 }

@@ -64,12 +64,20 @@ public sealed class ProjectionEngine : IAsyncDisposable
         return runtime.StartRebuild(cancellationToken);
     }
 
-    /// <summary>Stops reading, flushes what was applied, writes the final checkpoint.</summary>
+    /// <summary>
+    /// Stops reading, flushes what was applied, writes the final checkpoint. When <paramref name="cancellationToken"/>
+    /// fires first (a store that stays unavailable), the final flush is abandoned; replay from the stored checkpoint recovers it.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _started) == 0 || Interlocked.Exchange(ref _stopped, 1) == 1) return;
-        await Task.WhenAll(_runtimes.Select(r => r.StopAsync())).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(_runtimes.Select(r => r.StopAsync(cancellationToken))).ConfigureAwait(false);
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
+    /// <summary>Stops as <see cref="StopAsync"/> does, giving the final flush up to 30 seconds.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await StopAsync(timeout.Token).ConfigureAwait(false);
+    }
 }

@@ -18,11 +18,11 @@ public sealed class EventStoreDbEventStore : IEventStore, IAsyncDisposable
     private readonly Appends _appends;
     private readonly BatchAppends _batchAppends;
 
-    private EventStoreDbEventStore(EventStoreDbSettings settings, EventStoreDbOptions options)
+    internal EventStoreDbEventStore(EventStoreDbSettings settings, EventStoreDbOptions options, Func<ServerCapabilities, ServerCapabilities>? adjustCapabilities = null)
     {
         options.Validate();
         _options = options;
-        _connection = new EventStoreDbConnection(settings);
+        _connection = new EventStoreDbConnection(settings) { AdjustCapabilities = adjustCapabilities };
         _reads = new Reads(_connection, options);
         _appends = new Appends(_connection);
         _batchAppends = new BatchAppends(_connection, _appends);

@@ -1,1 +1,1 @@
-Console.WriteLine("Projections host: being built");
+return await Projections.Host.HostProgram.RunAsync(args, Console.Out, Console.Error);

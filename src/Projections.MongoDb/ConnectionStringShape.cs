@@ -67,7 +67,7 @@ internal sealed partial record ConnectionStringShape(
 
         var hosts = ParseHosts(hostsText, isSrv);
         var database = ParseDatabase(path);
-        var optionNames = ParseOptionNames(query);
+        var optionNames = ParseOptionNames(query, password);
         return new ConnectionStringShape(isSrv, password, hosts, database, optionNames);
     }
 
@@ -137,7 +137,7 @@ internal sealed partial record ConnectionStringShape(
         return Uri.UnescapeDataString(database);
     }
 
-    private static IReadOnlyList<string> ParseOptionNames(string query)
+    private static IReadOnlyList<string> ParseOptionNames(string query, string? password)
     {
         if (query.Length == 0) return [];
         var names = new List<string>();
@@ -147,7 +147,7 @@ internal sealed partial record ConnectionStringShape(
             if (equals <= 0)
                 throw Bad(option.Length == 0
                     ? "has an empty option (two '&' in a row or a trailing '&')"
-                    : $"has the option '{OptionNameOf(option)}' without a value; options are written name=value");
+                    : $"has the option '{OptionNameOf(option, password)}' without a value; options are written name=value");
             var name = option[..equals];
             if (equals == option.Length - 1)
                 throw Bad($"has the option '{name}' without a value; options are written name=value");
@@ -159,7 +159,8 @@ internal sealed partial record ConnectionStringShape(
     }
 
     // An option without '=' could be a pasted secret: only show it when it looks like an option name.
-    private static string OptionNameOf(string option) => OptionNameChars().IsMatch(option) ? option : "(hidden)";
+    private static string OptionNameOf(string option, string? password) =>
+        OptionNameChars().IsMatch(option) && (string.IsNullOrEmpty(password) || !option.Contains(password, StringComparison.Ordinal)) ? option : "(hidden)";
 
     private static bool HasInvalidPercentEscape(string text) => InvalidPercent().IsMatch(text);
 

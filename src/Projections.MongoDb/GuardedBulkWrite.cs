@@ -36,6 +36,8 @@ internal static class GuardedBulkWrite
             }
             catch (MongoBulkWriteException<BsonDocument> e)
             {
+                // WithTransactionAsync retries the whole transaction itself on this label.
+                if (session is not null && e.HasErrorLabel("TransientTransactionError")) throw;
                 var triage = BulkTriage.Of(e);
                 if (triage.Kind == BulkTriageKind.Fail)
                 {

@@ -13,7 +13,7 @@ namespace Projections.MongoDb;
 /// queries. A flush is one unordered bulkWrite of version-guarded upserts, then dead letters, then the
 /// checkpoint — in one transaction when the server supports them, otherwise strictly in that order.
 /// </summary>
-public sealed class MongoProjectionStore : IProjectionStore, IDisposable
+public sealed partial class MongoProjectionStore : IProjectionStore, IDisposable
 {
     private readonly MongoStoreSettings _settings;
     private readonly MongoProjectionStoreOptions _options;
@@ -70,51 +70,6 @@ public sealed class MongoProjectionStore : IProjectionStore, IDisposable
         }
     }
 
-    public async Task<ProjectionGenerations> EnsureProjection(string projection, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken)
-    {
-        await Ready(cancellationToken).ConfigureAwait(false);
-        CollectionNames.Documents(_settings.DatabaseName, projection, 1); // validates the name
-        var registered = await _retry.Run($"register projection '{projection}'", t => Collection(CollectionNames.Generations).FindOneAndUpdateAsync(
-            BatchModels.ById(projection),
-            new BsonDocument("$setOnInsert", new BsonDocument { { "active", 1 }, { "building", BsonNull.Value } }),
-            new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After },
-            t), cancellationToken).ConfigureAwait(false);
-        var generations = GenerationsMapping.FromBson(registered);
-        await CreateDocumentsCollection(projection, generations.Active, indexes, cancellationToken).ConfigureAwait(false);
-        if (generations.Building is { } building)
-            await CreateDocumentsCollection(projection, building, indexes, cancellationToken).ConfigureAwait(false);
-        return generations;
-    }
-
-    public async Task BeginGeneration(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken)
-    {
-        var current = await LoadGenerations(projection, cancellationToken).ConfigureAwait(false);
-        if (generation == current.Active)
-            throw new InvalidOperationException($"Generation {generation} of projection '{projection}' is the active one; a rebuild needs a new generation number.");
-        // "Empty storage": leftovers of an earlier attempt at this generation number are removed first.
-        await DropStorage(projection, generation, cancellationToken).ConfigureAwait(false);
-        await CreateDocumentsCollection(projection, generation, indexes, cancellationToken).ConfigureAwait(false);
-        await SetGenerations(projection, new BsonDocument("building", generation), null, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task ActivateGeneration(string projection, int generation, CancellationToken cancellationToken)
-    {
-        CollectionNames.Documents(_settings.DatabaseName, projection, generation);
-        await LoadGenerations(projection, cancellationToken).ConfigureAwait(false);
-        await SetGenerations(projection, new BsonDocument { { "active", generation }, { "building", BsonNull.Value } }, null, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task DropGeneration(string projection, int generation, CancellationToken cancellationToken)
-    {
-        var current = await LoadGenerations(projection, cancellationToken).ConfigureAwait(false);
-        if (generation == current.Active)
-            throw new InvalidOperationException($"Generation {generation} of projection '{projection}' is active and cannot be dropped; activate another generation first.");
-        // Forget the generation first, so a crash part-way leaves orphaned data, never a pointer to missing data.
-        if (current.Building == generation)
-            await SetGenerations(projection, new BsonDocument("building", BsonNull.Value), generation, cancellationToken).ConfigureAwait(false);
-        await DropStorage(projection, generation, cancellationToken).ConfigureAwait(false);
-    }
-
     public async Task<ProjectionCheckpoint?> LoadCheckpoint(string projection, int generation, CancellationToken cancellationToken)
     {
         await Ready(cancellationToken).ConfigureAwait(false);
@@ -144,8 +99,9 @@ public sealed class MongoProjectionStore : IProjectionStore, IDisposable
 
     public async Task WriteBatch(ProjectionBatch batch, CancellationToken cancellationToken)
     {
-        await Ready(cancellationToken).ConfigureAwait(false);
+        // Mapping first: a state MongoDB cannot hold is reported naming its aggregate, even while the server is down.
         var models = BatchModels.For(_settings.DatabaseName, batch, _time.GetUtcNow());
+        await Ready(cancellationToken).ConfigureAwait(false);
         var operation = $"write a batch of {batch.Documents.Count} document(s) to '{models.Collection}'";
         await _retry.Run(operation, t => UsesTransactions ? WriteInTransaction(models, t) : WriteInOrder(null, models, t), cancellationToken, isWrite: true).ConfigureAwait(false);
     }
@@ -154,6 +110,7 @@ public sealed class MongoProjectionStore : IProjectionStore, IDisposable
     {
         await Ready(cancellationToken).ConfigureAwait(false);
         CollectionNames.Documents(_settings.DatabaseName, projection, generation);
+        if (take <= 0) return []; // MongoDB reads limit 0 as "no limit"
         var found = await _retry.Run($"read dead letters of '{projection}'", t => Collection(CollectionNames.DeadLetters)
             .Find(DeadLettersOf(projection, generation))
             .Sort(new BsonDocument { { "position.commit", 1 }, { "position.prepare", 1 } })
@@ -193,46 +150,6 @@ public sealed class MongoProjectionStore : IProjectionStore, IDisposable
             i => ($"a dead letter of '{models.Collection}'", null), cancellationToken).ConfigureAwait(false);
         await GuardedBulkWrite.Run(Collection(CollectionNames.Checkpoints), session, [models.CheckpointWrite],
             _ => ($"the checkpoint of '{models.Collection}'", null), cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<ProjectionGenerations> LoadGenerations(string projection, CancellationToken cancellationToken)
-    {
-        await Ready(cancellationToken).ConfigureAwait(false);
-        var found = await _retry.Run($"load the generations of '{projection}'", t => FindOne(Collection(CollectionNames.Generations), projection, t), cancellationToken).ConfigureAwait(false);
-        return found is null
-            ? throw new InvalidOperationException($"Projection '{projection}' is not registered in {Description}; EnsureProjection registers it.")
-            : GenerationsMapping.FromBson(found);
-    }
-
-    private Task SetGenerations(string projection, BsonDocument set, int? onlyIfBuilding, CancellationToken cancellationToken)
-    {
-        var filter = new BsonDocument("_id", projection);
-        if (onlyIfBuilding is { } building) filter.Add("building", building);
-        set.Add("updatedAt", BsonValues.Date(_time.GetUtcNow()));
-        return _retry.Run($"record the generations of '{projection}'", t => Collection(CollectionNames.Generations)
-            .UpdateOneAsync(filter, new BsonDocument("$set", set), cancellationToken: t), cancellationToken, isWrite: true);
-    }
-
-    private async Task DropStorage(string projection, int generation, CancellationToken cancellationToken)
-    {
-        var name = DocumentsCollection(projection, generation);
-        await _retry.Run($"drop generation '{name}'", async t =>
-        {
-            await Collection(CollectionNames.Checkpoints).DeleteOneAsync(BatchModels.ById(CollectionNames.CheckpointId(name)), t).ConfigureAwait(false);
-            await Collection(CollectionNames.DeadLetters).DeleteManyAsync(DeadLettersOf(projection, generation), t).ConfigureAwait(false);
-            await _database.DropCollectionAsync(name, t).ConfigureAwait(false);
-        }, cancellationToken, isWrite: true).ConfigureAwait(false);
-    }
-
-    private Task CreateDocumentsCollection(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken)
-    {
-        var name = DocumentsCollection(projection, generation);
-        return _retry.Run($"create '{name}' and its indexes", async t =>
-        {
-            await CreateCollection(name, t).ConfigureAwait(false);
-            var models = IndexModels.For(indexes);
-            if (models.Count > 0) await Collection(name).Indexes.CreateManyAsync(models, t).ConfigureAwait(false);
-        }, cancellationToken);
     }
 
     private async Task CreateCollection(string name, CancellationToken cancellationToken)

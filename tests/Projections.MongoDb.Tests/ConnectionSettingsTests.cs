@@ -45,6 +45,7 @@ public sealed class ConnectionSettingsTests
     [InlineData("mongodb://admin:" + Secret + "@host:27017/?tls=maybe", "not valid")]
     [InlineData(Secret, "has no scheme")]
     [InlineData("mongodb://host/?" + Secret, "(hidden)")]
+    [InlineData("mongodb://admin:hunter2@host/?hunter2", "(hidden)")]
     public void Errors_never_echo_the_password(string connectionString, string part)
     {
         var act = () => Settings(connectionString);

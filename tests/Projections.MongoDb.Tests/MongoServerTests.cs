@@ -53,13 +53,16 @@ public sealed class MongoServerTests(MongoServerFixture server) : IAsyncLifetime
         (await Store.LoadCheckpoint("plant-items", 1, Token)).Should().Be(new ProjectionCheckpoint(GlobalPosition.Of(3), null));
     }
 
-    [Fact]
-    public async Task Racing_upserts_of_a_new_key_end_with_the_newest_position_and_no_error()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Racing_upserts_of_a_new_key_end_with_the_newest_position_and_no_error(bool useTransactions)
     {
         await Store.EnsureProjection("plant-items", [], Token);
+        using var racer = server.CreateStore(_database, useTransactions);
 
         await Task.WhenAll(Enumerable.Range(1, 16).Select(i =>
-            Store.WriteBatch(Batch((ulong)i, Item("item-race", "Active", $"S{i}", (ulong)i)), Token)));
+            (i % 2 == 0 ? Store : racer).WriteBatch(Batch((ulong)i, Item("item-race", "Active", $"S{i}", (ulong)i)), Token)));
 
         var stored = await Store.LoadDocument("plant-items", 1, "item-race", Token);
         stored!.Position.Should().Be(GlobalPosition.Of(16));

@@ -53,4 +53,21 @@ public sealed class UnreachableServerTests
 
         store.Description.Should().Be("MongoDB db1:27017/plant");
     }
+
+    [Fact]
+    public async Task A_state_mongo_cannot_hold_is_reported_naming_the_aggregate_before_the_server_is_asked()
+    {
+        using var store = new MongoProjectionStore(new MongoProjectionStoreOptions
+        {
+            ConnectionString = $"mongodb://127.0.0.1:{ClosedPort()}/?directConnection=true",
+            ServerSelectionTimeout = TimeSpan.FromMilliseconds(300),
+        });
+        var batch = new ProjectionBatch("plant-items", 1,
+            [TestData.Document("item-1", "{}"), TestData.Document("item-2", """{"$where":"x"}""")], [],
+            new ProjectionCheckpoint(Core.Events.GlobalPosition.Of(5), null));
+
+        var act = () => store.WriteBatch(batch, TestContext.Current.CancellationToken);
+
+        (await act.Should().ThrowAsync<ProjectionStoreWriteException>()).Which.Key.Should().Be("item-2");
+    }
 }

@@ -116,7 +116,8 @@ internal sealed class ItemMoves(PlantSimulatorOptions options, Random random, IE
 
     private void ChangePlan(SimulatedItem item, DateTimeOffset now)
     {
-        var last = item.LastStation is { } s && item.Plan.Take(item.NextStep).Any(p => p.Station == s) ? _routes.IndexOf(s) : -1;
+        // The new remainder starts after the last planned station reached, so the route keeps moving forward.
+        var last = item.NextStep > 0 ? _routes.IndexOf(item.Plan[item.NextStep - 1].Station) : -1;
         item.Plan = [.. item.Plan.Take(item.NextStep), .. _routes.Remainder(last)];
         var reason = SimulationText.PlanChangeReasons[random.Next(SimulationText.PlanChangeReasons.Length)];
         sink.Emit(item, PlantEventTypes.PlanChanged, Json(new PlanChanged(item.ItemId, item.Plan.ToArray(), now.AddSeconds(1), reason), PlantJsonContext.Default.PlanChanged));

@@ -54,7 +54,8 @@ public sealed class PlantSimulator : IEventSink
     /// <summary>
     /// Appends until <see cref="PlantSimulatorOptions.TotalEvents"/> events were appended, the
     /// <see cref="PlantSimulatorOptions.Duration"/> passed, or <paramref name="cancellationToken"/> is
-    /// cancelled (then it appends what it already produced and returns normally). Reports progress at most
+    /// cancelled (then it appends what it already produced and returns normally; only a cancellation while
+    /// the first run reads the store for its resume point throws). Reports progress at most
     /// every <see cref="PlantSimulatorOptions.ProgressInterval"/> and once at the end.
     /// </summary>
     public async Task<SimulationProgress> RunAsync(IProgress<SimulationProgress>? progress = null, CancellationToken cancellationToken = default)

@@ -21,7 +21,10 @@ public sealed record StationLoad
     public ImmutableArray<ThroughputBucket> Throughput { get; init; } = [];
     public DateTimeOffset? LastActivity { get; init; }
 
-    public int ItemsPresent => Visits.Values.Count(v => v.IsPresent);
+    /// <summary>Items here now (kept in step with <see cref="Visits"/> by every transition).</summary>
+    public int ItemsPresent { get; init; }
+    /// <summary>When the presence check runs next (the station's pending timeout); null when nobody is present.</summary>
+    public DateTimeOffset? PresenceCheckAt { get; init; }
     public TimeSpan? MeanDwell => DwellSamples == 0 ? null : TimeSpan.FromTicks(TotalDwell.Ticks / DwellSamples);
 }
 

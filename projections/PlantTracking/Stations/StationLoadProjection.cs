@@ -47,20 +47,20 @@ public sealed class StationLoadProjection : Projection<StationLoad>
         EventTimeFrom<ItemDetected>(e => e.DetectedAt);
         EventTimeFrom<ItemCompleted>(e => e.CompletedAt);
 
-        On<ItemDetected>(PlantEventTypes.ItemDetected, (station, e, ctx) => Watch(
+        On<ItemDetected>(PlantEventTypes.ItemDetected, (station, e, ctx) => Watch(station,
                 ctx.Key == e.Station
-                    ? StationRules.Arrive(station, e.ItemId, e.DetectedAt, RetainedDepartedVisits)
+                    ? StationRules.Arrive(station, e.ItemId, e.DetectedAt, PresenceTimeout, RetainedDepartedVisits)
                     : StationRules.Depart(station, e.ItemId, e.DetectedAt, ThroughputHours, RetainedDepartedVisits),
                 ctx))
             .KeysBy(StationsOf);
         On<ItemCompleted>(PlantEventTypes.ItemCompleted, (station, e, ctx) =>
-                Watch(StationRules.Depart(station, e.ItemId, e.CompletedAt, ThroughputHours, RetainedDepartedVisits), ctx))
+                Watch(station, StationRules.Depart(station, e.ItemId, e.CompletedAt, ThroughputHours, RetainedDepartedVisits), ctx))
             .KeyBy(e => e.Station);
 
         OnTimeout((station, ctx) =>
         {
-            var updated = StationRules.TimeOutStale(station, ctx.Deadline - PresenceTimeout);
-            if (StationRules.OldestPresentArrival(updated) is { } oldest) ctx.ScheduleTimeout(oldest + PresenceTimeout);
+            var updated = StationRules.CheckPresence(station, ctx.Deadline, PresenceTimeout);
+            if (updated.PresenceCheckAt is { } next) ctx.ScheduleTimeout(next);
             return updated;
         });
 
@@ -75,10 +75,12 @@ public sealed class StationLoadProjection : Projection<StationLoad>
     public static IEnumerable<string> StationsOf(ItemDetected e) =>
         e.PreviousStation is { Length: > 0 } previous && previous != e.Station ? [e.Station, previous] : [e.Station];
 
-    private StationLoad Watch(StationLoad station, EventContext ctx)
+    /// <summary>Keeps the station's timeout at its <see cref="StationLoad.PresenceCheckAt"/>.</summary>
+    private static StationLoad Watch(StationLoad before, StationLoad after, EventContext ctx)
     {
-        if (StationRules.OldestPresentArrival(station) is { } oldest) ctx.ScheduleTimeout(oldest + PresenceTimeout);
+        if (after.PresenceCheckAt == before.PresenceCheckAt) return after;
+        if (after.PresenceCheckAt is { } due) ctx.ScheduleTimeout(due);
         else ctx.CancelTimeout();
-        return station;
+        return after;
     }
 }

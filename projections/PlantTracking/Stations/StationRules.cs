@@ -2,16 +2,21 @@ using System.Collections.Immutable;
 
 namespace PlantTracking.Stations;
 
-/// <summary>The state transitions of one station. Pure functions.</summary>
+/// <summary>
+/// The state transitions of one station. Pure functions, O(log n) per event: the presence check is one
+/// pending deadline per station (<see cref="StationLoad.PresenceCheckAt"/>) rather than one per item.
+/// </summary>
 public static class StationRules
 {
-    public static StationLoad Arrive(StationLoad station, string itemId, DateTimeOffset at, int retainedDepartedVisits)
+    private static readonly StationVisit Unknown = new(null, null, false, false);
+
+    public static StationLoad Arrive(StationLoad station, string itemId, DateTimeOffset at, TimeSpan presenceTimeout, int retainedDepartedVisits)
     {
-        var visit = station.Visits.GetValueOrDefault(itemId) ?? new StationVisit(null, null, false, false);
+        var visit = station.Visits.GetValueOrDefault(itemId) ?? Unknown;
         if (visit.ArrivedAt is { } known && at <= known) return station;
 
         var newVisit = visit.DepartedAt is not { } departed || at > departed;
-        var updated = visit with { ArrivedAt = at, TimedOut = false };
+        var updated = visit with { ArrivedAt = at, TimedOut = false, DwellCounted = !newVisit && visit.DwellCounted };
         var result = station with
         {
             Arrivals = station.Arrivals + (newVisit && !visit.IsPresent ? 1 : 0),
@@ -23,13 +28,14 @@ public static class StationRules
             updated = updated with { DwellCounted = true };
             result = AddDwell(result, visit.DepartedAt!.Value - at);
         }
-        if (newVisit) updated = updated with { DwellCounted = false };
-        return Trim(result with { Visits = result.Visits.SetItem(itemId, updated) }, retainedDepartedVisits);
+        if (updated.IsPresent && !visit.IsPresent && Earlier(result.PresenceCheckAt, at + presenceTimeout) is var check)
+            result = result with { PresenceCheckAt = check };
+        return Trim(Store(result, itemId, visit, updated), retainedDepartedVisits);
     }
 
     public static StationLoad Depart(StationLoad station, string itemId, DateTimeOffset at, int throughputHours, int retainedDepartedVisits)
     {
-        var visit = station.Visits.GetValueOrDefault(itemId) ?? new StationVisit(null, null, false, false);
+        var visit = station.Visits.GetValueOrDefault(itemId) ?? Unknown;
         if (visit.DepartedAt is { } known && at <= known) return station;
 
         var updated = visit with { DepartedAt = at, DwellCounted = false };
@@ -44,31 +50,46 @@ public static class StationRules
             updated = updated with { DwellCounted = true };
             result = AddDwell(result, at - arrived);
         }
-        return Trim(result with { Visits = result.Visits.SetItem(itemId, updated) }, retainedDepartedVisits);
+        result = Store(result, itemId, visit, updated);
+        if (result.ItemsPresent == 0) result = result with { PresenceCheckAt = null };
+        return Trim(result, retainedDepartedVisits);
     }
 
-    /// <summary>Marks items that arrived at or before <paramref name="arrivedBy"/> and are still present as gone.</summary>
-    public static StationLoad TimeOutStale(StationLoad station, DateTimeOffset arrivedBy)
+    /// <summary>
+    /// The presence check at <paramref name="now"/>: items that arrived <paramref name="presenceTimeout"/>
+    /// or longer ago and are still present are presumed gone; the next check is due when the oldest
+    /// remaining item reaches the timeout.
+    /// </summary>
+    public static StationLoad CheckPresence(StationLoad station, DateTimeOffset now, TimeSpan presenceTimeout)
     {
+        var arrivedBy = now - presenceTimeout;
         var visits = station.Visits;
-        var count = 0;
+        var timedOut = 0;
+        DateTimeOffset? oldest = null;
         foreach (var (item, visit) in station.Visits)
         {
-            if (!visit.IsPresent || visit.ArrivedAt > arrivedBy) continue;
-            visits = visits.SetItem(item, visit with { TimedOut = true });
-            count++;
+            if (!visit.IsPresent) continue;
+            if (visit.ArrivedAt <= arrivedBy)
+            {
+                visits = visits.SetItem(item, visit with { TimedOut = true });
+                timedOut++;
+            }
+            else oldest = Earlier(oldest, visit.ArrivedAt!.Value);
         }
-        return count == 0 ? station : station with { Visits = visits, ItemsTimedOut = station.ItemsTimedOut + count };
+        return station with
+        {
+            Visits = visits,
+            ItemsPresent = station.ItemsPresent - timedOut,
+            ItemsTimedOut = station.ItemsTimedOut + timedOut,
+            PresenceCheckAt = oldest + presenceTimeout,
+        };
     }
 
-    /// <summary>The earliest arrival among present items, or null when none is present.</summary>
-    public static DateTimeOffset? OldestPresentArrival(StationLoad station)
+    private static StationLoad Store(StationLoad station, string itemId, StationVisit before, StationVisit after) => station with
     {
-        DateTimeOffset? oldest = null;
-        foreach (var visit in station.Visits.Values)
-            if (visit.IsPresent && (oldest is null || visit.ArrivedAt < oldest)) oldest = visit.ArrivedAt;
-        return oldest;
-    }
+        Visits = station.Visits.SetItem(itemId, after),
+        ItemsPresent = station.ItemsPresent + (after.IsPresent ? 1 : 0) - (before.IsPresent ? 1 : 0),
+    };
 
     private static StationLoad AddDwell(StationLoad station, TimeSpan dwell) =>
         station with { DwellSamples = station.DwellSamples + 1, TotalDwell = station.TotalDwell + dwell };
@@ -76,8 +97,8 @@ public static class StationRules
     private static ImmutableArray<ThroughputBucket> CountDeparture(ImmutableArray<ThroughputBucket> buckets, DateTimeOffset at, int hours)
     {
         var hour = new DateTimeOffset(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerHour, TimeSpan.Zero);
-        var index = 0;
-        while (index < buckets.Length && buckets[index].Hour < hour) index++;
+        var index = buckets.Length;
+        while (index > 0 && buckets[index - 1].Hour >= hour) index--;
         if (index < buckets.Length && buckets[index].Hour == hour)
             return buckets.SetItem(index, buckets[index] with { Departures = buckets[index].Departures + 1 });
         if (buckets.Length >= hours && index == 0) return buckets; // older than every retained hour
@@ -91,17 +112,19 @@ public static class StationRules
     /// </summary>
     private static StationLoad Trim(StationLoad station, int retainedDepartedVisits)
     {
-        if (station.Visits.Count <= retainedDepartedVisits) return station;
-        var gone = station.Visits.Where(v => !v.Value.IsPresent).ToList();
-        if (gone.Count <= retainedDepartedVisits) return station;
-        var forget = gone
+        var gone = station.Visits.Count - station.ItemsPresent;
+        if (gone <= retainedDepartedVisits) return station;
+        var forget = station.Visits
+            .Where(v => !v.Value.IsPresent)
             .OrderBy(v => Later(v.Value.ArrivedAt, v.Value.DepartedAt))
             .ThenBy(v => v.Key, StringComparer.Ordinal)
-            .Take(gone.Count - retainedDepartedVisits * 3 / 4)
+            .Take(gone - retainedDepartedVisits * 3 / 4)
             .Select(v => v.Key);
         return station with { Visits = station.Visits.RemoveRange(forget) };
     }
 
     private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) =>
         a is null ? b : b is null ? a : a > b ? a : b;
+
+    private static DateTimeOffset Earlier(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x < b ? x : b;
 }

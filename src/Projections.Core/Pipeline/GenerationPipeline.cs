@@ -112,10 +112,11 @@ internal sealed partial class GenerationPipeline
         try { ObserveHead(await Source.ReadHeadPosition(ct).ConfigureAwait(false)); }
         catch (Exception ex) when (ex is not OperationCanceledException) { Logger.LogWarning(ex, "Reading the head position failed"); }
 
+        Reader.Restore(checkpoint);
         SetStatus(ProjectionStatus.CatchingUp);
         var tasks = new List<Task>();
         foreach (var p in Partitions) tasks.Add(Task.Run(() => p.Run(Lifetime), CancellationToken.None));
-        tasks.Add(Task.Run(() => Reader.Run(checkpoint), CancellationToken.None));
+        tasks.Add(Task.Run(Reader.Run, CancellationToken.None));
         tasks.Add(Task.Run(() => Flusher.Run(Lifetime), CancellationToken.None));
         tasks.Add(Task.Run(RefreshHead, CancellationToken.None));
         _tasks = tasks.ToArray();
@@ -179,9 +180,11 @@ internal sealed partial class GenerationPipeline
     }
 
     /// <summary>Stops reading, flushes what was applied and writes the final checkpoint.</summary>
-    public async Task StopAsync()
+    /// <param name="abandon">Cancelled when the caller stops waiting: the final flush is abandoned (the checkpoint stays where it was).</param>
+    public async Task StopAsync(CancellationToken abandon)
     {
         if (Interlocked.Exchange(ref _stopRequested, 1) == 1) return;
+        await using var _ = abandon.Register(() => _lifetime.Cancel());
         Reader.StopReading();
         Flusher.Wake();
         await Reader.Completion.ConfigureAwait(false);

@@ -50,14 +50,20 @@ internal sealed partial class Reader
     /// <summary>Wakes the reader: a barrier was requested or a flush completed.</summary>
     public void Wake() => _wake.Set();
 
-    public async Task Run(ProjectionCheckpoint? checkpoint)
+    /// <summary>Before the task starts: resume after the stored checkpoint with its stream time.</summary>
+    public void Restore(ProjectionCheckpoint? checkpoint)
     {
-        var ct = _reading.Token;
-        if (checkpoint is not null)
+        if (checkpoint is null) return;
+        lock (_sync)
         {
             _position = checkpoint.Position == GlobalPosition.Start ? null : checkpoint.Position;
             _streamTime = checkpoint.StreamTime ?? DateTimeOffset.MinValue;
         }
+    }
+
+    public async Task Run()
+    {
+        var ct = _reading.Token;
         try
         {
             await using var messages = _p.Source.Subscribe(_position, _p.Projection.Filter, ct).GetAsyncEnumerator(ct);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Projections.Core.Ports;
+using Projections.Core.Runtime;
 
 namespace Projections.Core.Pipeline;
 
@@ -25,7 +26,7 @@ internal static class StoreRetry
             {
                 logger.LogWarning("{What} failed, store unavailable; retrying in {Delay}: {Message}", what, delay, ex.Message);
             }
-            catch (Exception ex) when (ex is not ProjectionStoreWriteException and not OperationCanceledException && ++unexpected < MaxUnexpectedFailures)
+            catch (Exception ex) when (ex is not ProjectionStoreWriteException and not ProjectionFailedException and not OperationCanceledException && ++unexpected < MaxUnexpectedFailures)
             {
                 logger.LogWarning(ex, "{What} failed unexpectedly (attempt {Attempt} of {Max}); retrying in {Delay}", what, unexpected, MaxUnexpectedFailures, delay);
             }

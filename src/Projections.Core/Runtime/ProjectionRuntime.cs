@@ -113,15 +113,15 @@ public sealed partial class ProjectionRuntime : IProjectionRuntime
     }
 
     /// <summary>Stops reading, flushes, writes the final checkpoint; a rebuild in progress stops too and resumes at the next start.</summary>
-    internal async Task StopAsync()
+    internal async Task StopAsync(CancellationToken abandon)
     {
         var tasks = new List<Task>();
         await _lifecycle.WaitAsync().ConfigureAwait(false);
         try
         {
             _stopped = true;
-            if (_building is { } b) tasks.Add(b.StopAsync());
-            if (_active is { } a) tasks.Add(a.StopAsync());
+            if (_building is { } b) tasks.Add(b.StopAsync(abandon));
+            if (_active is { } a) tasks.Add(a.StopAsync(abandon));
             if (_rebuild?.Switch is { } pendingSwitch) tasks.Add(pendingSwitch);
         }
         finally { _lifecycle.Release(); }

@@ -49,12 +49,9 @@ internal static class ChannelFactory
             ssl.RemoteCertificateValidationCallback = (_, certificate, _, errors) => ValidateAgainst(ca, certificate, errors);
         }
 
-        if (settings.UserCertFile is { } certFile)
-        {
-            if (settings.UserKeyFile is not { } keyFile)
-                throw new InvalidConnectionStringException("userCertFile is given without userKeyFile.");
+        // The parser accepts userCertFile only together with userKeyFile.
+        if (settings is { UserCertFile: { } certFile, UserKeyFile: { } keyFile })
             ssl.ClientCertificates = [X509Certificate2.CreateFromPemFile(certFile, keyFile)];
-        }
     }
 
     private static X509Certificate2 LoadCertificate(string path, string option)

@@ -126,6 +126,8 @@ public static class ConnectionStringParser
                 throw new InvalidConnectionStringException($"option '{key}' is given more than once.");
             settings = ApplyOption(settings, key, value);
         }
+        if ((settings.UserCertFile is null) != (settings.UserKeyFile is null))
+            throw new InvalidConnectionStringException("userCertFile and userKeyFile must be given together.");
         return settings;
     }
 

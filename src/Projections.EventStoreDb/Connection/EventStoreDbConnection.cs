@@ -1,3 +1,4 @@
+using System.Security.Authentication;
 using System.Text;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -19,6 +20,8 @@ internal sealed class EventStoreDbConnection : IAsyncDisposable
     private NodeConnection? _current;
     private EndPointAddress? _preferred;
     private bool _disposed;
+    private readonly CancellationTokenSource _disposing = new();
+    private static readonly TimeSpan RetiredChannelGrace = TimeSpan.FromSeconds(30);
 
     public EventStoreDbConnection(EventStoreDbSettings settings)
     {
@@ -28,6 +31,9 @@ internal sealed class EventStoreDbConnection : IAsyncDisposable
     }
 
     public EventStoreDbSettings Settings => _settings;
+
+    /// <summary>Lets tests present a newer server as an older one (fewer capabilities) to exercise the fallbacks.</summary>
+    internal Func<ServerCapabilities, ServerCapabilities>? AdjustCapabilities { get; init; }
 
     internal static Metadata BuildHeaders(EventStoreDbSettings settings)
     {
@@ -64,8 +70,16 @@ internal sealed class EventStoreDbConnection : IAsyncDisposable
             try
             {
                 var capabilities = await ServerCapabilities.Detect(channel, endPoint, UnaryCall(cancellationToken)).ConfigureAwait(false);
+                if (AdjustCapabilities is not null) capabilities = AdjustCapabilities(capabilities);
                 _current = new NodeConnection(endPoint, channel, capabilities);
                 return _current;
+            }
+            catch (RpcException ex) when (FindTlsFailure(ex) is { } tls)
+            {
+                channel.Dispose();
+                _preferred = null;
+                throw new EventStoreException(
+                    $"TLS with EventStoreDB at {endPoint} failed: {tls.Message} Trust the server's CA with tlsCaFile=..., or use tlsVerifyCert=false for development certificates.", ex);
             }
             catch (RpcException ex)
             {
@@ -84,14 +98,39 @@ internal sealed class EventStoreDbConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>A certificate the client does not trust is not transient: retrying would never succeed.</summary>
+    private static AuthenticationException? FindTlsFailure(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+            if (e is AuthenticationException tls) return tls;
+        return null;
+    }
+
     /// <summary>Forgets a node that failed, so the next call reconnects (and rediscovers in a cluster).</summary>
     public void Reset(NodeConnection failed, EndPointAddress? next = null)
     {
         if (Interlocked.CompareExchange(ref _current, null, failed) == failed)
         {
             _preferred = next;
-            failed.Channel.Dispose();
+            _ = Retire(failed.Channel);
         }
+    }
+
+    /// <summary>
+    /// Other calls may still be starting on a channel that one call found broken; disposing it at once
+    /// would fail them with ObjectDisposedException instead of a transport error they retry. So the
+    /// channel is disposed a little later (or when the connection is disposed).
+    /// </summary>
+    private async Task Retire(GrpcChannel channel)
+    {
+        try
+        {
+            await Task.Delay(RetiredChannelGrace, _disposing.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        channel.Dispose();
     }
 
     /// <summary>
@@ -135,6 +174,7 @@ internal sealed class EventStoreDbConnection : IAsyncDisposable
             _disposed = true;
             _current?.Channel.Dispose();
             _current = null;
+            await _disposing.CancelAsync().ConfigureAwait(false);
         }
         finally
         {

@@ -50,12 +50,18 @@ internal sealed class AllSubscription(EventStoreDbConnection connection, EventSt
                     var pending = TryReadNext(call, node!, cancellationToken);
                     while (true)
                     {
-                        if (live && !pending.IsCompleted)
+                        // Without the server's caught-up message, a quiet sparse catch-up reaches the head only this way.
+                        if ((live || !node!.Capabilities.SendsCaughtUp) && !pending.IsCompleted)
                         {
                             if (await IdleProgress(pending, last, filter, cancellationToken).ConfigureAwait(false) is { } idleCheckpoint)
                             {
                                 last = idleCheckpoint;
                                 yield return SubscriptionMessage.ForCheckpoint(idleCheckpoint);
+                                if (fallback.ReachedBy(idleCheckpoint))
+                                {
+                                    live = true;
+                                    yield return SubscriptionMessage.ForCaughtUp(idleCheckpoint);
+                                }
                             }
                             if (!pending.IsCompleted) continue;
                         }
@@ -65,9 +71,12 @@ internal sealed class AllSubscription(EventStoreDbConnection connection, EventSt
                         if (next.Response is not { } response) break;
                         pending = TryReadNext(call, node!, cancellationToken);
 
-                        var message = ToMessage(response, last, headAtSubscribe);
-                        if (response.ContentCase == ReadResp.ContentOneofCase.Confirmation && fallback.AlreadyThere(last))
-                            message = CaughtUpAt(last, headAtSubscribe);
+                        var message = ToMessage(response, last, headAtSubscribe, node!.Capabilities.SendsCaughtUp);
+                        if (response.ContentCase == ReadResp.ContentOneofCase.Confirmation)
+                        {
+                            if (fallback.AlreadyThere(last)) message = CaughtUpAt(last, headAtSubscribe);
+                            else if (fallback.Reported) live = true; // a resubscription after the one caught-up report
+                        }
                         if (message is not { } m) continue;
 
                         last = last is { } l && l > m.Position ? l : m.Position;
@@ -90,11 +99,11 @@ internal sealed class AllSubscription(EventStoreDbConnection connection, EventSt
         }
     }
 
-    private static SubscriptionMessage? ToMessage(ReadResp response, GlobalPosition? last, GlobalPosition headAtSubscribe) => response.ContentCase switch
+    private static SubscriptionMessage? ToMessage(ReadResp response, GlobalPosition? last, GlobalPosition headAtSubscribe, bool serverSendsCaughtUp) => response.ContentCase switch
     {
         ReadResp.ContentOneofCase.Event => ToEventMessage(response.Event, last),
         ReadResp.ContentOneofCase.Checkpoint => ToCheckpoint(response.Checkpoint, last),
-        ReadResp.ContentOneofCase.CaughtUp => CaughtUpAt(last, headAtSubscribe),
+        ReadResp.ContentOneofCase.CaughtUp when serverSendsCaughtUp => CaughtUpAt(last, headAtSubscribe),
         ReadResp.ContentOneofCase.FellBehind => SubscriptionMessage.ForFellBehind(last ?? GlobalPosition.Start),
         _ => null,
     };
@@ -121,8 +130,8 @@ internal sealed class AllSubscription(EventStoreDbConnection connection, EventSt
     }
 
     /// <summary>
-    /// While live and quiet, a filtered subscription hears nothing about non-matching writes until 32
-    /// records pile up. After <see cref="EventStoreDbOptions.LiveIdleCheckpointInterval"/> without a
+    /// While quiet, a filtered subscription hears nothing about non-matching writes until 32 records
+    /// pile up. After <see cref="EventStoreDbOptions.LiveIdleCheckpointInterval"/> without a
     /// message, this reads the head and the same filtered range: when nothing matching lies between the
     /// last position and the head, the head is a safe checkpoint. Anything matching is left to the
     /// subscription, which delivers it.
@@ -141,7 +150,7 @@ internal sealed class AllSubscription(EventStoreDbConnection connection, EventSt
         try
         {
             var head = await reads.ReadHeadPosition(cancellationToken).ConfigureAwait(false);
-            if (last is { } l && head <= l) return null;
+            if (head == GlobalPosition.Start || (last is { } l && head <= l)) return null;
             var page = await reads.ReadAllPage(last, filter, cancellationToken).ConfigureAwait(false);
             var pendingMatch = page.Any(e => (last is not { } from || e.Position > from) && e.Position <= head);
             return pendingMatch || pending.IsCompleted ? null : head;

@@ -11,6 +11,8 @@ internal sealed class CaughtUpTracker
     private GlobalPosition? _head;
     private bool _reported;
 
+    public bool Reported => _reported;
+
     public void ExpectHead(GlobalPosition head)
     {
         if (_reported) return;

@@ -8,8 +8,8 @@ namespace Projections.Sqlite.Documents;
 /// <c>docs_&lt;name&gt;_&lt;hash&gt;</c>: the name lower-cased with every character other than a-z and
 /// 0-9 replaced by '_' (at most 40 characters), then the FNV-1a hash of the exact name as 8 hex digits,
 /// so "plant-items" and "plant_items" never share a table. Generation g's documents live in the table
-/// <c>docs_plant_items_1a2b3c4d_g{g}</c>; the view without the suffix always shows the active generation:
-/// <code>SELECT key, state FROM docs_plant_items_1a2b3c4d WHERE json_extract(state, '$.status') = 'Lost';</code>
+/// <c>docs_plant_items_68391a27_g{g}</c>; the view without the suffix always shows the active generation:
+/// <code>SELECT key, state FROM docs_plant_items_68391a27 WHERE json_extract(state, '$.status') = 'Lost';</code>
 /// </summary>
 public static partial class SqliteNaming
 {

@@ -89,6 +89,19 @@ public sealed class SimulatorControlTests
         result.EventsAppended.Should().BeInRange(380, 420);
     }
 
+    [Fact]
+    public async Task An_unreadable_registration_in_the_store_stops_the_simulator_with_the_event_named()
+    {
+        var store = new RecordingEventStore();
+        await store.Append("item-000001", Projections.Core.Events.ExpectedRevision.NoStream,
+            [new Projections.Core.Events.EventData(Guid.NewGuid(), PlantEventTypes.ItemRegistered, "not json"u8.ToArray())], Test);
+
+        var run = () => new PlantSimulator(store, Unthrottled with { TotalEvents = 10 }).RunAsync(cancellationToken: Test);
+
+        (await run.Should().ThrowAsync<InvalidDataException>()).Which.Message.Should().Contain("item-000001").And.Contain("ItemRegistered");
+        store.Events.Should().HaveCount(1, "nothing is appended after the error");
+    }
+
     public static TheoryData<PlantSimulatorOptions, string> InvalidOptions => new()
     {
         { new PlantSimulatorOptions { Items = 0 }, "Items" },

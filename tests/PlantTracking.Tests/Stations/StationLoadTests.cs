@@ -119,6 +119,19 @@ public sealed class StationLoadTests
     }
 
     [Fact]
+    public void An_older_arrival_delivered_late_brings_the_presence_check_forward_and_a_newer_one_does_not_move_it()
+    {
+        var first = Apply(Station("A"), Seen("A", 20, item: "1"));
+        var (second, earlier) = _h.Apply(first, "item-2", Seen("A", 5, item: "2"), "A");
+        var (_, later) = _h.Apply(second, "item-3", Seen("A", 25, item: "3"), "A");
+
+        first.PresenceCheckAt.Should().Be(At(50));
+        earlier.ScheduledDeadline().Should().Be(At(35));
+        later.ScheduledDeadline().Should().BeNull();
+        later.CancelledTimeout().Should().BeFalse();
+    }
+
+    [Fact]
     public void Items_that_left_are_forgotten_beyond_the_retention_count_oldest_first()
     {
         var h = new Harness(new StationLoadProjection(retainedDepartedVisits: 4));

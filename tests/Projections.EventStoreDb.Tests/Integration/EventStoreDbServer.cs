@@ -65,10 +65,17 @@ public sealed class EventStoreDbServer : IAsyncLifetime
     /// <summary>Stops the server and starts it again (container restart, or the command in PROJECTIONS_TEST_ESDB_RESTART).</summary>
     public async Task Restart(CancellationToken cancellationToken)
     {
+        await StopAndStart(cancellationToken);
+        await WaitUntilServing(cancellationToken);
+    }
+
+    private async Task StopAndStart(CancellationToken cancellationToken)
+    {
         if (_container is not null)
         {
             await _container.StopAsync(cancellationToken);
             await _container.StartAsync(cancellationToken);
+            ConnectionString = $"esdb://{_container.Hostname}:{_container.GetMappedPublicPort(2113)}?tls=false";
             return;
         }
         if (string.IsNullOrWhiteSpace(RestartCommand))
@@ -79,6 +86,25 @@ public sealed class EventStoreDbServer : IAsyncLifetime
         await process.WaitForExitAsync(cancellationToken);
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{RestartVariable} exited with {process.ExitCode}.");
+    }
+
+    /// <summary>A node answers /health/live before it has become leader; wait until it serves reads on $all.</summary>
+    private async Task WaitUntilServing(CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        await using var store = EventStoreDbEventStore.Connect(ConnectionString!);
+        while (true)
+        {
+            try
+            {
+                await store.ReadHeadPosition(cancellationToken);
+                return;
+            }
+            catch (Core.Events.EventStoreException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100, cancellationToken);
+            }
+        }
     }
 
     private static bool DockerAnswers()

@@ -119,3 +119,24 @@ public sealed class ConnectionStringParserTests
         s.Describe().Should().Contain("localhost:2113").And.Contain("admin").And.NotContain("secret");
     }
 }
+
+public sealed class ChannelFactoryTests
+{
+    [Fact]
+    public void A_missing_tls_ca_file_is_named()
+    {
+        var settings = ConnectionStringParser.Parse("esdb://localhost?tlsCaFile=/nonexistent/ca.crt");
+
+        var create = () => ChannelFactory.Create(settings, settings.Hosts[0]);
+
+        create.Should().Throw<InvalidConnectionStringException>().Which.Message.Should().Contain("tlsCaFile '/nonexistent/ca.crt' does not exist");
+    }
+
+    [Fact]
+    public void A_client_certificate_needs_its_key()
+    {
+        var parse = () => ConnectionStringParser.Parse("esdb://localhost?userCertFile=/certs/user.crt");
+
+        parse.Should().Throw<InvalidConnectionStringException>().Which.Message.Should().Contain("userCertFile and userKeyFile");
+    }
+}

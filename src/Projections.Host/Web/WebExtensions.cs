@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTelemetry.Metrics;
+using Projections.Core.Metrics;
+
+namespace Projections.Host.Web;
+
+/// <summary>Wires the HTTP API, the page, health checks and Prometheus metrics into the host.</summary>
+public static class WebExtensions
+{
+    public static IServiceCollection AddProjectionsWeb(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WebOptions>()
+            .Bind(configuration.GetSection(WebOptions.Section))
+            .Validate(o => o.HeartbeatInterval > TimeSpan.Zero, $"{WebOptions.Section}:HeartbeatInterval must be positive.")
+            .Validate(o => o.ReadinessProbeTimeout > TimeSpan.Zero, $"{WebOptions.Section}:ReadinessProbeTimeout must be positive.")
+            .Validate(o => o.MaxPageSize > 0, $"{WebOptions.Section}:MaxPageSize must be positive.")
+            .ValidateOnStart();
+        services.TryAddSingleton<IProjectionCatalog, EngineProjectionCatalog>();
+        services.AddSingleton<AdminTokenGuard>();
+        services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("projections", tags: ["ready"]);
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ProjectionMetrics.MeterName).AddPrometheusExporter());
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapProjectionsWeb(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api");
+        ProjectionEndpoints.Map(api);
+        EntityEndpoints.Map(api);
+        EntityStreamEndpoint.Map(api);
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.Write });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponseWriter.Write });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        PageEndpoints.Map(app);
+        return app;
+    }
+}

@@ -1,0 +1,98 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+using Projections.Core.Ports;
+
+namespace Projections.MongoDb;
+
+/// <summary>Generations: a rebuild writes "{projection}.g{n+1}" beside the active one; "_generations" records which one readers use.</summary>
+public sealed partial class MongoProjectionStore
+{
+    public async Task<ProjectionGenerations> EnsureProjection(string projection, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken)
+    {
+        await Ready(cancellationToken).ConfigureAwait(false);
+        CollectionNames.Documents(_settings.DatabaseName, projection, 1); // validates the name
+        var registered = await _retry.Run($"register projection '{projection}'", t => Collection(CollectionNames.Generations).FindOneAndUpdateAsync(
+            BatchModels.ById(projection),
+            new BsonDocument("$setOnInsert", new BsonDocument { { "active", 1 }, { "building", BsonNull.Value } }),
+            new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After },
+            t), cancellationToken).ConfigureAwait(false);
+        var generations = GenerationsMapping.FromBson(registered);
+        await CreateDocumentsCollection(projection, generations.Active, indexes, cancellationToken).ConfigureAwait(false);
+        if (generations.Building is { } building)
+            await CreateDocumentsCollection(projection, building, indexes, cancellationToken).ConfigureAwait(false);
+        return generations;
+    }
+
+    public async Task BeginGeneration(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken)
+    {
+        var current = await LoadGenerations(projection, cancellationToken).ConfigureAwait(false);
+        if (generation == current.Active)
+            throw new InvalidOperationException($"Generation {generation} of projection '{projection}' is the active one; a rebuild needs a new generation number.");
+        // "Empty storage": leftovers of an earlier attempt at this generation number are removed first.
+        await DropStorage(projection, generation, cancellationToken).ConfigureAwait(false);
+        await CreateDocumentsCollection(projection, generation, indexes, cancellationToken).ConfigureAwait(false);
+        await SetGenerations(projection, new BsonDocument("building", generation), null, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task ActivateGeneration(string projection, int generation, CancellationToken cancellationToken)
+    {
+        CollectionNames.Documents(_settings.DatabaseName, projection, generation);
+        var current = await LoadGenerations(projection, cancellationToken).ConfigureAwait(false);
+        if (generation != current.Active && generation != current.Building)
+            throw new InvalidOperationException($"Generation {generation} of projection '{projection}' was never begun (active {current.Active}, building {current.Building?.ToString() ?? "none"}).");
+        var set = new BsonDocument("active", generation);
+        if (current.Building == generation) set.Add("building", BsonNull.Value);
+        await SetGenerations(projection, set, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task DropGeneration(string projection, int generation, CancellationToken cancellationToken)
+    {
+        var current = await LoadGenerations(projection, cancellationToken).ConfigureAwait(false);
+        if (generation == current.Active)
+            throw new InvalidOperationException($"Generation {generation} of projection '{projection}' is active and cannot be dropped; activate another generation first.");
+        // Forget the generation first, so a crash part-way leaves orphaned data, never a pointer to missing data.
+        if (current.Building == generation)
+            await SetGenerations(projection, new BsonDocument("building", BsonNull.Value), generation, cancellationToken).ConfigureAwait(false);
+        await DropStorage(projection, generation, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ProjectionGenerations> LoadGenerations(string projection, CancellationToken cancellationToken)
+    {
+        await Ready(cancellationToken).ConfigureAwait(false);
+        var found = await _retry.Run($"load the generations of '{projection}'", t => FindOne(Collection(CollectionNames.Generations), projection, t), cancellationToken).ConfigureAwait(false);
+        return found is null
+            ? throw new InvalidOperationException($"Projection '{projection}' is not registered in {Description}; EnsureProjection registers it.")
+            : GenerationsMapping.FromBson(found);
+    }
+
+    private Task SetGenerations(string projection, BsonDocument set, int? onlyIfBuilding, CancellationToken cancellationToken)
+    {
+        var filter = new BsonDocument("_id", projection);
+        if (onlyIfBuilding is { } building) filter.Add("building", building);
+        set.Add("updatedAt", BsonValues.Date(_time.GetUtcNow()));
+        return _retry.Run($"record the generations of '{projection}'", t => Collection(CollectionNames.Generations)
+            .UpdateOneAsync(filter, new BsonDocument("$set", set), cancellationToken: t), cancellationToken, isWrite: true);
+    }
+
+    private async Task DropStorage(string projection, int generation, CancellationToken cancellationToken)
+    {
+        var name = DocumentsCollection(projection, generation);
+        await _retry.Run($"drop generation '{name}'", async t =>
+        {
+            await Collection(CollectionNames.Checkpoints).DeleteOneAsync(BatchModels.ById(CollectionNames.CheckpointId(name)), t).ConfigureAwait(false);
+            await Collection(CollectionNames.DeadLetters).DeleteManyAsync(DeadLettersOf(projection, generation), t).ConfigureAwait(false);
+            await _database.DropCollectionAsync(name, t).ConfigureAwait(false);
+        }, cancellationToken, isWrite: true).ConfigureAwait(false);
+    }
+
+    private Task CreateDocumentsCollection(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken)
+    {
+        var name = DocumentsCollection(projection, generation);
+        return _retry.Run($"create '{name}' and its indexes", async t =>
+        {
+            await CreateCollection(name, t).ConfigureAwait(false);
+            var models = IndexModels.For(indexes);
+            if (models.Count > 0) await Collection(name).Indexes.CreateManyAsync(models, t).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+}

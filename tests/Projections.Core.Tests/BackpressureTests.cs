@@ -1,0 +1,48 @@
+using FluentAssertions;
+using Projections.Core.Runtime;
+using Projections.Core.Tests.Support;
+
+namespace Projections.Core.Tests;
+
+/// <summary>Invariant 6: the reader stops reading while too many applied events are unpersisted.</summary>
+public sealed class BackpressureTests
+{
+    [Fact]
+    public async Task The_reader_pauses_at_the_unflushed_limit_and_resumes_after_a_flush()
+    {
+        var h = Harness.Create(new CounterProjection());
+        var gate = new BlockingGate();
+        h.Store.BeforeWrite = (batch, ct) => gate.Pass(ct);
+        for (var i = 0; i < 100; i++) h.Append($"c-{i % 7}", new Bumped(i));
+        await h.Start(Harness.DefaultOptions with { MaxUnflushedEvents = 10 });
+        await using var _ = h;
+        var runtime = (ProjectionRuntime)h.Runtime();
+
+        await Eventually.Until(() => runtime.ReaderPaused, "the reader pauses");
+        runtime.GetStats().EventsProcessed.Should().Be(11, "it reads until more than 10 events are unflushed, then stops");
+        runtime.GetStats().UnflushedEvents.Should().Be(11);
+
+        gate.Open();
+        await h.WaitForHead();
+        runtime.GetStats().EventsProcessed.Should().Be(100);
+        (await h.Verify(new CounterProjection())).Mismatches.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task The_byte_limit_pauses_the_reader_too()
+    {
+        var h = Harness.Create(new CounterProjection());
+        var gate = new BlockingGate();
+        h.Store.BeforeWrite = (batch, ct) => gate.Pass(ct);
+        for (var i = 0; i < 50; i++) h.Append("c-1", new Bumped(i));
+        var perEvent = (await h.AllEvents())[0].Data.Length;
+        await h.Start(Harness.DefaultOptions with { MaxUnflushedBytes = perEvent * 5L });
+        await using var _ = h;
+        var runtime = (ProjectionRuntime)h.Runtime();
+
+        await Eventually.Until(() => runtime.ReaderPaused, "the reader pauses");
+        runtime.GetStats().EventsProcessed.Should().BeInRange(5, 6);
+        gate.Open();
+        await h.WaitForHead();
+    }
+}

@@ -1,0 +1,99 @@
+using FluentAssertions;
+using Projections.Core.Events;
+using Projections.Core.Ports;
+using Projections.Core.Replay;
+using Projections.Core.Tests.Support;
+
+namespace Projections.Core.Tests;
+
+/// <summary>Invariant 3: a stored checkpoint never claims an event whose effect is not durable yet.</summary>
+public sealed class CheckpointTests
+{
+    [Fact]
+    public async Task Every_checkpoint_written_is_covered_by_documents_already_durable()
+    {
+        var h = Harness.Create(new CounterProjection());
+        var durable = new Dictionary<string, long>();
+        var observations = new List<(ProjectionCheckpoint Checkpoint, Dictionary<string, long> Durable)>();
+        h.Store.AfterWrite = batch =>
+        {
+            foreach (var d in batch.Documents) durable[d.Key] = Math.Max(durable.GetValueOrDefault(d.Key), d.Version);
+            observations.Add((batch.Checkpoint, new Dictionary<string, long>(durable)));
+        };
+        await h.Start(Harness.DefaultOptions with { MaxBatchSize = 3 }); // many chunks per flush
+        await using var _ = h;
+
+        for (var seq = 0; seq < 15; seq++)
+            for (var k = 0; k < 12; k++)
+                h.Append($"c-{k}", new Bumped(seq));
+        await h.WaitForHead();
+
+        var events = await h.AllEvents();
+        var last = events[^1].Position;
+        observations.Should().Contain(o => o.Checkpoint.Position == last);
+        foreach (var (checkpoint, durableThen) in observations)
+        {
+            var expected = ProjectionReplayer.Replay(new CounterProjection(), events.Where(e => e.Position <= checkpoint.Position));
+            foreach (var a in expected.Aggregates.Values)
+                durableThen.GetValueOrDefault(a.Key).Should().BeGreaterThanOrEqualTo(a.Version,
+                    $"checkpoint {checkpoint.Position} claims {a.Key} at version {a.Version}");
+        }
+    }
+
+    [Fact]
+    public async Task Unhandled_events_still_advance_the_checkpoint_within_the_flush_interval()
+    {
+        await using var h = await Harness.Started(Harness.DefaultOptions with { MaxFlushInterval = TimeSpan.FromSeconds(1) }, new CounterProjection());
+        h.Append("c-1", new Bumped(0));
+        await h.WaitForHead();
+        for (var i = 0; i < 5; i++) h.Append("other-1", new Bumped(i));
+        var head = await h.Events.ReadHeadPosition(Harness.Cancel());
+
+        var reached = h.Runtime().WaitForCheckpoint(head, Harness.Cancel());
+        await Eventually.Until(() => h.Runtime().GetStats().Processed == head, "the reader passes the filtered events");
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        await reached;
+        (await h.Store.LoadCheckpoint("counter", 1, Harness.Cancel()))!.Position.Should().Be(head);
+    }
+
+    [Fact]
+    public async Task Transient_store_failures_are_retried_and_nothing_is_lost()
+    {
+        var h = Harness.Create(new CounterProjection());
+        var failures = 0;
+        h.Store.BeforeWrite = (_, _) => Interlocked.Increment(ref failures) <= 3
+            ? throw new ProjectionStoreUnavailableException("database is restarting")
+            : Task.CompletedTask;
+        await h.Start(Harness.DefaultOptions with { RetryDelay = TimeSpan.FromSeconds(1), MaxRetryDelay = TimeSpan.FromSeconds(2) });
+        await using var _ = h;
+        for (var i = 0; i < 10; i++) h.Append($"c-{i % 3}", new Bumped(i));
+
+        var head = await h.Events.ReadHeadPosition(Harness.Cancel());
+        var reached = h.Runtime().WaitForCheckpoint(head, Harness.Cancel());
+        // Each retry waits on the (fake) clock: move it until the write goes through.
+        await Eventually.Until(() =>
+        {
+            if (!reached.IsCompleted) h.Time.Advance(TimeSpan.FromSeconds(1));
+            return reached.IsCompleted;
+        }, "the write succeeds after retries");
+        await reached;
+        failures.Should().BeGreaterThan(3);
+        (await h.Verify(new CounterProjection())).Mismatches.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_write_the_store_refuses_stops_the_projection_naming_the_aggregate()
+    {
+        var h = Harness.Create(new CounterProjection());
+        h.Store.BeforeWrite = (batch, _) => batch.Documents.Count > 0
+            ? throw new ProjectionStoreWriteException("document too large", batch.Documents[0].Key)
+            : Task.CompletedTask;
+        await h.Start();
+        await using var _ = h;
+        h.Append("c-big", new Bumped(0));
+
+        await Eventually.Until(() => h.Runtime().Status == Runtime.ProjectionStatus.Stopped, "the projection stops");
+        h.Runtime().Error!.Message.Should().Contain("counter").And.Contain("'c-big'").And.Contain("document too large");
+        (await h.Store.LoadCheckpoint("counter", 1, Harness.Cancel()))?.Position.Should().NotBe(GlobalPosition.Of(1));
+    }
+}

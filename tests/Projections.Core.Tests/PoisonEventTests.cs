@@ -1,0 +1,70 @@
+using FluentAssertions;
+using Projections.Core.Events;
+using Projections.Core.Projections;
+using Projections.Core.Runtime;
+using Projections.Core.Tests.Support;
+
+namespace Projections.Core.Tests;
+
+/// <summary>Invariant 7: a handler failure stops the projection with a full error, or parks the event; never a silent skip.</summary>
+public sealed class PoisonEventTests
+{
+    [Fact]
+    public async Task A_throwing_handler_stops_the_projection_with_an_error_naming_the_event()
+    {
+        await using var h = await Harness.Started(Harness.DefaultOptions with { Partitions = 1 }, new CounterProjection());
+        h.Append("c-1", new Bumped(0));
+        h.Append("c-1", new Bumped(1));
+        await h.WaitForHead();
+        var poison = h.Append("c-2", new Bumped(7, Fail: true));
+        h.Append("c-1", new Bumped(2));
+
+        await Eventually.Until(() => h.Runtime().Status == ProjectionStatus.Stopped, "the projection stops");
+        var error = h.Runtime().Error.Should().BeOfType<ProjectionFailedException>().Subject;
+        error.Message.Should().Contain("'counter'").And.Contain("event 0 of stream 'c-2'").And.Contain($"global position {poison.Position}")
+            .And.Contain("'Bumped'").And.Contain("InvalidOperationException").And.Contain("bump 7 is bad");
+        error.InnerException.Should().BeOfType<InvalidOperationException>();
+        error.Position.Should().Be(poison.Position);
+
+        var checkpoint = await h.Store.LoadCheckpoint("counter", 1, Harness.Cancel());
+        checkpoint!.Position.Should().BeLessThan(poison.Position, "nothing at or after the poison event is checkpointed");
+        h.Runtime().GetLive("c-1")!.Version.Should().Be(2, "nothing after the poison event is applied");
+        await FluentActions.Awaiting(() => h.Runtime().WaitForCheckpoint(poison.Position, Harness.Cancel()))
+            .Should().ThrowAsync<InvalidOperationException>();
+    }
+
+    [Fact]
+    public async Task An_undeserializable_payload_stops_the_projection_naming_the_json_error()
+    {
+        await using var h = await Harness.Started(null, new CounterProjection());
+        var bad = h.AppendRaw("c-1", "Bumped", "{\"seq\": \"not a number\"}");
+
+        await Eventually.Until(() => h.Runtime().Status == ProjectionStatus.Stopped, "the projection stops");
+        h.Runtime().Error!.Message.Should().Contain("stream 'c-1'").And.Contain($"global position {bad.Position}").And.Contain("JsonException");
+    }
+
+    [Fact]
+    public async Task The_park_policy_writes_a_dead_letter_with_the_checkpoint_that_passes_it_and_goes_on()
+    {
+        var h = Harness.Create(new CounterProjection(policy: PoisonEventPolicy.Park));
+        var deadLettersWithCheckpoint = new List<(int Letters, GlobalPosition Checkpoint)>();
+        h.Store.AfterWrite = b => { if (b.DeadLetters.Count > 0) deadLettersWithCheckpoint.Add((b.DeadLetters.Count, b.Checkpoint.Position)); };
+        await h.Start();
+        await using var _ = h;
+        h.Append("c-1", new Bumped(0));
+        var poison = h.Append("c-1", new Bumped(1, Fail: true));
+        h.Append("c-1", new Bumped(2));
+        await h.WaitForHead();
+
+        var letters = await h.Runtime().ReadDeadLetters(0, 10, Harness.Cancel());
+        letters.Should().ContainSingle();
+        letters[0].Position.Should().Be(poison.Position);
+        letters[0].StreamId.Should().Be("c-1");
+        letters[0].StreamRevision.Should().Be(1);
+        letters[0].Reason.Should().Contain("c-1").And.Contain("bump 1 is bad");
+        deadLettersWithCheckpoint.Should().ContainSingle().Which.Checkpoint.Should().BeGreaterThanOrEqualTo(poison.Position);
+        h.Runtime().GetStats().ParkedEvents.Should().Be(1);
+        ((Counter)h.Runtime().GetLive("c-1")!.State).Trail.Should().Be("0,2,");
+        (await h.Verify(new CounterProjection(policy: PoisonEventPolicy.Park))).Mismatches.Should().BeEmpty();
+    }
+}

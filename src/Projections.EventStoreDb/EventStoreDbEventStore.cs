@@ -22,10 +22,10 @@ public sealed class EventStoreDbEventStore : IEventStore, IAsyncDisposable
     {
         options.Validate();
         _options = options;
-        _connection = new EventStoreDbConnection(settings) { AdjustCapabilities = adjustCapabilities };
+        _connection = new EventStoreDbConnection(settings, options) { AdjustCapabilities = adjustCapabilities };
         _reads = new Reads(_connection, options);
         _appends = new Appends(_connection);
-        _batchAppends = new BatchAppends(_connection, _appends);
+        _batchAppends = new BatchAppends(_connection, _appends, options);
     }
 
     /// <summary>Creates a store for an <c>esdb://</c> or <c>esdb+discover://</c> connection string.</summary>

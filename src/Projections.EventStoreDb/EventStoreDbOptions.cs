@@ -6,8 +6,12 @@ public sealed record EventStoreDbOptions
     /// <summary>First pause before a subscription reconnects after a transient failure; doubles up to <see cref="ReconnectMaxDelay"/>.</summary>
     public TimeSpan ReconnectInitialDelay { get; init; } = TimeSpan.FromMilliseconds(100);
     public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(5);
-    /// <summary>How many times a finite read (head, stream, $all page) is retried after a transient failure.</summary>
-    public int ReadRetries { get; init; } = 5;
+    /// <summary>
+    /// How long a call keeps retrying while the server is away (for instance while it restarts). Calls
+    /// that provably wrote nothing (connection refused, not ready) are always retried; reads and appends
+    /// with an exact or no-stream expectation (deduplicated by event id) also after unknown outcomes.
+    /// </summary>
+    public TimeSpan TransientRetryTimeout { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Events per page for finite reads.</summary>
     public int ReadPageSize { get; init; } = 2048;
     /// <summary>
@@ -23,7 +27,7 @@ public sealed record EventStoreDbOptions
         if (ReconnectInitialDelay <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ReconnectInitialDelay), ReconnectInitialDelay, "must be positive");
         if (ReconnectMaxDelay < ReconnectInitialDelay) throw new ArgumentOutOfRangeException(nameof(ReconnectMaxDelay), ReconnectMaxDelay, "must be at least ReconnectInitialDelay");
         if (LiveIdleCheckpointInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(LiveIdleCheckpointInterval), LiveIdleCheckpointInterval, "must be positive");
-        if (ReadRetries < 0) throw new ArgumentOutOfRangeException(nameof(ReadRetries), ReadRetries, "must not be negative");
+        if (TransientRetryTimeout < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TransientRetryTimeout), TransientRetryTimeout, "must not be negative");
         if (ReadPageSize < 1) throw new ArgumentOutOfRangeException(nameof(ReadPageSize), ReadPageSize, "must be at least 1");
     }
 }

@@ -7,7 +7,8 @@ namespace Projections.Host;
 /// <summary>Entry point: parse, validate, dispatch; user errors become one line and exit code 2.</summary>
 public static class HostProgram
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, string? configurationBasePath = null)
+    /// <param name="stop">Stops a running command as Ctrl+C would (tests run the host in-process with it).</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, string? configurationBasePath = null, CancellationToken stop = default)
     {
         try
         {
@@ -20,7 +21,7 @@ public static class HostProgram
 
             var configuration = BuildConfiguration(request, configurationBasePath);
             var settings = HostSettingsReader.Read(configuration);
-            var context = new CommandContext(request, settings, configuration, output, error);
+            var context = new CommandContext(request, settings, configuration, output, error, stop);
             return request.Command switch
             {
                 HostCommand.Run => await RunCommand.Execute(context),

@@ -43,7 +43,7 @@ internal sealed record BatchModels(
             if (size > MaxDocumentBytes)
                 throw new ProjectionStoreWriteException($"The document of aggregate '{document.Key}' is {size} bytes, above MongoDB's limit of {MaxDocumentBytes} bytes.", document.Key);
         }
-        var pipeline = new BsonDocumentStagePipelineDefinition<BsonDocument, BsonDocument>([VersionGuard.ReplaceStage(replacement, document.Position)]);
+        var pipeline = new BsonDocumentStagePipelineDefinition<BsonDocument, BsonDocument>([VersionGuard.ReplaceStage(replacement, document.Position, document.Version)]);
         return new UpdateOneModel<BsonDocument>(ById(document.Key), new PipelineUpdateDefinition<BsonDocument>(pipeline)) { IsUpsert = true };
     }
 

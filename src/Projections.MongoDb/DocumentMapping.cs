@@ -15,6 +15,7 @@ internal static class DocumentMapping
 {
     public const string PositionCommitPath = StateFieldNames.Meta + ".position.commit";
     public const string PositionPreparePath = StateFieldNames.Meta + ".position.prepare";
+    public const string VersionPath = StateFieldNames.Meta + ".version";
 
     /// <exception cref="ProjectionStoreWriteException">The state cannot be stored; names the aggregate.</exception>
     public static BsonDocument ToBson(StoredDocument document)

@@ -51,7 +51,8 @@ public sealed class BarrierConsistencyTests
         for (var seq = 0; seq < 50; seq++)
             for (var k = 0; k < 5; k++)
                 h.Append($"c-{k}", new Bumped(seq));
-        await Eventually.Until(() => h.Runtime().GetStats().DirtyAggregates == 5, "five aggregates are dirty");
+        await Eventually.Until(() => Enumerable.Range(0, 5).All(k => h.Runtime().GetLive($"c-{k}")?.Version == 50), "all 250 events are applied");
+        h.Runtime().GetStats().DirtyAggregates.Should().Be(5);
         gate.Open();
         await h.WaitForHead();
 

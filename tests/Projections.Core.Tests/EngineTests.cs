@@ -130,10 +130,11 @@ public sealed class EngineTests
         var c1 = (await h.Store.LoadDocument("counter", 1, "c-1", Harness.Cancel()))!;
         var checkpoint = (await h.Store.LoadCheckpoint("counter", 1, Harness.Cancel()))!;
         await h.Store.WriteBatch(new Ports.ProjectionBatch("counter", 1,
-            [c1 with { StateJson = "{\"key\":\"c-1\",\"count\":9,\"trail\":\"\"}"u8.ToArray() },
+            // The store's guard only lets a newer (position, version) in, so the tampered copy claims a later version.
+            [c1 with { StateJson = "{\"key\":\"c-1\",\"count\":9,\"trail\":\"\"}"u8.ToArray(), Version = c1.Version + 1 },
              c1 with { Key = "c-stray" }], [], checkpoint), Harness.Cancel());
 
         var bad = await h.Verify(new CounterProjection());
-        bad.Mismatches.Select(m => (m.Key, m.Kind)).Should().BeEquivalentTo([("c-1", MismatchKind.State), ("c-stray", MismatchKind.Extra)]);
+        bad.Mismatches.Select(m => (m.Key, m.Kind)).Should().BeEquivalentTo([("c-1", MismatchKind.State), ("c-1", MismatchKind.Version), ("c-stray", MismatchKind.Extra)]);
     }
 }

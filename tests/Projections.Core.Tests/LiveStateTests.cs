@@ -85,4 +85,32 @@ public sealed class LiveStateTests
         await h.WaitForHead();
         lock (forAll) forAll.Count.Should().Be(before, "a disposed subscription hears nothing more");
     }
+
+    [Fact]
+    public async Task Readers_on_other_threads_always_see_a_state_and_version_that_belong_together()
+    {
+        await using var h = await Harness.Started(null, new CounterProjection());
+        using var stop = new CancellationTokenSource();
+        var inconsistent = 0;
+        var reads = 0;
+        var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                foreach (var e in h.Runtime().Query(new EntityQuery { Take = 20 }).Items.Append(h.Runtime().GetLive("c-0")).OfType<LiveEntity>())
+                    if (((Counter)e.State).Count != e.Version) Interlocked.Increment(ref inconsistent);
+                Interlocked.Increment(ref reads);
+            }
+        })).ToArray();
+
+        for (var seq = 0; seq < 200; seq++)
+            for (var k = 0; k < 10; k++)
+                h.Append($"c-{k}", new Bumped(seq));
+        await h.WaitForHead();
+        await Eventually.Until(() => Volatile.Read(ref reads) > 10, "readers ran");
+        await stop.CancelAsync();
+        await Task.WhenAll(readers);
+
+        inconsistent.Should().Be(0);
+    }
 }

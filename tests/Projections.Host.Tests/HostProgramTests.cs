@@ -16,7 +16,7 @@ public sealed class HostProgramTests : IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    private Task<int> Run(params string[] args) => HostProgram.RunAsync(args, _output, _error);
+    private Task<int> Run(params string[] args) => HostProgram.RunAsync(args, _output, _error, stop: TestContext.Current.CancellationToken);
 
     [Fact]
     public async Task Help_lists_every_command_and_every_option_with_its_environment_variable()
@@ -72,7 +72,7 @@ public sealed class HostProgramTests : IDisposable
     {
         await File.WriteAllTextAsync(_data.Combine("appsettings.json"), "{ \"Projections\": ", TestContext.Current.CancellationToken);
 
-        var exitCode = await HostProgram.RunAsync(["status"], _output, _error, configurationBasePath: _data.Path);
+        var exitCode = await HostProgram.RunAsync(["status"], _output, _error, configurationBasePath: _data.Path, stop: TestContext.Current.CancellationToken);
 
         exitCode.Should().Be(ExitCodes.UsageError);
         _error.ToString().Should().StartWith("error: ").And.Contain("appsettings.json");

@@ -12,7 +12,7 @@ public sealed class ReadmeTests
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Projections.sln")))
-                return Path.Combine(dir.FullName, "src", "Projections.Host", "README.md");
+                return Path.Combine(dir.FullName, "README.md");
         }
         throw new InvalidOperationException("Projections.sln not found above " + AppContext.BaseDirectory);
     }

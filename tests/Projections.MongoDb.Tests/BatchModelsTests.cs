@@ -35,7 +35,7 @@ public sealed class BatchModelsTests
         TestData.RenderFilter(first.Filter).ShouldBeBson(new BsonDocument("_id", "item-1"));
         TestData.RenderUpdate(first.Update).ShouldBeBson(new BsonArray
         {
-            VersionGuard.ReplaceStage(DocumentMapping.ToBson(a), new GlobalPosition(100, 99)),
+            VersionGuard.ReplaceStage(DocumentMapping.ToBson(a), new GlobalPosition(100, 99), a.Version),
         });
     }
 
@@ -53,7 +53,11 @@ public sealed class BatchModelsTests
                     { "$lt": [ "$_meta.position.commit", { "$numberLong": "100" } ] },
                     { "$and": [
                         { "$eq": [ "$_meta.position.commit", { "$numberLong": "100" } ] },
-                        { "$lt": [ "$_meta.position.prepare", { "$numberLong": "99" } ] } ] } ] },
+                        { "$lt": [ "$_meta.position.prepare", { "$numberLong": "99" } ] } ] },
+                    { "$and": [
+                        { "$eq": [ "$_meta.position.commit", { "$numberLong": "100" } ] },
+                        { "$eq": [ "$_meta.position.prepare", { "$numberLong": "99" } ] },
+                        { "$lt": [ "$_meta.version", { "$numberLong": "2" } ] } ] } ] },
                 "then": { "$literal": {
                     "_id": "item-1", "status": "Active",
                     "_meta": { "version": { "$numberLong": "2" },

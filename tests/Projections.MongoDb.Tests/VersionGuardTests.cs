@@ -8,9 +8,9 @@ namespace Projections.MongoDb.Tests;
 public sealed class VersionGuardTests
 {
     [Fact]
-    public void Guard_holds_when_the_stored_position_is_missing_or_lower_by_commit_then_prepare()
+    public void Guard_holds_when_the_stored_position_is_missing_or_lower_by_commit_then_prepare_then_version()
     {
-        var guard = VersionGuard.StoredPositionIsLowerThan(new GlobalPosition(1830, 1828));
+        var guard = VersionGuard.StoredIsOlderThan(new GlobalPosition(1830, 1828), version: 12);
 
         guard.ShouldBeBson(BsonDocument.Parse("""
             { "$or": [
@@ -18,7 +18,11 @@ public sealed class VersionGuardTests
                 { "$lt": [ "$_meta.position.commit", { "$numberLong": "1830" } ] },
                 { "$and": [
                     { "$eq": [ "$_meta.position.commit", { "$numberLong": "1830" } ] },
-                    { "$lt": [ "$_meta.position.prepare", { "$numberLong": "1828" } ] } ] } ] }
+                    { "$lt": [ "$_meta.position.prepare", { "$numberLong": "1828" } ] } ] },
+                { "$and": [
+                    { "$eq": [ "$_meta.position.commit", { "$numberLong": "1830" } ] },
+                    { "$eq": [ "$_meta.position.prepare", { "$numberLong": "1828" } ] },
+                    { "$lt": [ "$_meta.version", { "$numberLong": "12" } ] } ] } ] }
             """));
     }
 
@@ -27,11 +31,11 @@ public sealed class VersionGuardTests
     {
         var replacement = new BsonDocument { { "_id", "item-1" }, { "price", "$5" } };
 
-        var stage = VersionGuard.ReplaceStage(replacement, GlobalPosition.Of(7));
+        var stage = VersionGuard.ReplaceStage(replacement, GlobalPosition.Of(7), version: 3);
 
         stage.ShouldBeBson(new BsonDocument("$replaceWith", new BsonDocument("$cond", new BsonDocument
         {
-            { "if", VersionGuard.StoredPositionIsLowerThan(GlobalPosition.Of(7)) },
+            { "if", VersionGuard.StoredIsOlderThan(GlobalPosition.Of(7), version: 3) },
             { "then", new BsonDocument("$literal", replacement) },
             { "else", "$$ROOT" },
         })));

@@ -31,7 +31,7 @@ internal sealed class AppendBatcher(IEventStore store, bool anyRevision, Func<Gu
             list.Add(new EventData(newEventId(), e.EventType, e.Data));
         }
         var requests = order.Select(item => new AppendRequest(item.StreamId, Expected(item), byStream[item])).ToList();
-        var results = await store.AppendMany(requests, CancellationToken.None).ConfigureAwait(false);
+        var results = await AppendRetryingOutages(requests).ConfigureAwait(false);
         if (results.Count != requests.Count)
             throw new InvalidOperationException($"The event store answered {results.Count} results for {requests.Count} append requests.");
         for (var i = 0; i < order.Count; i++) order[i].Revision = results[i].NextExpectedRevision;
@@ -40,6 +40,32 @@ internal sealed class AppendBatcher(IEventStore store, bool anyRevision, Func<Gu
         _events.Clear();
         return appended;
     }
+
+    /// <summary>
+    /// A server restart must not end the workload. Repeating the same requests is safe with exact
+    /// revisions: the event ids are the same, EventStoreDB treats the repeat as idempotent and SQLite
+    /// appended all or nothing. With "any" revision a repeat could duplicate events, so it is not retried.
+    /// </summary>
+    private async Task<IReadOnlyList<AppendResult>> AppendRetryingOutages(List<AppendRequest> requests)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        var outage = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return await store.AppendMany(requests, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (EventStoreUnavailableException) when (!anyRevision && outage.Elapsed < MaxOutage)
+            {
+                await Task.Delay(delay).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+            }
+        }
+    }
+
+    private static readonly TimeSpan MaxOutage = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
     private ExpectedRevision Expected(SimulatedItem item) =>
         anyRevision ? ExpectedRevision.Any

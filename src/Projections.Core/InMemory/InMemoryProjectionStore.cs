@@ -113,7 +113,7 @@ public sealed class InMemoryProjectionStore : IProjectionStore
             var g = Generation(batch.Projection, batch.Generation);
             foreach (var d in batch.Documents)
             {
-                if (g.Documents.TryGetValue(d.Key, out var existing) && existing.Position > d.Position) continue;
+                if (g.Documents.TryGetValue(d.Key, out var existing) && !d.Supersedes(existing)) continue;
                 g.Documents[d.Key] = d with { StateJson = d.StateJson.ToArray() };
             }
             foreach (var dl in batch.DeadLetters) g.DeadLetters.TryAdd(dl.Position, dl);

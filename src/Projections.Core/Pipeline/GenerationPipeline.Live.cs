@@ -9,33 +9,38 @@ internal sealed partial class GenerationPipeline
 {
     public LiveEntity? GetLive(string key) => PartitionOf(key).TryGet(key)?.ToLive();
 
+    /// <summary>
+    /// Unfiltered pages come straight from the sorted key index (cost: the page). Filtered queries scan
+    /// the partitions' tables without hashing and sort only the matches.
+    /// </summary>
     public EntityPage Query(EntityQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (query.Skip < 0) throw new ArgumentOutOfRangeException(nameof(query), "Skip must not be negative.");
         if (query.Take < 0) throw new ArgumentOutOfRangeException(nameof(query), "Take must not be negative.");
         var filters = query.FieldEquals.Select(f => (Field: FindField(f.Key), f.Value)).ToArray();
-        var keys = Index.SortedKeys();
-        var items = new List<LiveEntity>(Math.Min(query.Take, 1000));
-        long total = 0;
-        foreach (var key in keys)
+        var keyPart = string.IsNullOrEmpty(query.KeyContains) ? null : query.KeyContains;
+
+        if (filters.Length == 0 && keyPart is null)
         {
-            if (query.KeyContains is { Length: > 0 } part && !key.Contains(part, StringComparison.OrdinalIgnoreCase)) continue;
-            AggregateEntry? entry = null;
-            if (filters.Length > 0)
-            {
-                entry = PartitionOf(key).TryGet(key);
-                if (entry is null || !Matches(entry.ReadState(), filters)) continue;
-            }
-            if (total >= query.Skip && items.Count < query.Take)
-            {
-                entry ??= PartitionOf(key).TryGet(key);
-                if (entry is null) continue; // evicted since the key snapshot was taken
-                items.Add(entry.ToLive());
-            }
-            total++;
+            var keys = Index.SortedKeys();
+            var page = new List<LiveEntity>(Math.Min(query.Take, Math.Max(0, keys.Length - query.Skip)));
+            for (var i = query.Skip; i < keys.Length && page.Count < query.Take; i++)
+                if (PartitionOf(keys[i]).TryGet(keys[i]) is { } entry) page.Add(entry.ToLive());
+            return new EntityPage(keys.Length, page);
         }
-        return new EntityPage(total, items);
+
+        var matches = new List<AggregateEntry>();
+        foreach (var partition in Partitions)
+            foreach (var entry in partition.Entries)
+            {
+                if (keyPart is not null && !entry.Key.Contains(keyPart, StringComparison.OrdinalIgnoreCase)) continue;
+                if (filters.Length > 0 && !Matches(entry.ReadState(), filters)) continue;
+                matches.Add(entry);
+            }
+        matches.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        var items = matches.Skip(query.Skip).Take(query.Take).Select(e => e.ToLive()).ToList();
+        return new EntityPage(matches.Count, items);
     }
 
     private static bool Matches(object state, (ProjectionField Field, string Value)[] filters)

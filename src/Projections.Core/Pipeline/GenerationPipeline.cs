@@ -24,6 +24,7 @@ internal sealed partial class GenerationPipeline
     private volatile ProjectionCheckpoint? _checkpoint;
     private GlobalPosition? _head;
     private int _stopRequested;
+    private int _finalFlushRequested;
 
     public GenerationPipeline(IProjection projection, int generation, IEventSource source, IProjectionStore store,
         ProjectionEngineOptions options, TimeProvider time, ILogger logger, Action onCheckpoint)
@@ -72,7 +73,8 @@ internal sealed partial class GenerationPipeline
     public ProjectionStatus Status => (ProjectionStatus)_status;
     public Exception? Error => Volatile.Read(ref _error);
     public ProjectionCheckpoint? Checkpoint => _checkpoint;
-    public bool StopRequested => Volatile.Read(ref _stopRequested) == 1;
+    /// <summary>The reader has stopped for good: the flusher writes one last flush and ends.</summary>
+    public bool FinalFlushRequested => Volatile.Read(ref _finalFlushRequested) == 1;
     /// <summary>Completes after the first flush that follows catching up (the rebuild switch waits on it).</summary>
     public Task CaughtUpAndFlushed => _caughtUpAndFlushed.Task;
 
@@ -186,8 +188,9 @@ internal sealed partial class GenerationPipeline
         if (Interlocked.Exchange(ref _stopRequested, 1) == 1) return;
         await using var _ = abandon.Register(() => _lifetime.Cancel());
         Reader.StopReading();
-        Flusher.Wake();
         await Reader.Completion.ConfigureAwait(false);
+        Volatile.Write(ref _finalFlushRequested, 1); // only now: the final barrier must follow the last event read
+        Flusher.Wake();
         await Flusher.Completion.ConfigureAwait(false);
         await Shutdown().ConfigureAwait(false);
     }

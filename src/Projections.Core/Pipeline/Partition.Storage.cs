@@ -25,6 +25,9 @@ internal sealed partial class Partition
         if (doc is null) return null;
         var entry = FromDocument(doc);
         Insert(entry);
+        // Its timer is usually still armed, but a store may round the stored deadline; arm what was stored.
+        // A duplicate is harmless: a timer fires only while it equals the aggregate's current deadline.
+        if (doc.TimeoutAt is { } deadline) _timers.Arm(doc.Key, deadline);
         return entry;
     }
 

@@ -49,6 +49,9 @@ internal sealed partial class Partition
 
     public AggregateEntry? TryGet(string key) => _entries.GetValueOrDefault(key);
 
+    /// <summary>The aggregates in memory; safe to enumerate from other threads while the partition runs.</summary>
+    public IEnumerable<AggregateEntry> Entries => _entries.Values;
+
     /// <summary>Before the worker starts: an aggregate loaded by warm start.</summary>
     public void LoadWarm(StoredDocument doc)
     {

@@ -25,6 +25,7 @@ internal sealed partial class Reader
     private long _dispatchedEvents, _dispatchedBytes;
     private bool _caughtUp;
     private volatile bool _idle, _paused;
+    private Task<bool>? _pendingMove;
 
     public Reader(GenerationPipeline pipeline)
     {
@@ -64,9 +65,10 @@ internal sealed partial class Reader
     public async Task Run()
     {
         var ct = _reading.Token;
+        IAsyncEnumerator<SubscriptionMessage>? messages = null;
         try
         {
-            await using var messages = _p.Source.Subscribe(_position, _p.Projection.Filter, ct).GetAsyncEnumerator(ct);
+            messages = _p.Source.Subscribe(_position, _p.Projection.Filter, ct).GetAsyncEnumerator(ct);
             while (true)
             {
                 await ServeBarrierRequest().ConfigureAwait(false);
@@ -83,8 +85,30 @@ internal sealed partial class Reader
         }
         finally
         {
+            await CloseSubscription(messages).ConfigureAwait(false);
             await Exit().ConfigureAwait(false);
             _completion.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// An async iterator refuses to be disposed while a MoveNextAsync is still running (it throws
+    /// NotSupportedException), so a stop that lands while the reader waits for events first lets the
+    /// cancelled move end. Disposal errors after a stop change nothing about what was applied.
+    /// </summary>
+    private async Task CloseSubscription(IAsyncEnumerator<SubscriptionMessage>? messages)
+    {
+        if (messages is null) return;
+        try
+        {
+            if (_pendingMove is { IsCompleted: false } pending)
+                await pending.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (Exception) { /* the move was cancelled with the reader, or failed; either way it ended */ }
+        try { await messages.DisposeAsync().ConfigureAwait(false); }
+        catch (Exception ex)
+        {
+            _p.Logger.LogWarning(ex, "Projection {Projection}: closing the subscription failed after the reader stopped", _p.Name);
         }
     }
 
@@ -95,7 +119,7 @@ internal sealed partial class Reader
         if (move.IsCompleted) return move.Result;
         _idle = _caughtUp;
         await BroadcastTicks(ct).ConfigureAwait(false);
-        var moved = move.AsTask();
+        var moved = _pendingMove = move.AsTask();
         Task? idleTick = null;
         while (!moved.IsCompleted)
         {

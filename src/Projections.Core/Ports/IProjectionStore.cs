@@ -35,8 +35,8 @@ public interface IProjectionStore
     IAsyncEnumerable<StoredDocument> LoadAllDocuments(string projection, int generation, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Writes a flush: documents (version-guarded: a document already holding a newer position is never
-    /// replaced), dead letters (idempotent by position), then the checkpoint — in one transaction where
+    /// Writes a flush: documents (version-guarded: a document is replaced only by one that
+    /// <see cref="StoredDocument.Supersedes"/> it), dead letters (idempotent by position), then the checkpoint — in one transaction where
     /// the store has them, otherwise strictly after everything else succeeded.
     /// </summary>
     Task WriteBatch(ProjectionBatch batch, CancellationToken cancellationToken);
@@ -62,7 +62,16 @@ public sealed record StoredDocument(
     long Version,
     GlobalPosition Position,
     DateTimeOffset? TimeoutAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>
+    /// The store's version guard: this write replaces <paramref name="stored"/> only when it is newer by
+    /// (position, version). Position alone is not enough: a timeout changes the state (and the version)
+    /// without a new event, so its write carries the same position as the stored document.
+    /// </summary>
+    public bool Supersedes(StoredDocument stored) =>
+        Position != stored.Position ? Position > stored.Position : Version > stored.Version;
+}
 
 /// <summary>An event that a projection could not handle, parked with the reason instead of stopping.</summary>
 public sealed record DeadLetter(

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
 using Grpc.Core;
@@ -23,9 +24,12 @@ internal sealed class EventStoreDbConnection : IAsyncDisposable
     private readonly CancellationTokenSource _disposing = new();
     private static readonly TimeSpan RetiredChannelGrace = TimeSpan.FromSeconds(30);
 
-    public EventStoreDbConnection(EventStoreDbSettings settings)
+    private readonly EventStoreDbOptions _options;
+
+    public EventStoreDbConnection(EventStoreDbSettings settings, EventStoreDbOptions options)
     {
         _settings = settings;
+        _options = options;
         _discovery = new GossipDiscovery(settings);
         _headers = BuildHeaders(settings);
     }
@@ -134,36 +138,73 @@ internal sealed class EventStoreDbConnection : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs one call, following a "not leader" answer to the named leader (a few times at most).
-    /// gRPC failures are mapped to the Core's exceptions; a transient one also resets the node.
+    /// Runs one call, following a "not leader" answer to the named leader (a few times at most), and
+    /// retrying with backoff, for up to <see cref="EventStoreDbOptions.TransientRetryTimeout"/>, when
+    /// the request provably did not take effect: the node refused the connection, or answered that it
+    /// is not ready or too busy (as during a restart). Anything else is mapped to the Core's exceptions.
     /// </summary>
+    /// <param name="idempotent">
+    /// True when repeating the call cannot change its effect (reads; appends of fixed event ids with an
+    /// exact or no-stream expectation, which the server deduplicates). Such calls are also retried after
+    /// transient failures whose outcome is unknown, such as a connection dropped mid-call.
+    /// </param>
     public async Task<T> Run<T>(string operation, string? streamId, ExpectedRevision? expected,
-        Func<NodeConnection, Task<T>> call, CancellationToken cancellationToken)
+        Func<NodeConnection, Task<T>> call, CancellationToken cancellationToken, bool idempotent = false)
     {
-        for (var redirects = 0; ; redirects++)
+        var giveUpAt = DateTime.UtcNow + _options.TransientRetryTimeout;
+        var backoff = new Backoff(_options.ReconnectInitialDelay, _options.ReconnectMaxDelay);
+        for (var redirects = 0; ; )
         {
-            var node = await GetNode(cancellationToken).ConfigureAwait(false);
+            Exception failure;
+            NodeConnection? node = null;
             try
             {
+                node = await GetNode(cancellationToken).ConfigureAwait(false);
                 return await call(node).ConfigureAwait(false);
             }
             catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
             {
-                var mapped = RpcErrorMapper.Map(ex, operation, streamId, expected);
-                if (mapped is NotLeaderException { LeaderHost: { } host, LeaderPort: { } port } && redirects < 3)
+                failure = RpcErrorMapper.Map(ex, operation, streamId, expected);
+                if (failure is NotLeaderException { LeaderHost: { } host, LeaderPort: { } port } && redirects++ < 3)
                 {
-                    Reset(node, new EndPointAddress(host, port));
+                    Reset(node!, new EndPointAddress(host, port));
                     continue;
                 }
-                if (mapped is EventStoreUnavailableException) Reset(node);
-                throw mapped;
+                if (failure is EventStoreUnavailableException) Reset(node!);
+                if (!NotDelivered(ex) && !(idempotent && failure is EventStoreUnavailableException)) throw failure;
             }
-            catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
+            catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested && node is not null)
             {
                 Reset(node);
-                throw new EventStoreUnavailableException($"EventStoreDB {operation} failed: {node.EndPoint} is not reachable ({ex.Message}).", ex);
+                failure = new EventStoreUnavailableException($"EventStoreDB {operation} failed: {node.EndPoint} is not reachable ({ex.Message}).", ex);
+                if (!NotDelivered(ex) && !idempotent) throw failure;
+            }
+            catch (EventStoreUnavailableException ex) when (node is null && (NotDelivered(ex) || idempotent))
+            {
+                failure = ex; // connecting failed before anything was sent
+            }
+
+            var delay = backoff.Next();
+            if (DateTime.UtcNow + delay > giveUpAt) throw failure;
+            _options.OnReconnecting?.Invoke(failure, delay);
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>True when the failure shows the request never reached the server or was refused before any write.</summary>
+    internal static bool NotDelivered(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.HostUnreachable or SocketError.NetworkUnreachable })
+                return true;
+            if (e is RpcException rpc)
+            {
+                if (rpc.StatusCode == StatusCode.Unavailable && rpc.Status.Detail is "Server Is Not Ready" or "Server Is Too Busy") return true;
+                if (rpc.Status.DebugException is { } debug && NotDelivered(debug)) return true;
             }
         }
+        return false;
     }
 
     public async ValueTask DisposeAsync()

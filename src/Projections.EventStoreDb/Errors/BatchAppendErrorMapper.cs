@@ -10,6 +10,11 @@ namespace Projections.EventStoreDb.Errors;
 /// </summary>
 internal static class BatchAppendErrorMapper
 {
+    private const string NotReadyMarker = "[not ready] ";
+
+    /// <summary>True for a refusal that happened before anything was written ("Server Is Not Ready" / "Server Is Too Busy").</summary>
+    public static bool IsNotReady(Exception mapped) => mapped is EventStoreUnavailableException && mapped.Data.Contains(NotReadyMarker);
+
     public static Exception Map(Status error, string streamId, ExpectedRevision expected)
     {
         var details = error.Details;
@@ -42,7 +47,11 @@ internal static class BatchAppendErrorMapper
         }
 
         if (error.Code is Code.Ok or Code.Unavailable or Code.DeadlineExceeded)
-            return new EventStoreUnavailableException($"Append to stream '{streamId}' failed transiently: {error.Message}");
+        {
+            var transient = new EventStoreUnavailableException($"Append to stream '{streamId}' failed transiently: {error.Message}");
+            if (error.Message is "Server Is Not Ready" or "Server Is Too Busy") transient.Data[NotReadyMarker] = true;
+            return transient;
+        }
         return new EventStoreException($"Append to stream '{streamId}' failed: {error.Code} {error.Message}");
     }
 }

@@ -17,7 +17,10 @@ internal sealed class Appends(EventStoreDbConnection connection)
                 await call.RequestStream.WriteAsync(AppendRequests.Message(e), cancellationToken).ConfigureAwait(false);
             await call.RequestStream.CompleteAsync().ConfigureAwait(false);
             return ToResult(await call.ResponseAsync.ConfigureAwait(false), streamId, expected);
-        }, cancellationToken);
+        }, cancellationToken, idempotent: IsIdempotent(expected));
+
+    /// <summary>The server deduplicates a repeated append of the same event ids reliably only with these expectations.</summary>
+    internal static bool IsIdempotent(ExpectedRevision expected) => expected.Type is ExpectedRevision.Kind.Exact or ExpectedRevision.Kind.NoStream;
 
     internal static AppendResult ToResult(AppendResp response, string streamId, ExpectedRevision expected)
     {

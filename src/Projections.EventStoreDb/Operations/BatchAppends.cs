@@ -11,8 +11,9 @@ namespace Projections.EventStoreDb.Operations;
 /// Many appends multiplexed on one BatchAppend call, matched by correlation id. The request stream is
 /// never half-closed: a 23.10 server ends the call at once when it is, dropping the answers still
 /// due. The call stays open until every append is answered and is then cancelled by disposing it.
+/// Appends the server refused as not ready, and idempotent ones that failed transiently, are sent again.
 /// </summary>
-internal sealed class BatchAppends(EventStoreDbConnection connection, Appends fallback)
+internal sealed class BatchAppends(EventStoreDbConnection connection, Appends fallback, EventStoreDbOptions options)
 {
     public async Task<IReadOnlyList<AppendResult>> AppendMany(IReadOnlyList<AppendRequest> requests, CancellationToken cancellationToken)
     {
@@ -20,17 +21,38 @@ internal sealed class BatchAppends(EventStoreDbConnection connection, Appends fa
         var node = await connection.GetNode(cancellationToken).ConfigureAwait(false);
         if (!node.Capabilities.SupportsBatchAppend) return await AppendOneByOne(requests, cancellationToken).ConfigureAwait(false);
 
-        var outcomes = await connection.Run("batch append", requests.Count == 1 ? requests[0].StreamId : null, null,
-            n => Exchange(n, requests, cancellationToken), cancellationToken).ConfigureAwait(false);
-
         var results = new AppendResult[requests.Count];
-        for (var i = 0; i < outcomes.Length; i++)
+        var remaining = Enumerable.Range(0, requests.Count).ToList();
+        var giveUpAt = DateTime.UtcNow + options.TransientRetryTimeout;
+        var backoff = new Backoff(options.ReconnectInitialDelay, options.ReconnectMaxDelay);
+        while (true)
         {
-            var (result, error) = outcomes[i];
-            if (error is not null) throw error;
-            results[i] = result;
+            var batch = remaining.Select(i => requests[i]).ToList();
+            var outcomes = await connection.Run("batch append", batch.Count == 1 ? batch[0].StreamId : null, null,
+                n => Exchange(n, batch, cancellationToken), cancellationToken,
+                idempotent: batch.All(r => Appends.IsIdempotent(r.Expected))).ConfigureAwait(false);
+
+            var retry = new List<int>();
+            Exception? firstFailure = null;
+            for (var k = 0; k < outcomes.Length; k++)
+            {
+                var (result, error) = outcomes[k];
+                if (error is null) { results[remaining[k]] = result; continue; }
+                if (error is EventStoreUnavailableException && (Appends.IsIdempotent(batch[k].Expected) || BatchAppendErrorMapper.IsNotReady(error)))
+                    retry.Add(remaining[k]);
+                else
+                    firstFailure ??= error;
+            }
+            if (firstFailure is not null) throw firstFailure;
+            if (retry.Count == 0) return results;
+
+            var delay = backoff.Next();
+            var failure = outcomes.First(o => o.Error is not null).Error!;
+            if (DateTime.UtcNow + delay > giveUpAt) throw failure;
+            options.OnReconnecting?.Invoke(failure, delay);
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            remaining = retry;
         }
-        return results;
     }
 
     private async Task<IReadOnlyList<AppendResult>> AppendOneByOne(IReadOnlyList<AppendRequest> requests, CancellationToken cancellationToken)

@@ -9,4 +9,5 @@ public sealed record CommandContext(
     HostSettings Settings,
     IConfiguration Configuration,
     TextWriter Output,
-    TextWriter Error);
+    TextWriter Error,
+    CancellationToken Stop);

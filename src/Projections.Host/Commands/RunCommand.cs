@@ -27,7 +27,7 @@ public static class RunCommand
         var mode = ProgressModeResolver.Resolve(settings.Progress, Console.IsOutputRedirected, AnsiConsole.Profile.Capabilities.Interactive);
         var recentLogs = new RecentLogLines();
 
-        await using var adapters = await AdapterFactory.Open(settings, needsWritableEvents: simulate, CancellationToken.None);
+        await using var adapters = await AdapterFactory.Open(settings, needsWritableEvents: simulate, context.Stop);
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddConfiguration(context.Configuration);
@@ -58,6 +58,7 @@ public static class RunCommand
             mode,
             settings.ProgressInterval ?? ProgressModeResolver.DefaultInterval(mode),
             recentLogs,
+            context.Output,
             sp.GetRequiredService<IHostApplicationLifetime>(),
             sp.GetRequiredService<TimeProvider>()));
         services.AddProjectionsWeb(builder.Configuration);
@@ -67,11 +68,15 @@ public static class RunCommand
 
         try
         {
-            await app.StartAsync();
+            await app.StartAsync(context.Stop);
         }
         catch (IOException e) when (e.Message.Contains("bind", StringComparison.OrdinalIgnoreCase))
         {
             throw new HostUserException($"{e.Message} Choose another address with {Cli.HostOptionCatalog.Urls.Display}.", e);
+        }
+        catch (OperationCanceledException) when (context.Stop.IsCancellationRequested)
+        {
+            return ExitCodes.Ok;
         }
         catch (OptionsValidationException e)
         {
@@ -84,7 +89,7 @@ public static class RunCommand
             return ExitCodes.Failed;
         }
 
-        await app.WaitForShutdownAsync();
+        await app.WaitForShutdownAsync(context.Stop);
         return await Summarize(app.Services.GetRequiredService<ProjectionEngine>(), context.Output, context.Error);
     }
 

@@ -14,7 +14,7 @@ public static class SimulateCommand
     public static async Task<int> Execute(CommandContext context)
     {
         var settings = context.Settings;
-        using var stop = new CancellationTokenSource();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.Stop);
         using var signals = StopSignals.Register(stop);
         var (events, owner) = await AdapterFactory.OpenWritableEvents(settings, stop.Token);
         await using var _ = owner;

@@ -12,7 +12,7 @@ public static class StatusCommand
 {
     public static async Task<int> Execute(CommandContext context)
     {
-        var ct = CancellationToken.None;
+        var ct = context.Stop;
         await using var adapters = await AdapterFactory.Open(context.Settings, needsWritableEvents: false, ct);
         var head = await adapters.Source.ReadHeadPosition(ct);
         await context.Output.WriteLineAsync($"events: {adapters.Source.Description}, head {head}");

@@ -17,7 +17,7 @@ public static class VerifyCommand
     {
         var projections = HostProjections.Create();
         var selected = HostProjections.ResolveNames(projections, context.Request.Target, "verify");
-        using var stop = new CancellationTokenSource();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.Stop);
         using var signals = StopSignals.Register(stop);
         await using var adapters = await AdapterFactory.Open(context.Settings, needsWritableEvents: false, stop.Token);
         var head = await adapters.Source.ReadHeadPosition(stop.Token);

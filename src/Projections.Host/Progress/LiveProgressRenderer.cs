@@ -10,8 +10,10 @@ public static class LiveProgressRenderer
 {
     public static IRenderable Render(ProgressSnapshot snapshot, IReadOnlyList<string> recentLogLines)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title($"Projections  {Clock(snapshot.At)} UTC");
-        table.AddColumns("Projection", "Status", "Events/s", "Checkpoint / head", "Lag (pos, time)", "Last flush", "Dirty", "Live");
+        // Sized for an 80-column terminal: light borders, one space between columns, compact figures.
+        var table = new Table().Border(TableBorder.None).Title($"Projections  {Clock(snapshot.At)} UTC");
+        table.AddColumns("Projection", "Status", "ev/s", "Checkpoint/head", "Lag", "Flush", "Dirty/live");
+        foreach (var column in table.Columns) column.PadLeft(0).PadRight(2);
         foreach (var p in snapshot.Projections)
         {
             var s = p.Stats;
@@ -19,14 +21,17 @@ public static class LiveProgressRenderer
                 new Markup(Markup.Escape(p.Name) + (p.Rebuild is { } r ? $"\n[grey]rebuilding gen {r.Generation}: {Position(r.Processed)} / {Position(r.Target)}[/]" : "")),
                 new Markup(StatusMarkup(p)),
                 new Text(Rate(s.EventsPerSecond)),
-                new Text($"{Position(s.Checkpoint)} / {Position(s.Head)}"),
-                new Text(Lag(s.LagPositions, s.LagSeconds)),
-                new Text(Flush(s.LastFlushDocuments, s.LastFlushDuration, s.Flushes)),
-                new Text(Count(s.DirtyAggregates)),
-                new Text(Count(s.LiveAggregates)));
+                new Text($"{Position(s.Checkpoint)}/{Position(s.Head)}"),
+                new Text($"{Count((long)Math.Min(s.LagPositions, long.MaxValue))}·{s.LagSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)}s"),
+                new Text(s.Flushes == 0 ? "-" : $"{Count(s.LastFlushDocuments)}·{s.LastFlushDuration.TotalMilliseconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)}ms"),
+                new Text($"{Count(s.DirtyAggregates)}/{Count(s.LiveAggregates)}"));
         }
 
-        var parts = new List<IRenderable> { table };
+        var parts = new List<IRenderable>
+        {
+            table,
+            new Markup("[grey]lag: positions·seconds behind the head; flush: documents·duration of the last one; dirty/live: aggregates changed since it / in memory[/]"),
+        };
         if (snapshot.Simulator is { } sim)
             parts.Add(new Markup("[bold]Simulator:[/] " + Markup.Escape(PlainProgressRenderer.Simulator(sim))));
         foreach (var p in snapshot.Projections.Where(p => p.Status == ProjectionStatus.Stopped && p.Error is not null))

@@ -13,6 +13,7 @@ public sealed class ProgressReporter(
     ProgressMode mode,
     TimeSpan interval,
     RecentLogLines recentLogs,
+    TextWriter output,
     IHostApplicationLifetime lifetime,
     TimeProvider time) : BackgroundService
 {
@@ -23,7 +24,7 @@ public sealed class ProgressReporter(
         await started.Task.WaitAsync(stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (stoppingToken.IsCancellationRequested) return;
 
-        foreach (var line in banner.Lines()) Console.Out.WriteLine(line);
+        foreach (var line in banner.Lines()) await output.WriteLineAsync(line);
         try
         {
             if (mode == ProgressMode.Live) await RunLive(stoppingToken);
@@ -39,7 +40,7 @@ public sealed class ProgressReporter(
         using var timer = new PeriodicTimer(interval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            foreach (var line in PlainProgressRenderer.Render(takeSnapshot())) Console.Out.WriteLine(line);
+            foreach (var line in PlainProgressRenderer.Render(takeSnapshot())) await output.WriteLineAsync(line);
         }
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Projections.Core.Metrics;
 
 namespace Projections.Host.Web;
@@ -19,7 +20,7 @@ public static class WebExtensions
         services.TryAddSingleton<IProjectionCatalog, EngineProjectionCatalog>();
         services.AddSingleton<AdminTokenGuard>();
         services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("projections", tags: ["ready"]);
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ProjectionMetrics.MeterName).AddPrometheusExporter());
+        services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("projections")).WithMetrics(metrics => metrics.AddMeter(ProjectionMetrics.MeterName).AddPrometheusExporter());
         return services;
     }
 

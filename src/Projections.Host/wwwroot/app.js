@@ -187,11 +187,13 @@
           `${num(Math.round(p.rebuild.eventsPerSecond))} events/s, ETA ${duration(p.rebuild.estimatedRemainingSeconds)}`),
         el('div', { class: 'progress rebuild' }, el('div', { style: `width:${p.rebuild.percent}%` })),
       ] : null);
-      const head = Number(p.head ?? 0), checkpoint = Number(p.checkpoint ?? 0);
+      // Positions are "n" or "commit/prepare" (EventStoreDB): the commit part orders them.
+      const head = parseInt(p.head ?? '0', 10) || 0, checkpoint = parseInt(p.checkpoint ?? '0', 10) || 0;
       progress.firstChild.style.width = `${head > 0 ? Math.min(100, (100 * checkpoint) / head) : 100}%`;
       deadLink.textContent = `Dead letters (${num(p.parkedEvents)})`;
       replace(metrics,
-        metric('Checkpoint / head', `${p.checkpoint ?? '–'} / ${p.head ?? '–'}`, 'checkpoint'),
+        metric('Checkpoint', p.checkpoint ?? '–', 'checkpoint'),
+        metric('Head', p.head ?? '–', 'head'),
         metric('Lag (events)', num(p.lagEvents), 'lagEvents', p.lagEvents === 0),
         metric('Lag (seconds)', dec(p.lagSeconds), 'lagSeconds', p.lagSeconds === 0),
         metric('Events/s', num(Math.round(p.eventsPerSecond)), 'eventsPerSecond'),
@@ -202,6 +204,9 @@
         metric('Parked events', num(p.parkedEvents), 'parkedEvents'),
         metric('Generation', num(p.generation), 'generation'),
         metric('Events processed', num(p.eventsProcessed), 'eventsProcessed'),
+        metric('Unflushed events', num(p.unflushedEvents), 'unflushedEvents'),
+        metric('Flushes', num(p.flushes), 'flushes'),
+        metric('Last flush at', shortTime(p.lastFlushAt), 'lastFlushAt', false, time(p.lastFlushAt)),
         metric('Stream time', shortTime(p.streamTime), 'streamTime', false, time(p.streamTime)));
     }
     return { node, update };
@@ -401,7 +406,7 @@
         const id = `${e.position}:${e.eventType}:${e.version}`;
         const item = el('li', { class: knownEvents.size && !knownEvents.has(id) ? 'fresh' : null, 'data-event-type': e.eventType },
           el('span', {}, el('strong', {}, e.eventType === '$timeout' ? 'timeout fired' : e.eventType), el('br'),
-            el('span', { class: 'muted mono' }, `${e.streamId}@${e.streamRevision} · pos ${e.position}`)),
+            el('span', { class: 'muted mono' }, e.eventType === '$timeout' ? `at stream position ${e.position}` : `${e.streamId}@${e.streamRevision} · pos ${e.position}`)),
           el('span', { class: 'muted', style: 'text-align:right' }, `v${e.version}`, el('br'), time(e.time)));
         return item;
       }));

@@ -64,13 +64,13 @@ internal static class ProjectionSchema
         CREATE VIEW "{SqliteNaming.ActiveView(projection)}" AS SELECT * FROM "{SqliteNaming.DocumentTable(projection, generation)}";
         """;
 
-    /// <summary>Version guard: a stored document is replaced only by one with a later global position.</summary>
+    /// <summary>Version guard: a stored document is replaced only by a newer one, by (position, version) — see <see cref="Projections.Core.Ports.StoredDocument.Supersedes"/>.</summary>
     public static string Upsert(string table) => $"""
         INSERT INTO "{table}" ({DocumentColumns}) VALUES ($key, $state, $version, $commit, $prepare, $timeout, $updated)
         ON CONFLICT (key) DO UPDATE SET
             state = excluded.state, version = excluded.version,
             commit_position = excluded.commit_position, prepare_position = excluded.prepare_position,
             timeout_at = excluded.timeout_at, updated_at = excluded.updated_at
-        WHERE (excluded.commit_position, excluded.prepare_position) > ("{table}".commit_position, "{table}".prepare_position)
+        WHERE (excluded.commit_position, excluded.prepare_position, excluded.version) > ("{table}".commit_position, "{table}".prepare_position, "{table}".version)
         """;
 }

@@ -49,6 +49,41 @@ public sealed class PlantEngineTests
     }
 
     [Fact]
+    public async Task Restarting_the_engine_between_two_simulator_processes_leaves_documents_that_verify()
+    {
+        var events = new InMemoryEventStore();
+        var documents = new InMemoryProjectionStore();
+        IProjection[] projections = [new PlantItemsProjection(), new StationLoadProjection()];
+        var options = new ProjectionEngineOptions { Partitions = 2, WallClockAdvancesIdleStreamTime = false };
+        var workload = new PlantSimulatorOptions
+        {
+            Seed = 17, Items = 25, Stations = 6, EventsPerSecond = null, TotalEvents = 2_000,
+            LateProbability = 0.05, OutOfOrderProbability = 0.05, DuplicateProbability = 0.05, LostProbability = 0.03,
+        };
+
+        for (var round = 0; round < 2; round++)
+        {
+            // A new simulator each round: the second starts new items, and the first round's items in flight time out.
+            await new PlantSimulator(events, workload).RunAsync(cancellationToken: Test);
+            var head = await events.ReadHeadPosition(Test);
+            await using var engine = new ProjectionEngine(events, documents, projections, options);
+            await engine.StartAsync(Test);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Test);
+            deadline.CancelAfter(TimeSpan.FromSeconds(60));
+            foreach (var runtime in engine.Runtimes) await runtime.WaitForCheckpoint(head, deadline.Token);
+            await engine.StopAsync(Test);
+        }
+
+        foreach (var projection in projections)
+        {
+            var result = await ProjectionVerifier.Verify(projection, events, documents, null, Test);
+            result.Mismatches.Should().BeEmpty(projection.Name);
+        }
+        var stored = await documents.LoadDocument(PlantItemsProjection.ProjectionName, 1, "item-000001", Test);
+        stored.Should().NotBeNull("the first round's items are kept across the restart");
+    }
+
+    [Fact]
     public async Task The_engine_and_the_sequential_reference_fold_agree_on_every_document()
     {
         var events = new InMemoryEventStore();

@@ -50,6 +50,21 @@ public sealed class SimulatorControlTests
     }
 
     [Fact]
+    public async Task A_server_outage_is_waited_out_and_every_event_is_appended_once()
+    {
+        var store = new RecordingEventStore();
+        var simulator = new PlantSimulator(store, Unthrottled with { TotalEvents = 1_000, BatchSize = 100 });
+        store.UnavailableCalls = 2;
+
+        var result = await simulator.RunAsync(cancellationToken: Test);
+
+        result.EventsAppended.Should().Be(1_000);
+        store.Events.Should().HaveCount(1_000);
+        store.Events.Select(e => e.EventId).Should().OnlyHaveUniqueItems();
+        store.Calls[0].Should().BeEquivalentTo(store.Calls[2], "the failed batch is repeated as it was, with the same event ids");
+    }
+
+    [Fact]
     public async Task Progress_is_reported_as_events_are_appended_and_once_more_at_the_end()
     {
         var reports = new List<SimulationProgress>();

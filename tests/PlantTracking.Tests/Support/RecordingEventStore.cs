@@ -26,11 +26,19 @@ public sealed class RecordingEventStore : IEventStore
         lock (_lock) return Task.FromResult(AppendLocked(new AppendRequest(streamId, expected, events)));
     }
 
+    /// <summary>The next this many AppendMany calls fail as if the server were restarting, writing nothing.</summary>
+    public int UnavailableCalls { get; set; }
+
     public Task<IReadOnlyList<AppendResult>> AppendMany(IReadOnlyList<AppendRequest> requests, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
             Calls.Add(requests);
+            if (UnavailableCalls > 0)
+            {
+                UnavailableCalls--;
+                throw new EventStoreUnavailableException("recorder: server restarting");
+            }
             return Task.FromResult<IReadOnlyList<AppendResult>>(requests.Select(AppendLocked).ToList());
         }
     }

@@ -88,7 +88,7 @@ public sealed class Harness : IAsyncDisposable
         return result;
     }
 
-    public static CancellationToken Cancel(int seconds = 10) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
+    public static CancellationToken Cancel(int seconds = 30) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
 
     public async ValueTask DisposeAsync()
     {

@@ -5,8 +5,8 @@ namespace Projections.EventStoreDb.Tests.Integration;
 
 internal static class TestEvents
 {
-    /// <summary>A prefix no other test (or earlier run against the same server) uses.</summary>
-    public static string UniquePrefix(string name) => $"{name}{Guid.NewGuid():N}-";
+    /// <summary>A prefix no other test (or earlier run against the same server) uses, and that no sample projection reads ("item-" streams).</summary>
+    public static string UniquePrefix(string name) => $"test-{name}{Guid.NewGuid():N}-";
 
     public static EventData Event(string type, int n) =>
         new(Guid.NewGuid(), type, Encoding.UTF8.GetBytes($$"""{"n":{{n}}}"""), Encoding.UTF8.GetBytes("""{"source":"test"}"""));

@@ -139,5 +139,36 @@ public sealed class ErrorMappingTests
         var mapped = BatchAppendErrorMapper.Map(new WireStatus { Code = Code.Ok, Message = "Server Is Not Ready", Details = Any.Pack(new Google.Protobuf.WellKnownTypes.Empty()) }, "s", ExpectedRevision.Any);
 
         mapped.Should().BeOfType<EventStoreUnavailableException>().Which.Message.Should().Contain("Server Is Not Ready");
+        BatchAppendErrorMapper.IsNotReady(mapped).Should().BeTrue("nothing was written, so it is safe to send again");
+    }
+
+    [Fact]
+    public void Batch_append_timeout_is_transient_but_of_unknown_outcome()
+    {
+        var mapped = BatchAppendErrorMapper.Map(new WireStatus { Code = Code.DeadlineExceeded, Details = Any.Pack(new Protocol.Shared.Timeout()) }, "s", ExpectedRevision.Any);
+
+        BatchAppendErrorMapper.IsNotReady(mapped).Should().BeFalse();
+    }
+}
+
+public sealed class NotDeliveredTests
+{
+    [Fact]
+    public void Refused_connections_and_not_ready_answers_are_known_not_to_have_written()
+    {
+        var refused = new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, "Error connecting to subchannel.",
+            new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused)));
+
+        Connection.EventStoreDbConnection.NotDelivered(refused).Should().BeTrue();
+        Connection.EventStoreDbConnection.NotDelivered(new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, "Server Is Not Ready"))).Should().BeTrue();
+        Connection.EventStoreDbConnection.NotDelivered(new EventStoreUnavailableException("wrapped", refused)).Should().BeTrue();
+    }
+
+    [Fact]
+    public void A_call_that_failed_after_reaching_the_server_may_have_written()
+    {
+        Connection.EventStoreDbConnection.NotDelivered(new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, "Error reading next message. IOException: The request was aborted.")))
+            .Should().BeFalse();
+        Connection.EventStoreDbConnection.NotDelivered(new RpcException(new Grpc.Core.Status(StatusCode.Aborted, "Operation timed out"))).Should().BeFalse();
     }
 }

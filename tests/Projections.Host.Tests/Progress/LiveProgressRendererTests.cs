@@ -18,7 +18,7 @@ public sealed class LiveProgressRendererTests
             Interactive = InteractionSupport.No,
             Out = new AnsiConsoleOutput(writer),
         });
-        console.Profile.Width = 200;
+        console.Profile.Width = 80;
         console.Write(LiveProgressRenderer.Render(snapshot, logs));
         return writer.ToString();
     }
@@ -31,12 +31,22 @@ public sealed class LiveProgressRendererTests
             new ProjectionProgress("station-load", ProjectionStatus.CatchingUp, null, SampleProgress.Stats(generation: 2, checkpoint: 100), null)), []);
 
         var rows = text.Split('\n');
-        rows.Should().Contain(r => r.Contains("Projection") && r.Contains("Status") && r.Contains("Events/s") && r.Contains("Checkpoint / head")
-                                   && r.Contains("Lag") && r.Contains("Last flush") && r.Contains("Dirty") && r.Contains("Live"));
+        rows.Should().Contain(r => r.Contains("Projection") && r.Contains("Status") && r.Contains("ev/s") && r.Contains("Checkpoint/head")
+                                   && r.Contains("Lag") && r.Contains("Flush") && r.Contains("Dirty/live"));
         rows.Should().ContainSingle(r => r.Contains("plant-items")).Which.Should()
-            .ContainAll("Live", "1,234", "4980 / 5000", "10 (0.3 s)", "118 docs in 4 ms", "7", "1,500");
-        rows.Should().ContainSingle(r => r.Contains("station-load")).Which.Should().ContainAll("CatchingUp", "100 / 5000");
+            .ContainAll("Live", "1,234", "4980/5000", "10·0.3s", "118·4ms", "7/1,500");
+        rows.Should().ContainSingle(r => r.Contains("station-load")).Which.Should().ContainAll("CatchingUp", "100/5000");
         text.Should().Contain("Simulator: 2,000 ev/s, 12,345 appended");
+    }
+
+    [Fact]
+    public void The_table_fits_an_80_column_terminal_without_wrapping_a_row()
+    {
+        var text = RenderToPlainText(SampleProgress.Snapshot(
+            new ProjectionProgress("station-load", ProjectionStatus.CatchingUp, null, SampleProgress.Stats(checkpoint: 1_234_567, head: 9_876_543), null)), []);
+
+        text.Split('\n').Should().ContainSingle(r => r.Contains("station-load")).Which.Should().Contain("1234567/9876543");
+        text.Split('\n').Should().OnlyContain(r => r.TrimEnd().Length <= 80);
     }
 
     [Fact]

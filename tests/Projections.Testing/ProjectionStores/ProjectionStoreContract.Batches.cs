@@ -114,6 +114,21 @@ public abstract partial class ProjectionStoreContract
     }
 
     [Fact]
+    public async Task A_timeout_at_the_same_position_with_a_higher_version_replaces_the_document()
+    {
+        // A timeout changes the state without a new event: same position, next version.
+        await EnsureOwnProjection();
+        await Store.WriteBatch(Batch(1, 10, Document("a", """{"status":"Active"}""", 4, 10, Noon)), Ct);
+        var timedOut = Document("a", """{"status":"Lost"}""", 5, 10);
+
+        await Store.WriteBatch(Batch(1, 10, timedOut), Ct);
+        ShouldMatch(await Load("a"), timedOut);
+
+        await Store.WriteBatch(Batch(1, 10, Document("a", """{"status":"Active"}""", 4, 10, Noon)), Ct);
+        ShouldMatch(await Load("a"), timedOut);
+    }
+
+    [Fact]
     public async Task Ten_thousand_documents_are_written_in_one_batch()
     {
         await EnsureOwnProjection("status");

@@ -45,7 +45,8 @@ public sealed class PlantPageTests(BrowserFixture browser) : IClassFixture<Brows
 
         foreach (var projection in new[] { Items, "station-load" })
         {
-            await Expect(Card(projection).Locator("[data-metric='checkpoint']")).ToHaveTextAsync($"{head} / {head}");
+            await Expect(Card(projection).Locator("[data-metric='checkpoint']")).ToHaveTextAsync(head);
+            await Expect(Card(projection).Locator("[data-metric='head']")).ToHaveTextAsync(head);
             await Expect(Card(projection).Locator("[data-metric='lagEvents']")).ToHaveTextAsync("0");
         }
         await Expect(Card(Items).Locator("[data-metric='liveAggregates']")).Not.ToHaveTextAsync("0");

@@ -22,7 +22,7 @@ public sealed record BenchOptions
     public int LatencyRate { get; init; } = 10_000;
     public TimeSpan LatencyDuration { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>The per-event projector stops after this long per round and reports its rate over the events it did.</summary>
-    public TimeSpan PerEventBudget { get; init; } = TimeSpan.FromSeconds(20);
+    public TimeSpan PerEventBudget { get; init; } = TimeSpan.FromSeconds(15);
     /// <summary>Only these scenarios (1-5); empty = all.</summary>
     public IReadOnlySet<int> Only { get; init; } = new HashSet<int>();
     /// <summary>An esdb:// connection string: scenarios 2, 3 and 5 run again with EventStoreDB as the event store.</summary>

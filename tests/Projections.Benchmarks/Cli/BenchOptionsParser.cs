@@ -21,7 +21,7 @@ public static class BenchOptionsParser
           --cap C            MaxLiveAggregates of the eviction variant (default 100000)
           --rate R           append rate of the latency scenario, events/s (default 10000)
           --duration S       seconds of appending in the latency scenario (default 10)
-          --budget S         seconds the per-event projector may run per round (default 20)
+          --budget S         seconds the per-event projector may run per round (default 15)
           --only 1,2,...     run only these scenarios
           --eventstore URL   also run scenarios 2, 3, 5 with this EventStoreDB (esdb://...) as event store
           --mongo URL        also run scenarios 2, 3, 5 with this MongoDB (mongodb://...) as projection store

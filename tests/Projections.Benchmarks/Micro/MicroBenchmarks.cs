@@ -24,6 +24,7 @@ public static class MicroBenchmarks
             typeof(DispatchBenchmarks),
             typeof(ApplyBenchmarks),
             typeof(JsonBenchmarks),
+            typeof(BarrierSnapshotBenchmarks),
         ]).Run(args.Length == 0 ? ["--filter", "*"] : args, config);
         return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
     }

@@ -26,7 +26,10 @@ public sealed class BenchEnvironment : IAsyncDisposable
 
     /// <summary>Items × events-per-item of the plant simulator, for scenarios 1 to 3.</summary>
     public Workload.Workload Throughput { get; }
-    /// <summary>Enough simulated events (a plant of the simulator's default size) to append at the latency rate for the whole duration.</summary>
+    /// <summary>
+    /// A plant of the simulator's default size (about 10 events per item, cheap handlers), with enough events to
+    /// append at the latency rate for the whole duration; scenarios 2b and 3b rerun 2 and 3 on it.
+    /// </summary>
     public Workload.Workload Latency { get; }
 
     /// <summary>
@@ -61,7 +64,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
         var latencyEvents = (int)(options.LatencyRate * options.LatencyDuration.TotalSeconds);
         // A plant with the simulator's own station count: latency is about the pipeline at a steady rate, not about
         // the long routes scenario 2 needs for 100 events per item (which make every apply several times dearer).
-        var latency = options.Runs(5)
+        var latency = options.Runs(2) || options.Runs(3) || options.Runs(5)
             ? await PlantWorkload.Build(options.Smoke ? options.Items : 1_000, new PlantTracking.Simulation.PlantSimulatorOptions().Stations, latencyEvents, ct)
             : null;
         var environment = new BenchEnvironment(options, throughput!, latency!);
@@ -81,9 +84,15 @@ public sealed class BenchEnvironment : IAsyncDisposable
         foreach (var backend in backends)
         {
             if (_options.Runs(2))
-                yield return new CoalescingVsPerEventScenario(Throughput, backend, _options.Rounds, _options.PerEventBudget);
+            {
+                yield return new CoalescingVsPerEventScenario("2a", Throughput, backend, _options.Rounds, _options.PerEventBudget, judged: true);
+                yield return new CoalescingVsPerEventScenario("2b", Latency, backend, _options.Rounds, _options.PerEventBudget, judged: false);
+            }
             if (_options.Runs(3))
-                yield return new RebuildVsReadScenario(Throughput, backend, _options.Rounds);
+            {
+                yield return new RebuildVsReadScenario("3a", Throughput, backend, _options.Rounds);
+                yield return new RebuildVsReadScenario("3b", Latency, backend, _options.Rounds);
+            }
         }
         if (_options.Runs(4))
             yield return new MemoryPerAggregateScenario(

@@ -13,12 +13,13 @@ namespace Projections.Benchmarks.Scenarios;
 /// costs the same for every event, so it may stop after <paramref name="perEventBudget"/> and report
 /// its rate over the events it did; the engine always runs to the head.
 /// </summary>
-public sealed class CoalescingVsPerEventScenario(Workload.Workload workload, Backend backend, int rounds, TimeSpan perEventBudget) : IScenario
+/// <param name="judged">The targets are stated at 100 events per item; other workloads are shown for comparison only.</param>
+public sealed class CoalescingVsPerEventScenario(string number, Workload.Workload workload, Backend backend, int rounds, TimeSpan perEventBudget, bool judged) : IScenario
 {
     public const double SpeedUpTarget = 20;
     public const double WriteAmplificationTarget = 0.1;
     public Backend? Backend => backend;
-    public string Title => $"2. Coalescing vs per-event writes ({backend.Name})";
+    public string Title => $"{number}. Coalescing vs per-event writes ({backend.Name}, {workload.EventsPerStream} events per item)";
 
     private sealed record Figures(double EventsPerSecond, double WriteAmplification, double StoreShare, long Events);
 
@@ -77,8 +78,8 @@ public sealed class CoalescingVsPerEventScenario(Workload.Workload workload, Bac
             var speedUp = engineRate / perEventRate;
             table.Add(new ResultRow(Title, "engine", Format.Rate(engineRate) + Stats.Spread(engine.Select(f => f.EventsPerSecond).ToArray(), Format.Rate)));
             table.Add(new ResultRow(Title, "per-event projector", Format.Rate(perEventRate) + Stats.Spread(perEvent.Select(f => f.EventsPerSecond).ToArray(), Format.Rate)));
-            table.Add(new ResultRow(Title, $"speed-up at {workload.EventsPerStream} events per item", Format.Times(speedUp), $"≥ {SpeedUpTarget}x", speedUp >= SpeedUpTarget));
-            table.Add(new ResultRow(Title, "write amplification, engine (documents / events)", Format.Number(engineWa), $"≤ {WriteAmplificationTarget}", engineWa <= WriteAmplificationTarget));
+            table.Add(new ResultRow(Title, $"speed-up at {workload.EventsPerStream} events per item", Format.Times(speedUp), judged ? $"≥ {SpeedUpTarget}x" : "", judged ? speedUp >= SpeedUpTarget : null));
+            table.Add(new ResultRow(Title, "write amplification, engine (documents / events)", Format.Number(engineWa), judged ? $"≤ {WriteAmplificationTarget}" : "", judged ? engineWa <= WriteAmplificationTarget : null));
             table.Add(new ResultRow(Title, "write amplification, per-event", Format.Number(Stats.Median(perEvent.Select(f => f.WriteAmplification)))));
             table.Note(Title, $"{workload.Description}; store writes took {Stats.Median(engine.Select(f => f.StoreShare)):P0} of the engine's time and " +
                               $"{Stats.Median(perEvent.Select(f => f.StoreShare)):P0} of the per-event projector's; the per-event projector ran " +

@@ -45,7 +45,11 @@ public sealed class LatencyScenario(Workload.Workload workload, Backend backend,
                 else if (change.Kind == EntityChangeKind.Persisted) persisted.Enqueue(new Observed(change.Key, change.Position, now));
             });
 
+            var pauses = GC.GetTotalPauseDuration();
+            var gen2 = GC.CollectionCount(2);
             var appended = await AppendAtRate(source, ct);
+            _gcPause = GC.GetTotalPauseDuration() - pauses;
+            _gen2 = GC.CollectionCount(2) - gen2;
             var last = appended.Keys.Max();
             await EngineRunner.WaitForHead(runtime, last, ct);
             await engine.StopAsync(ct);
@@ -102,6 +106,8 @@ public sealed class LatencyScenario(Workload.Workload workload, Backend backend,
     }
 
     private double AchievedRate { get; set; }
+    private TimeSpan _gcPause;
+    private int _gen2;
 
     private void Report(ResultTable table, Dictionary<GlobalPosition, long> appended,
         IEnumerable<Observed> applied, IEnumerable<Observed> persisted, ProjectionEngineOptions options)
@@ -124,7 +130,8 @@ public sealed class LatencyScenario(Workload.Workload workload, Backend backend,
         AddPercentiles(table, "appended → visible in live state", visible.ToArray(), LiveP99TargetMs);
         AddPercentiles(table, "appended → persisted", durable.ToArray(), persistedTarget);
         table.Note(Title, $"{workload.Description}; {visible.Count:N0} events visible, " +
-                          $"{durable.Count:N0} matched to a persisted notification; latency counts from the start of the append call.");
+                          $"{durable.Count:N0} matched to a persisted notification; latency counts from the start of the append call; " +
+                          $"GC paused the process {_gcPause.TotalMilliseconds:0} ms in total while appending ({_gen2} gen-2 collections).");
     }
 
     private void AddPercentiles(ResultTable table, string measure, double[] samples, double p99Target)

@@ -11,11 +11,11 @@ namespace Projections.Benchmarks.Scenarios;
 /// (3) A rebuild (new generation from the first event, built beside the active one, then switched) against
 /// merely reading the same events from the store. Ratio = rebuild time / read time.
 /// </summary>
-public sealed class RebuildVsReadScenario(Workload.Workload workload, Backend backend, int rounds) : IScenario
+public sealed class RebuildVsReadScenario(string number, Workload.Workload workload, Backend backend, int rounds) : IScenario
 {
     public const double Target = 1.3;
     public Backend? Backend => backend;
-    public string Title => $"3. Rebuild vs read ({backend.Name})";
+    public string Title => $"{number}. Rebuild vs read ({backend.Name}, {workload.EventsPerStream} events per item)";
 
     public async Task Run(ResultTable table, CancellationToken ct)
     {

@@ -12,5 +12,6 @@ public sealed class Workload(string description, IReadOnlyList<RecordedEvent> ev
     public IProjection CreateProjection() => createProjection();
 
     /// <summary>Events per stream (per item for plant-items), rounded down.</summary>
-    public int EventsPerStream => Events.Count / Math.Max(1, Events.Select(e => e.StreamId).Distinct().Count());
+    public int EventsPerStream => _eventsPerStream ??= Events.Count / Math.Max(1, Events.Select(e => e.StreamId).Distinct().Count());
+    private int? _eventsPerStream;
 }

@@ -3,17 +3,31 @@ using Projections.Core.Runtime;
 
 namespace Projections.Core.Pipeline;
 
-/// <summary>A fixed-size ring of the last events applied to one aggregate; stores structs so applying allocates nothing.</summary>
+/// <summary>
+/// A ring of the last events applied to one aggregate; stores structs so applying allocates nothing once
+/// it is full. Slots are allocated on demand (1, 2, 4, ... up to the capacity): most aggregates of a
+/// large working set see only a few events while in memory (docs/performance.md, scenario 4).
+/// </summary>
 internal sealed class RecentEvents(int capacity)
 {
-    private readonly Item[] _items = new Item[capacity];
+    private Item[] _items = [];
     private int _next, _count;
 
     public void Add(string eventType, string streamId, ulong revision, GlobalPosition position, DateTimeOffset time, long version)
     {
+        if (_count == _items.Length && _count < capacity) Grow();
         _items[_next] = new Item(eventType, streamId, revision, position, time, version);
         _next = (_next + 1) % _items.Length;
         if (_count < _items.Length) _count++;
+    }
+
+    /// <summary>Only while not yet wrapped: the items sit in order at 0..count-1.</summary>
+    private void Grow()
+    {
+        var grown = new Item[Math.Min(capacity, Math.Max(1, _items.Length * 2))];
+        Array.Copy(_items, grown, _count);
+        _items = grown;
+        _next = _count;
     }
 
     /// <summary>Most recent first.</summary>

@@ -14,23 +14,18 @@ internal sealed partial class Reader
     private async ValueTask<bool> HandleEvent(RecordedEvent e)
     {
         var projection = _p.Projection;
-        if (!projection.Filter.Matches(e.StreamId, e.EventType) || !projection.TryGetHandler(e.EventType, out var handler))
+        if (!EventRouting.TryGetHandler(projection, e, out var handler))
         {
             Advance(e.Position); // skipped by design, but the checkpoint still moves past it
             return true;
         }
         if (_position is { } last && e.Position <= last) return true; // delivered twice by the source
 
-        object? payload = null;
+        object? payload;
         DateTimeOffset eventTime;
-        _keys.Clear();
         try
         {
-            if (handler.NeedsPayloadForRouting) payload = handler.Deserialize(e.Data);
-            handler.CollectKeys(e, payload, _keys);
-            foreach (var key in _keys)
-                if (string.IsNullOrEmpty(key)) throw new InvalidOperationException("The aggregate key of the event is null or empty.");
-            eventTime = handler.EventTime(e, payload);
+            eventTime = EventRouting.Route(handler, e, _keys, out payload);
         }
         catch (Exception ex)
         {

@@ -1,4 +1,5 @@
 using Projections.Core.Events;
+using Projections.Core.Pipeline;
 using Projections.Core.Ports;
 using Projections.Core.Projections;
 using Projections.Core.Runtime;
@@ -49,22 +50,17 @@ public sealed class ProjectionReplayer
 
     public void Apply(RecordedEvent e)
     {
-        if (!_projection.Filter.Matches(e.StreamId, e.EventType) || !_projection.TryGetHandler(e.EventType, out var handler))
+        if (!EventRouting.TryGetHandler(_projection, e, out var handler))
         {
             Advance(e.Position);
             return;
         }
         if (_position is { } last && e.Position <= last) return;
-        object? payload = null;
+        object? payload;
         DateTimeOffset eventTime;
-        _keys.Clear();
         try
         {
-            if (handler.NeedsPayloadForRouting) payload = handler.Deserialize(e.Data);
-            handler.CollectKeys(e, payload, _keys);
-            foreach (var key in _keys)
-                if (string.IsNullOrEmpty(key)) throw new InvalidOperationException("The aggregate key of the event is null or empty.");
-            eventTime = handler.EventTime(e, payload);
+            eventTime = EventRouting.Route(handler, e, _keys, out payload);
         }
         catch (Exception ex)
         {

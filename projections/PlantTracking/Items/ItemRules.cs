@@ -72,10 +72,12 @@ public static class ItemRules
         return index < 0 ? item : item with { Annotations = item.Annotations.RemoveAt(index) };
     }
 
+    /// <summary>Re-matches the plan, extending the previous match when only a detection was appended (see <see cref="PlanMatchCursor"/>).</summary>
     private static PlantItem Rematch(PlantItem item)
     {
-        var result = PlanMatcher.Match(item.Plan, item.Detections, item.Status == ItemStatus.Completed ? item.CompletedAt : null);
-        return item with { Progress = result.Progress, Deviations = result.Deviations };
+        var cursor = PlanMatchCursor.For(item.Plan, item.Detections, item.PlanMatch);
+        var result = cursor.Current.Result(item.Plan, item.Status == ItemStatus.Completed ? item.CompletedAt : null);
+        return item with { Progress = result.Progress, Deviations = result.Deviations, PlanMatch = cursor };
     }
 
     private static int IndexOf(ImmutableArray<Annotation> annotations, string id)

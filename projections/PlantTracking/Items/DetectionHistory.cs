@@ -23,11 +23,20 @@ public static class DetectionHistory
         if (history.Length >= limit)
         {
             if (index == 0) return Outcome.BeyondHistory;
-            updated = history.Insert(index, detection).RemoveRange(0, history.Length + 1 - limit);
+            updated = InsertDroppingOldest(history, index, detection, drop: history.Length + 1 - limit);
             return Outcome.Inserted;
         }
         updated = history.Insert(index, detection);
         return Outcome.Inserted;
+    }
+
+    /// <summary>The history with <paramref name="detection"/> inserted at <paramref name="index"/> and its first <paramref name="drop"/> entries removed, in one copy.</summary>
+    private static ImmutableArray<Detection> InsertDroppingOldest(ImmutableArray<Detection> history, int index, Detection detection, int drop)
+    {
+        var kept = ImmutableArray.CreateBuilder<Detection>(history.Length + 1 - drop);
+        for (var position = drop; position <= history.Length; position++)
+            kept.Add(position < index ? history[position] : position == index ? detection : history[position - 1]);
+        return kept.MoveToImmutable();
     }
 
     private static int Compare(Detection a, Detection b)

@@ -20,7 +20,8 @@ public static class ItemRules
     public static PlantItem Detect(PlantItem item, ItemDetected e, int historyLimit)
     {
         var detection = new Detection(e.MessageId, e.Station, e.DetectedAt);
-        var outcome = DetectionHistory.Insert(item.Detections, detection, historyLimit, out var history);
+        var ids = MessageIdIndex.For(item.Detections, item.MessageIds);
+        var outcome = DetectionHistory.Insert(item.Detections, detection, historyLimit, ids, out var history, out var historyIds);
         if (outcome == DetectionHistory.Outcome.Duplicate) return item;
 
         var isLatest = item.LastSeen is not { } last || e.DetectedAt >= last;
@@ -30,6 +31,7 @@ public static class ItemRules
             LateDetections = item.LateDetections + (isLatest ? 0 : 1),
             DetectionsBeyondHistory = item.DetectionsBeyondHistory + (outcome == DetectionHistory.Outcome.BeyondHistory ? 1 : 0),
             Detections = history,
+            MessageIds = historyIds,
             LastSeen = isLatest ? e.DetectedAt : item.LastSeen,
             CurrentStation = isLatest ? e.Station : item.CurrentStation,
         };

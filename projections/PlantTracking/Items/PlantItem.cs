@@ -55,6 +55,10 @@ public sealed record PlantItem
     /// </summary>
     [JsonIgnore]
     internal PlanMatchCursor? PlanMatch { get; init; }
+
+    /// <summary>The message-id hashes of <see cref="Detections"/> for the duplicate check; in memory only, like <see cref="PlanMatch"/>.</summary>
+    [JsonIgnore]
+    internal MessageIdIndex? MessageIds { get; init; }
 }
 
 public sealed record Detection(string MessageId, string Station, DateTimeOffset DetectedAt);

@@ -9,8 +9,8 @@ using Projections.Core.Ports;
 namespace PlantTracking.Tests.Items;
 
 /// <summary>
-/// Property: extending the previous plan match for in-order detections gives byte-identical item
-/// documents to re-matching the whole history on every event, over random simulated workloads with
+/// Property: extending the previous plan match (and message-id index) for in-order detections gives
+/// byte-identical item documents to rebuilding both from the history on every event, over random simulated workloads with
 /// late, out-of-order and duplicate deliveries and plan changes (fixed seeds, so failures reproduce).
 /// </summary>
 public sealed class IncrementalPlanMatchTests
@@ -33,7 +33,7 @@ public sealed class IncrementalPlanMatchTests
         return events;
     }
 
-    private static object ForgetPlanMatch(object state) => state is PlantItem item ? item with { PlanMatch = null } : state;
+    private static object ForgetInMemoryCaches(object state) => state is PlantItem item ? item with { PlanMatch = null, MessageIds = null } : state;
 
     [Theory]
     [InlineData(1, PlantItemsProjection.DefaultDetectionHistoryLimit)]
@@ -46,7 +46,7 @@ public sealed class IncrementalPlanMatchTests
         var events = await Simulate(Workload(seed));
         var projection = new PlantItemsProjection(detectionHistoryLimit: historyLimit);
         var incremental = new SequentialFold(projection);
-        var fromScratch = new SequentialFold(projection, ForgetPlanMatch);
+        var fromScratch = new SequentialFold(projection, ForgetInMemoryCaches);
 
         foreach (var e in events)
         {

@@ -20,7 +20,8 @@ public static class ItemRules
     public static PlantItem Detect(PlantItem item, ItemDetected e, int historyLimit)
     {
         var detection = new Detection(e.MessageId, e.Station, e.DetectedAt);
-        var outcome = DetectionHistory.Insert(item.Detections, detection, historyLimit, out var history);
+        var ids = MessageIdIndex.For(item.Detections, item.MessageIds);
+        var outcome = DetectionHistory.Insert(item.Detections, detection, historyLimit, ids, out var history, out var historyIds);
         if (outcome == DetectionHistory.Outcome.Duplicate) return item;
 
         var isLatest = item.LastSeen is not { } last || e.DetectedAt >= last;
@@ -30,6 +31,7 @@ public static class ItemRules
             LateDetections = item.LateDetections + (isLatest ? 0 : 1),
             DetectionsBeyondHistory = item.DetectionsBeyondHistory + (outcome == DetectionHistory.Outcome.BeyondHistory ? 1 : 0),
             Detections = history,
+            MessageIds = historyIds,
             LastSeen = isLatest ? e.DetectedAt : item.LastSeen,
             CurrentStation = isLatest ? e.Station : item.CurrentStation,
         };
@@ -72,10 +74,12 @@ public static class ItemRules
         return index < 0 ? item : item with { Annotations = item.Annotations.RemoveAt(index) };
     }
 
+    /// <summary>Re-matches the plan, extending the previous match when only a detection was appended (see <see cref="PlanMatchCursor"/>).</summary>
     private static PlantItem Rematch(PlantItem item)
     {
-        var result = PlanMatcher.Match(item.Plan, item.Detections, item.Status == ItemStatus.Completed ? item.CompletedAt : null);
-        return item with { Progress = result.Progress, Deviations = result.Deviations };
+        var cursor = PlanMatchCursor.For(item.Plan, item.Detections, item.PlanMatch);
+        var result = cursor.Current.Result(item.Plan, item.Status == ItemStatus.Completed ? item.CompletedAt : null);
+        return item with { Progress = result.Progress, Deviations = result.Deviations, PlanMatch = cursor };
     }
 
     private static int IndexOf(ImmutableArray<Annotation> annotations, string id)

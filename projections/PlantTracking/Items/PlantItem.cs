@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using PlantTracking.Events;
 
 namespace PlantTracking.Items;
@@ -46,6 +47,18 @@ public sealed record PlantItem
     public int DetectionsBeyondHistory { get; init; }
     /// <summary>The latest detections ordered by time (bounded, see <see cref="PlantItemsProjection"/>).</summary>
     public ImmutableArray<Detection> Detections { get; init; } = [];
+
+    /// <summary>
+    /// The plan match behind <see cref="Progress"/> and <see cref="Deviations"/>, kept in memory so the
+    /// next in-order detection extends it. Not persisted: a state read back from the store has none and
+    /// its next match starts from the history, giving the same result.
+    /// </summary>
+    [JsonIgnore]
+    internal PlanMatchCursor? PlanMatch { get; init; }
+
+    /// <summary>The message-id hashes of <see cref="Detections"/> for the duplicate check; in memory only, like <see cref="PlanMatch"/>.</summary>
+    [JsonIgnore]
+    internal MessageIdIndex? MessageIds { get; init; }
 }
 
 public sealed record Detection(string MessageId, string Station, DateTimeOffset DetectedAt);

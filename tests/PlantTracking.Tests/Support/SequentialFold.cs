@@ -6,9 +6,10 @@ namespace PlantTracking.Tests.Support;
 /// <summary>
 /// Folds events through a projection one at a time on one thread, firing timeouts on stream time the
 /// way the engine's contract describes. A reference fold for testing handlers over a realistic workload;
-/// it is not the engine (no partitions, no store).
+/// it is not the engine (no partitions, no store). <paramref name="afterApply"/>, when given, rewrites
+/// every state a handler or timeout returns before it is kept.
 /// </summary>
-public sealed class SequentialFold(IProjection projection)
+public sealed class SequentialFold(IProjection projection, Func<object, object>? afterApply = null)
 {
     private readonly Dictionary<string, DateTimeOffset> _deadlines = new(StringComparer.Ordinal);
 
@@ -33,11 +34,13 @@ public sealed class SequentialFold(IProjection projection)
         foreach (var key in keys)
         {
             var context = HandlerContexts.ForEvent(key, e, eventTime, StreamTime);
-            States[key] = handler.Apply(State(key), payload, context);
+            States[key] = Keep(handler.Apply(State(key), payload, context));
             if (context.ScheduledDeadline() is { } deadline) _deadlines[key] = deadline;
             else if (context.CancelledTimeout()) _deadlines.Remove(key);
         }
     }
+
+    private object Keep(object state) => afterApply is null ? state : afterApply(state);
 
     private object State(string key) => States.TryGetValue(key, out var state) ? state : projection.CreateInitialState(key);
 
@@ -51,7 +54,7 @@ public sealed class SequentialFold(IProjection projection)
             if (due is not { } fire) return;
             _deadlines.Remove(fire.Key);
             var context = HandlerContexts.ForTimeout(fire.Key, fire.Value, StreamTime);
-            States[fire.Key] = projection.ApplyTimeout(State(fire.Key), context);
+            States[fire.Key] = Keep(projection.ApplyTimeout(State(fire.Key), context));
             TimeoutsFired++;
             if (context.ScheduledDeadline() is { } next) _deadlines[fire.Key] = next;
         }

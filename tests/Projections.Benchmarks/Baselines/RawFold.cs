@@ -8,38 +8,20 @@ namespace Projections.Benchmarks.Baselines;
 /// </summary>
 public static class RawFold
 {
-    public static Dictionary<string, object> Run(IProjection projection, PreparedEvent[] events)
-    {
-        var states = new Dictionary<string, object>(StringComparer.Ordinal);
-        var context = new EventContext();
-        var keys = new List<string>(4);
-        var streamTime = DateTimeOffset.MinValue;
-        foreach (var (e, handler, payload) in events)
-        {
-            keys.Clear();
-            handler.CollectKeys(e, payload, keys);
-            var eventTime = handler.EventTime(e, payload);
-            if (eventTime > streamTime) streamTime = eventTime;
-            foreach (var key in keys)
-            {
-                if (!states.TryGetValue(key, out var state)) state = projection.CreateInitialState(key);
-                EventContextAccess.Reset(context, key, e, eventTime, streamTime);
-                states[key] = handler.Apply(state, payload, context);
-            }
-        }
-        return states;
-    }
+    public static Dictionary<string, object> Run(IProjection projection, PreparedEvent[] events) => Fold(projection, events, deserialize: false);
 
     /// <summary>The same fold, deserializing each payload inside the loop (what any projector must pay once).</summary>
-    public static Dictionary<string, object> RunDeserializing(IProjection projection, PreparedEvent[] events)
+    public static Dictionary<string, object> RunDeserializing(IProjection projection, PreparedEvent[] events) => Fold(projection, events, deserialize: true);
+
+    private static Dictionary<string, object> Fold(IProjection projection, PreparedEvent[] events, bool deserialize)
     {
         var states = new Dictionary<string, object>(StringComparer.Ordinal);
         var context = new EventContext();
         var keys = new List<string>(4);
         var streamTime = DateTimeOffset.MinValue;
-        foreach (var (e, handler, _) in events)
+        foreach (var (e, handler, prepared) in events)
         {
-            var payload = handler.Deserialize(e.Data);
+            var payload = deserialize ? handler.Deserialize(e.Data) : prepared;
             keys.Clear();
             handler.CollectKeys(e, payload, keys);
             var eventTime = handler.EventTime(e, payload);

@@ -27,6 +27,20 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public async Task A_projection_that_has_not_started_reports_starting_with_empty_figures()
+    {
+        var h = Harness.Create(new CounterProjection());
+        await using var engine = new ProjectionEngine(h.Events, h.Store, h.Projections, Harness.DefaultOptions, h.Time);
+
+        var runtime = engine.Find("counter")!;
+
+        runtime.Status.Should().Be(ProjectionStatus.Starting);
+        runtime.GetStats().Should().Be(ProjectionStats.NotStarted);
+        runtime.GetLive("c-1").Should().BeNull();
+        runtime.Query(new EntityQuery()).Total.Should().Be(0);
+    }
+
+    [Fact]
     public async Task Stopping_flushes_what_was_applied_and_writes_the_final_checkpoint()
     {
         var h = Harness.Create(new CounterProjection());

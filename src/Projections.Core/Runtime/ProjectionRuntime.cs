@@ -52,7 +52,8 @@ public sealed partial class ProjectionRuntime : IProjectionRuntime
     /// <summary>True while the active generation's reader waits for a flush (unflushed window full).</summary>
     internal bool ReaderPaused => _active?.Reader.Paused ?? false;
 
-    public ProjectionStats GetStats() => Active().GetStats();
+    /// <summary>Never throws: dashboards poll it while the projection is still starting.</summary>
+    public ProjectionStats GetStats() => _active?.GetStats() ?? ProjectionStats.NotStarted;
 
     public LiveEntity? GetLive(string key) => _active?.GetLive(key);
 

@@ -28,4 +28,12 @@ public sealed record ProjectionStats
     public required DateTimeOffset? StreamTime { get; init; }
     /// <summary>Events applied but not yet persisted (the window the reader pauses on).</summary>
     public required long UnflushedEvents { get; init; }
+
+    /// <summary>The figures of a projection that is still starting (nothing loaded or read yet).</summary>
+    public static readonly ProjectionStats NotStarted = new()
+    {
+        Generation = 0, Checkpoint = null, Processed = null, Head = null, LagPositions = 0, LagSeconds = 0,
+        EventsProcessed = 0, EventsPerSecond = 0, Flushes = 0, LastFlushDocuments = 0, LastFlushDuration = TimeSpan.Zero,
+        LastFlushAt = null, DirtyAggregates = 0, LiveAggregates = 0, ParkedEvents = 0, StreamTime = null, UnflushedEvents = 0,
+    };
 }

@@ -61,6 +61,26 @@ public sealed class RebuildTests
     }
 
     [Fact]
+    public async Task The_previous_generation_left_by_a_crash_after_the_switch_is_dropped_at_start()
+    {
+        var h = Harness.Create(new CounterProjection());
+        for (var i = 0; i < 10; i++) h.Append($"c-{i % 2}", new Bumped(i));
+        await h.Start();
+        await h.Engine.StartRebuild("counter", Harness.Cancel());
+        await Eventually.Until(() => ((ProjectionRuntime)h.Runtime()).ActiveGeneration == 2, "generation 2 becomes active");
+        await h.DisposeAsync();
+        // As a host that died after activating generation 3 but before dropping generation 2 leaves the store:
+        await h.Store.BeginGeneration("counter", 3, [], Harness.Cancel());
+        await h.Store.ActivateGeneration("counter", 3, Harness.Cancel());
+        h.Store.ListGenerations("counter").Should().Equal(2, 3);
+
+        await using var restarted = h.Restarted();
+        await restarted.Start();
+
+        restarted.Store.ListGenerations("counter").Should().Equal(3);
+    }
+
+    [Fact]
     public async Task A_rebuild_interrupted_by_a_restart_resumes_and_completes()
     {
         var h = Harness.Create(new CounterProjection());

@@ -93,6 +93,8 @@ public sealed partial class ProjectionRuntime : IProjectionRuntime
         try
         {
             var generations = await _store.EnsureProjection(Name, Projection.Indexes, ct).ConfigureAwait(false);
+            // A crash between activating generation g and dropping g-1 leaves g-1's storage behind; dropping it again is harmless.
+            if (generations.Active > 1) await _store.DropGeneration(Name, generations.Active - 1, ct).ConfigureAwait(false);
             var active = NewPipeline(generations.Active);
             active.Notifier = _hub;
             var checkpoint = await _store.LoadCheckpoint(Name, generations.Active, ct).ConfigureAwait(false);

@@ -12,6 +12,11 @@ public enum SubscriptionMessageKind
     CaughtUp,
     /// <summary>The subscription fell behind the head again (live delivery turned into catch-up).</summary>
     FellBehind,
+    /// <summary>
+    /// The source lost its connection (or a read failed) and is retrying; <see cref="SubscriptionMessage.Position"/>
+    /// is the last position delivered. Until the next <see cref="CaughtUp"/> the consumer is not live.
+    /// </summary>
+    Disconnected,
 }
 
 /// <summary>One message of a catch-up subscription. A struct, so the hot path allocates nothing for it.</summary>
@@ -21,4 +26,5 @@ public readonly record struct SubscriptionMessage(SubscriptionMessageKind Kind, 
     public static SubscriptionMessage ForCheckpoint(GlobalPosition p) => new(SubscriptionMessageKind.Checkpoint, null, p);
     public static SubscriptionMessage ForCaughtUp(GlobalPosition p) => new(SubscriptionMessageKind.CaughtUp, null, p);
     public static SubscriptionMessage ForFellBehind(GlobalPosition p) => new(SubscriptionMessageKind.FellBehind, null, p);
+    public static SubscriptionMessage ForDisconnected(GlobalPosition p) => new(SubscriptionMessageKind.Disconnected, null, p);
 }

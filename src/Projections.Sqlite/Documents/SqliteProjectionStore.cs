@@ -154,7 +154,7 @@ public sealed class SqliteProjectionStore : IProjectionStore, IDisposable
     public Task WriteBatch(ProjectionBatch batch, CancellationToken cancellationToken)
     {
         var table = SqliteNaming.DocumentTable(batch.Projection, batch.Generation);
-        BatchWriter.Validate(batch);
+        ProjectionBatchValidation.Validate(batch);
         EnsureInitialized();
         var now = SqliteTime.ToText(_clock.GetUtcNow());
         _database.Run(connection =>

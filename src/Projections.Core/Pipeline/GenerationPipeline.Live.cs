@@ -87,6 +87,7 @@ internal sealed partial class GenerationPipeline
             ParkedEvents = Interlocked.Read(ref ParkedEvents),
             StreamTime = Reader.StreamTime,
             UnflushedEvents = Reader.UnflushedEvents,
+            Outage = StoreOutage.Current ?? SourceOutage.Current,
         };
     }
 

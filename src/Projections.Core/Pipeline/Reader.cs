@@ -142,6 +142,12 @@ internal sealed partial class Reader
 
     private async ValueTask<bool> Handle(SubscriptionMessage message)
     {
+        if (message.Kind == SubscriptionMessageKind.Unavailable)
+        {
+            _p.SourceOutage.Failed("reading events", message.Reason ?? "no reason given", message.RetryIn);
+            return true;
+        }
+        _p.SourceOutage.Succeeded();
         switch (message.Kind)
         {
             case SubscriptionMessageKind.Event:

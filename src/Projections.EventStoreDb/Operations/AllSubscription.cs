@@ -2,10 +2,11 @@ using System.Runtime.CompilerServices;
 using Grpc.Core;
 using Projections.Core.Events;
 using Projections.Core.Ports;
+using Projections.Core.Resilience;
 using Projections.EventStoreDb.Connection;
 using Projections.EventStoreDb.Errors;
-using Projections.EventStoreDb.Protocol;
 using Projections.EventStoreDb.Protocol.Streams;
+using Projections.EventStoreDb.Protocol;
 
 namespace Projections.EventStoreDb.Operations;
 
@@ -95,6 +96,7 @@ internal sealed class AllSubscription(EventStoreDbConnection connection, EventSt
 
             var delay = backoff.Next();
             options.OnReconnecting?.Invoke(failure, delay);
+            yield return SubscriptionMessage.ForUnavailable(last, failure.Message, delay);
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -94,6 +94,7 @@ internal sealed partial class GenerationPipeline
             WallClockLead = streamTime is { } st ? now - st : null,
             StreamTimeAdvance = Reader.WallClockAdvance(now),
             UnflushedEvents = Reader.UnflushedEvents,
+            Outage = StoreOutage.Current ?? SourceOutage.Current,
         };
     }
 

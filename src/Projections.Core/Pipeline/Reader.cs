@@ -154,6 +154,14 @@ internal sealed partial class Reader
 
     private async ValueTask<bool> Handle(SubscriptionMessage message)
     {
+        if (message.Kind == SubscriptionMessageKind.Disconnected)
+        {
+            // Stream time holds until the source has caught up again (docs/design.md, "Stream time and timers").
+            _source = SourceState.Disconnected;
+            _p.SourceOutage.Failed("reading events", message.Reason ?? "connection lost", message.RetryIn);
+            return true;
+        }
+        _p.SourceOutage.Succeeded();
         switch (message.Kind)
         {
             case SubscriptionMessageKind.Event:
@@ -176,12 +184,6 @@ internal sealed partial class Reader
             case SubscriptionMessageKind.FellBehind:
                 _source = SourceState.CatchingUp;
                 _p.SetStatus(ProjectionStatus.CatchingUp);
-                break;
-            case SubscriptionMessageKind.Disconnected:
-                if (_source != SourceState.Disconnected)
-                    _p.Logger.LogInformation("Projection {Projection} generation {Generation}: {Source} disconnected after {Position}; stream time holds until it has caught up again",
-                        _p.Name, _p.Generation, _p.Source.Description, Processed?.ToString() ?? "the start");
-                _source = SourceState.Disconnected;
                 break;
         }
         return true;

@@ -33,6 +33,8 @@ public sealed record ProjectionStats
     public StreamTimeAdvance StreamTimeAdvance { get; init; } = StreamTimeAdvance.CatchingUp;
     /// <summary>Events applied but not yet persisted (the window the reader pauses on).</summary>
     public required long UnflushedEvents { get; init; }
+    /// <summary>What the projection is waiting for (the store or the event source failing transiently), or null.</summary>
+    public OutageInfo? Outage { get; init; }
 
     /// <summary>The figures of a projection that is still starting (nothing loaded or read yet).</summary>
     public static readonly ProjectionStats NotStarted = new()

@@ -2,10 +2,11 @@ using System.Runtime.CompilerServices;
 using Grpc.Core;
 using Projections.Core.Events;
 using Projections.Core.Ports;
+using Projections.Core.Resilience;
 using Projections.EventStoreDb.Connection;
 using Projections.EventStoreDb.Errors;
-using Projections.EventStoreDb.Protocol;
 using Projections.EventStoreDb.Protocol.Streams;
+using Projections.EventStoreDb.Protocol;
 
 namespace Projections.EventStoreDb.Operations;
 
@@ -94,10 +95,10 @@ internal sealed class AllSubscription(EventStoreDbConnection connection, EventSt
             }
 
             // Before the backoff: the consumer must not count as live (nor move stream time by the clock) until it caught up again.
-            yield return SubscriptionMessage.ForDisconnected(last ?? GlobalPosition.Start);
             fallback.Rearm();
             var delay = backoff.Next();
             options.OnReconnecting?.Invoke(failure, delay);
+            yield return SubscriptionMessage.ForDisconnected(last ?? GlobalPosition.Start, failure.Message, delay);
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -37,7 +37,7 @@ internal static class SqliteSubscription
             var page = head.Succeeded && head.Value > position ? TryRead(() => reader.ReadPage(position, head.Value)) : default;
             if (!head.Succeeded || (head.Value > position && !page.Succeeded))
             {
-                if (connected) yield return SubscriptionMessage.ForDisconnected(GlobalPosition.Of((ulong)position));
+                if (connected) yield return SubscriptionMessage.ForDisconnected(GlobalPosition.Of((ulong)position), head.Error ?? page.Error ?? "read failed", options.PollInterval);
                 connected = false;
                 catchUpTo = null;
                 catchUpToNextHead = true;
@@ -63,7 +63,7 @@ internal static class SqliteSubscription
         }
     }
 
-    private readonly record struct Read<T>(bool Succeeded, T Value);
+    private readonly record struct Read<T>(bool Succeeded, T Value, string? Error = null);
 
     /// <summary>A busy or locked file (a writer holding it beyond the busy timeout) is a failed read to retry, not an error.</summary>
     private static Read<T> TryRead<T>(Func<T> read)
@@ -72,9 +72,9 @@ internal static class SqliteSubscription
         {
             return new Read<T>(true, read());
         }
-        catch (EventStoreUnavailableException)
+        catch (EventStoreUnavailableException e)
         {
-            return default;
+            return new Read<T>(false, default!, e.Message);
         }
     }
 

@@ -25,7 +25,7 @@ public sealed class OutageSource(IEventSource inner) : IEventSource
         lock (_sync)
         {
             _down = true;
-            _delivered.Writer.TryWrite(SubscriptionMessage.ForDisconnected(_last));
+            _delivered.Writer.TryWrite(SubscriptionMessage.ForDisconnected(_last, "the test cut the connection", TimeSpan.Zero));
         }
     }
 

@@ -74,17 +74,4 @@ public sealed class PositionOrderingTests
         tracker.AlreadyThere(null).Should().BeFalse();
         tracker.ReachedBy(new GlobalPosition(1, 1)).Should().BeFalse();
     }
-
-    [Fact]
-    public void Backoff_doubles_up_to_the_maximum_and_resets_after_progress()
-    {
-        var backoff = new Backoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(350));
-
-        backoff.Next().Should().Be(TimeSpan.FromMilliseconds(100));
-        backoff.Next().Should().Be(TimeSpan.FromMilliseconds(200));
-        backoff.Next().Should().Be(TimeSpan.FromMilliseconds(350));
-        backoff.Next().Should().Be(TimeSpan.FromMilliseconds(350));
-        backoff.Reset();
-        backoff.Next().Should().Be(TimeSpan.FromMilliseconds(100));
-    }
 }

@@ -84,18 +84,18 @@ public sealed class InMemoryProjectionStore : IProjectionStore
 
     public Task<ProjectionCheckpoint?> LoadCheckpoint(string projection, int generation, CancellationToken cancellationToken)
     {
-        lock (_sync) return Task.FromResult(Generation(projection, generation).Checkpoint);
+        lock (_sync) return Task.FromResult(Existing(projection, generation)?.Checkpoint);
     }
 
     public Task<StoredDocument?> LoadDocument(string projection, int generation, string key, CancellationToken cancellationToken)
     {
-        lock (_sync) return Task.FromResult(Generation(projection, generation).Documents.GetValueOrDefault(key));
+        lock (_sync) return Task.FromResult(Existing(projection, generation)?.Documents.GetValueOrDefault(key));
     }
 
     public async IAsyncEnumerable<StoredDocument> LoadAllDocuments(string projection, int generation, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         StoredDocument[] documents;
-        lock (_sync) documents = Generation(projection, generation).Documents.Values.OrderBy(d => d.Key, StringComparer.Ordinal).ToArray();
+        lock (_sync) documents = Existing(projection, generation)?.Documents.Values.OrderBy(d => d.Key, StringComparer.Ordinal).ToArray() ?? [];
         foreach (var d in documents)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -126,22 +126,25 @@ public sealed class InMemoryProjectionStore : IProjectionStore
     public Task<IReadOnlyList<DeadLetter>> ReadDeadLetters(string projection, int generation, int skip, int take, CancellationToken cancellationToken)
     {
         lock (_sync)
-            return Task.FromResult<IReadOnlyList<DeadLetter>>(Generation(projection, generation).DeadLetters.Values.Skip(skip).Take(take).ToArray());
+            return Task.FromResult<IReadOnlyList<DeadLetter>>(Existing(projection, generation)?.DeadLetters.Values.Skip(skip).Take(take).ToArray() ?? []);
     }
 
     public Task<long> CountDeadLetters(string projection, int generation, CancellationToken cancellationToken)
     {
-        lock (_sync) return Task.FromResult((long)Generation(projection, generation).DeadLetters.Count);
+        lock (_sync) return Task.FromResult((long)(Existing(projection, generation)?.DeadLetters.Count ?? 0));
     }
 
     /// <summary>Number of documents in a generation.</summary>
     public int CountDocuments(string projection, int generation)
     {
-        lock (_sync) return Generation(projection, generation).Documents.Count;
+        lock (_sync) return Existing(projection, generation)?.Documents.Count ?? 0;
     }
 
     private ProjectionData Projection(string projection) =>
         _projections.TryGetValue(projection, out var p) ? p : throw new InvalidOperationException($"Projection '{projection}' is not known to the store: call EnsureProjection first.");
+
+    /// <summary>For reads: a generation that was dropped (or never begun) reads as empty, as in the durable stores.</summary>
+    private GenerationData? Existing(string projection, int generation) => Projection(projection).Generations.GetValueOrDefault(generation);
 
     private GenerationData Generation(string projection, int generation) =>
         Projection(projection).Generations.TryGetValue(generation, out var g) ? g

@@ -47,6 +47,30 @@ public sealed class EvictionTests
     }
 
     [Fact]
+    public async Task Aggregates_handed_to_a_flush_that_has_not_landed_are_never_evicted()
+    {
+        var h = Harness.Create(new CounterProjection());
+        var gate = new BlockingGate();
+        var gated = 0;
+        h.Store.BeforeWrite = (batch, ct) => batch.Documents.Count > 0 && Interlocked.Exchange(ref gated, 1) == 0 ? gate.Pass(ct) : Task.CompletedTask;
+        for (var k = 0; k < 8; k++) h.Append($"c-{k}", new Bumped(0));
+        await h.Start(Capped);
+        await using var _ = h;
+        try
+        {
+            await gate.Entered.WaitAsync(Harness.Cancel()); // the first flush made its aggregates clean, but they are not persisted
+            for (var k = 8; k < 16; k++) h.Append($"c-{k}", new Bumped(0)); // new aggregates push the partition over its cap
+            await Eventually.Until(() => h.Runtime().GetLive("c-15") is not null, "the last event is applied (one partition: all before it are too)");
+            h.Runtime().GetStats().LiveAggregates.Should().Be(16, "an aggregate whose write has not landed exists nowhere else");
+        }
+        finally { gate.Open(); }
+        for (var k = 0; k < 16; k++) h.Append($"c-{k}", new Bumped(1));
+        await h.WaitForHead();
+
+        (await h.Verify(new CounterProjection())).Mismatches.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task The_timer_of_an_evicted_aggregate_still_fires()
     {
         await using var h = await Harness.Started(Capped, new TrackerProjection());

@@ -139,7 +139,7 @@ internal sealed partial class GenerationPipeline
             }
             else
             {
-                if (doc.TimeoutAt is { } deadline) partition.ArmTimer(doc.Key, deadline);
+                partition.TimersStayInStore();
                 skipped++;
             }
         }

@@ -25,8 +25,7 @@ internal sealed partial class Partition
         if (doc is null) return null;
         var entry = FromDocument(doc);
         Insert(entry);
-        // Its timer is usually still armed, but a store may round the stored deadline; arm what was stored.
-        // A duplicate is harmless: a timer fires only while it equals the aggregate's current deadline.
+        // An aggregate in memory always has its deadline armed (a store may round it: arm what was stored).
         if (doc.TimeoutAt is { } deadline) _timers.Arm(doc.Key, deadline);
         return entry;
     }
@@ -83,6 +82,7 @@ internal sealed partial class Partition
             {
                 Unlink(node);
                 _entries.TryRemove(node.Key, out _);
+                TimerEvicted(node);
                 _pipeline.Index.Remove(node.Key);
                 AllPersistedInMemory = false;
             }

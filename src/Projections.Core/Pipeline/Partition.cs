@@ -46,6 +46,8 @@ internal sealed partial class Partition
     public ChannelWriter<PartitionMessage> Writer => _channel.Writer;
     public int DirtyCount => _dirtyCount;
     public int Count => _entries.Count;
+    /// <summary>Armed timers; read from other threads for statistics only (a dictionary's count is one field).</summary>
+    public int TimerCount => _timers.Count;
 
     public AggregateEntry? TryGet(string key) => _entries.GetValueOrDefault(key);
 
@@ -59,9 +61,6 @@ internal sealed partial class Partition
         Insert(entry);
         if (doc.TimeoutAt is { } deadline) _timers.Arm(doc.Key, deadline);
     }
-
-    /// <summary>Before the worker starts: the timer of a persisted aggregate that stays on disk.</summary>
-    public void ArmTimer(string key, DateTimeOffset deadline) => _timers.Arm(key, deadline);
 
     public async Task Run(CancellationToken ct)
     {
@@ -121,6 +120,7 @@ internal sealed partial class Partition
         }
         else entry.ApplyEvent(next, e, m.EventTime, timeout);
         if (request.Kind == TimeoutRequestKind.Set) _timers.Arm(key, request.Deadline);
+        else if (request.Kind == TimeoutRequestKind.Clear) _timers.Disarm(key);
         Changed(entry, EntityChangeKind.Applied);
         return true;
     }
@@ -128,16 +128,13 @@ internal sealed partial class Partition
     /// <summary>Fires every timer whose deadline is at or below <paramref name="streamTime"/> (design.md "Stream time and timers").</summary>
     private async ValueTask<bool> FireDue(DateTimeOffset streamTime, CancellationToken ct)
     {
+        await PageInStoredTimers(streamTime, ct).ConfigureAwait(false);
         while (_timers.TryTakeDue(streamTime, out var key, out var deadline))
         {
             var entry = await Find(key, ct).ConfigureAwait(false);
             if (entry is null) continue;
             var current = entry.Current;
-            if (current.TimeoutAt != deadline) // stale: cleared or moved since armed
-            {
-                _timers.RearmIfLater(key, deadline, current.TimeoutAt);
-                continue;
-            }
+            if (current.TimeoutAt != deadline) continue; // stale: the stored deadline was cleared or moved
             object next;
             DateTimeOffset? again;
             try
@@ -154,6 +151,7 @@ internal sealed partial class Partition
             }
             entry.ApplyTimeout(next, deadline, again);
             if (again is { } d) _timers.Arm(key, d);
+            else _timers.Disarm(key); // loading it may have armed the deadline that just fired
             Changed(entry, EntityChangeKind.TimedOut);
         }
         return true;

@@ -67,6 +67,7 @@ internal sealed partial class GenerationPipeline
     public long PersistedEvents;
     public long PersistedBytes;
     public long ParkedEvents;
+    public long RetiredAggregates;
     public int DirtyHint;
     public int UrgentFlush;
 
@@ -132,9 +133,8 @@ internal sealed partial class GenerationPipeline
         await foreach (var doc in Store.LoadAllDocuments(Name, Generation, ct).ConfigureAwait(false))
         {
             var partition = PartitionOf(doc.Key);
-            if (Options.WarmStart && (cap is null || loaded < cap))
+            if (Options.WarmStart && (cap is null || loaded < cap) && partition.LoadWarm(doc))
             {
-                partition.LoadWarm(doc);
                 loaded++;
             }
             else

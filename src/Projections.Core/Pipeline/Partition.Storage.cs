@@ -50,6 +50,18 @@ internal sealed partial class Partition
         Touch(entry);
     }
 
+    /// <summary>Takes a clean, persisted aggregate out of memory; its document (and deadline) stay in the store.</summary>
+    private void Remove(AggregateEntry entry, bool retired)
+    {
+        if (entry.InLru) Unlink(entry);
+        _entries.TryRemove(entry.Key, out _);
+        entry.RetireAt = null;
+        TimerEvicted(entry);
+        _pipeline.Index.Remove(entry.Key);
+        AllPersistedInMemory = false; // an unknown key may be stored: read through
+        if (retired) Interlocked.Increment(ref _pipeline.RetiredAggregates);
+    }
+
     private void Touch(AggregateEntry entry)
     {
         if (_cap is null) return;
@@ -78,13 +90,9 @@ internal sealed partial class Partition
         while (node is not null && _entries.Count > cap && scanned++ < EvictionScanLimit)
         {
             var next = node.LruNext;
-            if (!node.Dirty && node.PersistedVersion == node.Current.Version)
+            if (IsCleanAndPersisted(node))
             {
-                Unlink(node);
-                _entries.TryRemove(node.Key, out _);
-                TimerEvicted(node);
-                _pipeline.Index.Remove(node.Key);
-                AllPersistedInMemory = false;
+                Remove(node, retired: false);
             }
             else if (node != _lruTail)
             {

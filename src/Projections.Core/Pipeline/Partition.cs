@@ -54,12 +54,18 @@ internal sealed partial class Partition
     /// <summary>The aggregates in memory; safe to enumerate from other threads while the partition runs.</summary>
     public IEnumerable<AggregateEntry> Entries => _entries.Values;
 
-    /// <summary>Before the worker starts: an aggregate loaded by warm start.</summary>
-    public void LoadWarm(StoredDocument doc)
+    /// <summary>Before the worker starts: an aggregate loaded by warm start; false when it is finished (retired) and stays on disk.</summary>
+    public bool LoadWarm(StoredDocument doc)
     {
         var entry = FromDocument(doc);
+        if (_projection.Retirement is { } rule && rule.IsFinished(entry.Current.State))
+        {
+            TimersStayInStore();
+            return false;
+        }
         Insert(entry);
         if (doc.TimeoutAt is { } deadline) _timers.Arm(doc.Key, deadline);
+        return true;
     }
 
     public async Task Run(CancellationToken ct)
@@ -121,7 +127,7 @@ internal sealed partial class Partition
         else entry.ApplyEvent(next, e, m.EventTime, timeout);
         if (request.Kind == TimeoutRequestKind.Set) _timers.Arm(key, request.Deadline);
         else if (request.Kind == TimeoutRequestKind.Clear) _timers.Disarm(key);
-        Changed(entry, EntityChangeKind.Applied);
+        Changed(entry, EntityChangeKind.Applied, m.StreamTime);
         return true;
     }
 
@@ -152,8 +158,10 @@ internal sealed partial class Partition
             entry.ApplyTimeout(next, deadline, again);
             if (again is { } d) _timers.Arm(key, d);
             else _timers.Disarm(key); // loading it may have armed the deadline that just fired
-            Changed(entry, EntityChangeKind.TimedOut);
+            Changed(entry, EntityChangeKind.TimedOut, streamTime);
         }
+        RetireDue(streamTime);
+        RetirePersisted();
         return true;
     }
 
@@ -202,8 +210,9 @@ internal sealed partial class Partition
         return true;
     }
 
-    private void Changed(AggregateEntry entry, EntityChangeKind kind)
+    private void Changed(AggregateEntry entry, EntityChangeKind kind, DateTimeOffset streamTime)
     {
+        ConsiderRetirement(entry, streamTime);
         if (!entry.Dirty)
         {
             entry.Dirty = true;

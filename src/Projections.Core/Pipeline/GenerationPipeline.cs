@@ -73,6 +73,7 @@ internal sealed partial class GenerationPipeline
     public long PersistedEvents;
     public long PersistedBytes;
     public long ParkedEvents;
+    public long RetiredAggregates;
     public int DirtyHint;
     public int UrgentFlush;
 
@@ -138,14 +139,13 @@ internal sealed partial class GenerationPipeline
         await foreach (var doc in Store.LoadAllDocuments(Name, Generation, ct).ConfigureAwait(false))
         {
             var partition = PartitionOf(doc.Key);
-            if (Options.WarmStart && (cap is null || loaded < cap))
+            if (Options.WarmStart && (cap is null || loaded < cap) && partition.LoadWarm(doc))
             {
-                partition.LoadWarm(doc);
                 loaded++;
             }
             else
             {
-                if (doc.TimeoutAt is { } deadline) partition.ArmTimer(doc.Key, deadline);
+                partition.TimersStayInStore();
                 skipped++;
             }
         }

@@ -42,6 +42,7 @@ internal sealed partial class GenerationPipeline
         _positionRate = new RateMeter(time, TimeSpan.FromSeconds(10));
         Partitions = new Partition[options.Partitions];
         for (var i = 0; i < Partitions.Length; i++) Partitions[i] = new Partition(this, i);
+        PoisonPolicy = options.PoisonPolicyOf(projection);
         StoreOutage = new Outage(projection.Name, $"projection store ({store.Description})", time, logger);
         SourceOutage = new Outage(projection.Name, $"event source ({source.Description})", time, logger);
         Reader = new Reader(this);
@@ -49,6 +50,8 @@ internal sealed partial class GenerationPipeline
     }
 
     public IProjection Projection { get; }
+    /// <summary>The projection's policy, or the operator's override from the options.</summary>
+    public PoisonEventPolicy PoisonPolicy { get; }
     public string Name => Projection.Name;
     public int Generation { get; }
     public IEventSource Source { get; }

@@ -161,7 +161,7 @@ internal sealed partial class Partition
 
     private bool Poison(RecordedEvent e, string key, Exception ex)
     {
-        if (_projection.PoisonPolicy == PoisonEventPolicy.Stop)
+        if (_pipeline.PoisonPolicy == PoisonEventPolicy.Stop)
         {
             _pipeline.Fail(ProjectionFailedException.ForEvent(_pipeline.Name, e, key, ex));
             return false;

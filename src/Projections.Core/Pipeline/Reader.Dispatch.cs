@@ -29,7 +29,7 @@ internal sealed partial class Reader
         }
         catch (Exception ex)
         {
-            if (projection.PoisonPolicy == PoisonEventPolicy.Stop)
+            if (_p.PoisonPolicy == PoisonEventPolicy.Stop)
             {
                 _p.Fail(ProjectionFailedException.ForEvent(_p.Name, e, null, ex));
                 return false;

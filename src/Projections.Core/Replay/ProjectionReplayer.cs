@@ -144,7 +144,10 @@ public sealed class ProjectionReplayer
             }
             catch (Exception ex)
             {
-                throw ProjectionFailedException.ForTimeout(_projection.Name, key, deadline, ex);
+                if (_projection.PoisonPolicy == PoisonEventPolicy.Stop && !_parkedInStore.Contains(aggregate.Position))
+                    throw ProjectionFailedException.ForTimeout(_projection.Name, key, deadline, ex);
+                aggregate.TimeoutAt = null; // parked as the engine does: the timer is dropped, the state kept
+                _parked.Add(aggregate.Position);
             }
             aggregate.Version++;
             if (aggregate.TimeoutAt is { } again) _timers.Arm(key, again);

@@ -9,12 +9,13 @@ public sealed record Counter(string Key, int Count, string Trail);
 
 public sealed class CounterProjection : Projection<Counter>
 {
-    public CounterProjection(string name = "counter", PoisonEventPolicy policy = PoisonEventPolicy.Stop) : base(name)
+    /// <param name="fixedBumps">The "fixed code": bumps marked to fail are applied like any other.</param>
+    public CounterProjection(string name = "counter", PoisonEventPolicy policy = PoisonEventPolicy.Stop, bool fixedBumps = false) : base(name)
     {
         PoisonPolicy = policy;
         FromStreams("c-");
         Initially(key => new Counter(key, 0, ""));
-        On<Bumped>((s, e, _) => e.Fail
+        On<Bumped>((s, e, _) => e.Fail && !fixedBumps
             ? throw new InvalidOperationException($"bump {e.Seq} is bad")
             : s with { Count = s.Count + 1, Trail = s.Trail + e.Seq + "," });
         Index("count", s => s.Count);

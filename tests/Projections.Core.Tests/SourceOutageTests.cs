@@ -14,7 +14,7 @@ public sealed class SourceOutageTests
     public async Task A_source_outage_logs_one_line_is_reported_while_it_lasts_and_ends_with_one_line()
     {
         var events = new InMemoryEventStore();
-        var source = new OutageSource(events);
+        var source = new FlakySource(events);
         var logs = new RecordingLoggerFactory();
         await using var engine = new ProjectionEngine(source, new InMemoryProjectionStore(), [new CounterProjection()], Harness.DefaultOptions, loggerFactory: logs);
         await engine.StartAsync(Harness.Cancel());

@@ -1,35 +1,64 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Projections.Core.Events;
 using Projections.Core.Ports;
 
 namespace Projections.Core.Tests.Support;
 
-/// <summary>A source that, while <see cref="Down"/>, reports itself unavailable and retries, as the EventStoreDB subscription does during a restart.</summary>
+/// <summary>
+/// A source whose connection the test breaks and restores, as the EventStoreDB subscription behaves:
+/// <see cref="Disconnect"/> yields Disconnected and withholds everything after it; <see cref="Reconnect"/>
+/// delivers what was withheld and then CaughtUp.
+/// </summary>
 public sealed class OutageSource(IEventSource inner) : IEventSource
 {
-    private volatile bool _down;
-    private int _reports;
+    private readonly object _sync = new();
+    private readonly Channel<SubscriptionMessage> _delivered = Channel.CreateUnbounded<SubscriptionMessage>();
+    private readonly List<SubscriptionMessage> _withheld = [];
+    private GlobalPosition _last = GlobalPosition.Start;
+    private bool _down;
 
-    public bool Down { get => _down; set => _down = value; }
-    public int Reports => Volatile.Read(ref _reports);
-    public string Description => "outage test source";
+    public string Description => "outage source over " + inner.Description;
+
+    public void Disconnect()
+    {
+        lock (_sync)
+        {
+            _down = true;
+            _delivered.Writer.TryWrite(SubscriptionMessage.ForDisconnected(_last, "the test cut the connection", TimeSpan.Zero));
+        }
+    }
+
+    public void Reconnect()
+    {
+        lock (_sync)
+        {
+            _down = false;
+            foreach (var m in _withheld) _delivered.Writer.TryWrite(m);
+            _withheld.Clear();
+            _delivered.Writer.TryWrite(SubscriptionMessage.ForCaughtUp(_last));
+        }
+    }
 
     public async IAsyncEnumerable<SubscriptionMessage> Subscribe(GlobalPosition? after, EventFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var last = after;
+        var pump = Task.Run(() => Pump(after, filter, cancellationToken), cancellationToken);
         while (true)
         {
-            while (_down)
+            if (pump.IsFaulted) await pump.ConfigureAwait(false);
+            yield return await _delivered.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task Pump(GlobalPosition? after, EventFilter filter, CancellationToken cancellationToken)
+    {
+        await foreach (var m in inner.Subscribe(after, filter, cancellationToken).ConfigureAwait(false))
+        {
+            lock (_sync)
             {
-                Interlocked.Increment(ref _reports);
-                yield return SubscriptionMessage.ForUnavailable(last, "connection refused", TimeSpan.FromMilliseconds(5));
-                await Task.Delay(5, cancellationToken);
-            }
-            await foreach (var m in inner.Subscribe(last, filter, cancellationToken).ConfigureAwait(false))
-            {
-                if (m.Kind is SubscriptionMessageKind.Event or SubscriptionMessageKind.Checkpoint) last = m.Position;
-                yield return m;
-                if (_down) break; // the connection drops: resubscribe after the last position delivered
+                if (m.Kind != SubscriptionMessageKind.CaughtUp && m.Position > _last) _last = m.Position;
+                if (_down) _withheld.Add(m);
+                else _delivered.Writer.TryWrite(m);
             }
         }
     }

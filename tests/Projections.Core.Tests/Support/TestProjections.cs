@@ -9,15 +9,20 @@ public sealed record Counter(string Key, int Count, string Trail);
 
 public sealed class CounterProjection : Projection<Counter>
 {
+    /// <param name="beforeApply">Runs on the partition before each event is applied (tests hold a partition with it).</param>
     /// <param name="fixedBumps">The "fixed code": bumps marked to fail are applied like any other.</param>
-    public CounterProjection(string name = "counter", PoisonEventPolicy policy = PoisonEventPolicy.Stop, bool fixedBumps = false) : base(name)
+    public CounterProjection(string name = "counter", PoisonEventPolicy policy = PoisonEventPolicy.Stop, Action<string, Bumped>? beforeApply = null, bool fixedBumps = false) : base(name)
     {
         PoisonPolicy = policy;
         FromStreams("c-");
         Initially(key => new Counter(key, 0, ""));
-        On<Bumped>((s, e, _) => e.Fail && !fixedBumps
-            ? throw new InvalidOperationException($"bump {e.Seq} is bad")
-            : s with { Count = s.Count + 1, Trail = s.Trail + e.Seq + "," });
+        On<Bumped>((s, e, _) =>
+        {
+            beforeApply?.Invoke(s.Key, e);
+            return e.Fail && !fixedBumps
+                ? throw new InvalidOperationException($"bump {e.Seq} is bad")
+                : s with { Count = s.Count + 1, Trail = s.Trail + e.Seq + "," };
+        });
         Index("count", s => s.Count);
     }
 }

@@ -28,8 +28,9 @@ internal sealed partial class GenerationPipeline
     private int _finalFlushRequested;
 
     public GenerationPipeline(IProjection projection, int generation, IEventSource source, IProjectionStore store,
-        ProjectionEngineOptions options, TimeProvider time, ILogger logger, Action onCheckpoint)
+        ProjectionEngineOptions options, TimeProvider time, ILogger logger, Action onCheckpoint, OperatorPark? operatorPark = null)
     {
+        OperatorPark = operatorPark;
         Projection = projection;
         Generation = generation;
         Source = source;
@@ -42,6 +43,7 @@ internal sealed partial class GenerationPipeline
         _positionRate = new RateMeter(time, TimeSpan.FromSeconds(10));
         Partitions = new Partition[options.Partitions];
         for (var i = 0; i < Partitions.Length; i++) Partitions[i] = new Partition(this, i);
+        PoisonPolicy = options.PoisonPolicyOf(projection);
         StoreOutage = new Outage(projection.Name, $"projection store ({store.Description})", time, logger);
         SourceOutage = new Outage(projection.Name, $"event source ({source.Description})", time, logger);
         Reader = new Reader(this);
@@ -49,6 +51,23 @@ internal sealed partial class GenerationPipeline
     }
 
     public IProjection Projection { get; }
+    /// <summary>The projection's policy, or the operator's override from the options.</summary>
+    public PoisonEventPolicy PoisonPolicy { get; }
+    /// <summary>The one event or timer an operator asked this pipeline to park whatever the policy ("park this event and continue").</summary>
+    public OperatorPark? OperatorPark { get; }
+
+    /// <summary>Whether a failing event is parked (policy or operator); the reason says who parked it.</summary>
+    public bool ParksEvent(GlobalPosition position, string failure, out string reason) =>
+        Parks(OperatorPark?.Covers(position) == true, failure, out reason);
+
+    public bool ParksTimer(string key, DateTimeOffset deadline, string failure, out string reason) =>
+        Parks(OperatorPark?.Covers(key, deadline) == true, failure, out reason);
+
+    private bool Parks(bool byOperator, string failure, out string reason)
+    {
+        reason = byOperator ? $"Parked by '{OperatorPark!.Actor}': {failure}" : failure;
+        return byOperator || PoisonPolicy == PoisonEventPolicy.Park;
+    }
     public string Name => Projection.Name;
     public int Generation { get; }
     public IEventSource Source { get; }

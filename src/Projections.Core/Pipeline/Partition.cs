@@ -152,8 +152,13 @@ internal sealed partial class Partition
             }
             catch (Exception ex)
             {
-                _pipeline.Fail(ProjectionFailedException.ForTimeout(_pipeline.Name, key, deadline, ex));
-                return false;
+                if (!_pipeline.ParksTimer(key, deadline, $"Timeout of aggregate '{key}' due {deadline:O}: {ex.GetType().Name}: {ex.Message}", out var reason))
+                {
+                    _pipeline.Fail(ProjectionFailedException.ForTimeout(_pipeline.Name, key, deadline, ex));
+                    return false;
+                }
+                ParkTimer(entry, key, deadline, reason);
+                continue;
             }
             entry.ApplyTimeout(next, deadline, again);
             if (again is { } d) _timers.Arm(key, d);
@@ -167,14 +172,27 @@ internal sealed partial class Partition
 
     private bool Poison(RecordedEvent e, string key, Exception ex)
     {
-        if (_projection.PoisonPolicy == PoisonEventPolicy.Stop)
+        if (!_pipeline.ParksEvent(e.Position, $"Aggregate '{key}': {ex.GetType().Name}: {ex.Message}", out var reason))
         {
             _pipeline.Fail(ProjectionFailedException.ForEvent(_pipeline.Name, e, key, ex));
             return false;
         }
-        var reason = $"Aggregate '{key}': {ex.GetType().Name}: {ex.Message}";
         ParkLetter(new DeadLetter(e.Position, e.StreamId, e.StreamRevision, e.EventId, e.EventType, e.Data, e.Metadata, reason, _pipeline.Time.GetUtcNow()));
         return true;
+    }
+
+    /// <summary>
+    /// A timer has no event to park: its dead letter carries the aggregate key and the deadline, at the
+    /// aggregate's last position. The timer is dropped (the state stays as it was, with no timeout),
+    /// and that change is written in the same flush as the dead letter.
+    /// </summary>
+    private void ParkTimer(AggregateEntry entry, string key, DateTimeOffset deadline, string reason)
+    {
+        var current = entry.Current;
+        entry.ApplyTimeout(current.State, deadline, null);
+        Changed(entry, EntityChangeKind.TimedOut);
+        ParkLetter(new DeadLetter(current.Position, key, (ulong)current.Version, Guid.Empty, OperatorPark.TimeoutEventType,
+            OperatorPark.TimerData(key, deadline), ReadOnlyMemory<byte>.Empty, reason, _pipeline.Time.GetUtcNow()));
     }
 
     private ValueTask<bool> Park(DeadLetter letter)

@@ -83,8 +83,8 @@ public sealed partial class ProjectionRuntime : IProjectionRuntime
     private GenerationPipeline Active() =>
         _active ?? throw new InvalidOperationException($"Projection '{Name}' has not started{(_startError is null ? "" : $": {_startError.Message}")}.");
 
-    private GenerationPipeline NewPipeline(int generation) =>
-        new(Projection, generation, _source, _store, _options, _time, _logger, _checkpointSignal.Set);
+    private GenerationPipeline NewPipeline(int generation, OperatorPark? operatorPark = null) =>
+        new(Projection, generation, _source, _store, _options, _time, _logger, _checkpointSignal.Set, operatorPark);
 
     /// <summary>Opens the projection in the store and starts its active generation (and a rebuild interrupted by a crash).</summary>
     internal async Task StartAsync(CancellationToken ct)

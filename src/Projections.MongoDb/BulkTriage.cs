@@ -10,7 +10,7 @@ internal enum BulkTriageKind
     Fail,
     /// <summary>The writes went through but the write concern was not satisfied in time: write everything again.</summary>
     RetryAll,
-    /// <summary>Only these writes failed, transiently (duplicate-key upsert race, write conflict): write them again.</summary>
+    /// <summary>Only these writes failed, transiently (e.g. interrupted by a step-down): write them again.</summary>
     RetrySome,
 }
 

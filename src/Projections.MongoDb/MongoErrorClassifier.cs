@@ -16,18 +16,32 @@ internal static class MongoErrorClassifier
         MongoWriteException write => write.WriteError is { } error
             ? error.Category == ServerErrorCategory.ExecutionTimeout || IsTransientCode(error.Code)
             : write.WriteConcernError is { } wc && IsTransientCode(wc.Code),
+        // Before MongoCommandException: its Code reads the reply's top-level code, absent beside ok: 1.
+        MongoWriteConcernException concern => IsTransientCode(WriteConcernCode(concern)) || HasTransientLabel(concern),
         MongoCommandException command => IsTransientCode(command.Code) || HasTransientLabel(command),
         MongoException mongo => HasTransientLabel(mongo),
         _ => false,
     };
 
-    // Our only unique index is _id, so a duplicate key is always two upserts of the same id racing:
-    // the retry finds the document and updates it (or the guard keeps the newer one).
-    public static bool IsTransientCode(int code) => code == MongoErrorCodes.DuplicateKey || MongoErrorCodes.Transient.Contains(code);
+    /// <summary>
+    /// A DuplicateKey (11000) is not among them: since MongoDB 4.2 the server retries an upsert that lost
+    /// the insert race on _id itself, so one reaching the store comes from another unique index.
+    /// </summary>
+    public static bool IsTransientCode(int code) => MongoErrorCodes.Transient.Contains(code);
+
+    /// <summary>The code inside <c>writeConcernError</c> (e.g. 64 for a wtimeout), or -1.</summary>
+    public static int WriteConcernCode(MongoWriteConcernException exception) =>
+        exception.WriteConcernResult.Response?.GetValue("writeConcernError", null) is { IsBsonDocument: true } error
+            ? error.AsBsonDocument.GetValue("code", -1).ToInt32()
+            : -1;
+
+    /// <summary>The server code of a command's failure, whether at the top level or in its writeConcernError.</summary>
+    public static int CodeOf(MongoCommandException exception) =>
+        exception is MongoWriteConcernException concern ? WriteConcernCode(concern) : exception.Code;
 
     private static bool HasTransientLabel(MongoException exception) =>
         exception.ErrorLabels.Any(MongoErrorCodes.TransientLabels.Contains);
 }
 
-/// <summary>A failure the store recognised as transient itself (e.g. a duplicate-key race that needs the whole transaction again).</summary>
+/// <summary>A failure the store recognised as transient itself (e.g. a write error inside a transaction that needs the whole transaction again).</summary>
 internal sealed class TransientStoreFailure(string message, Exception? inner = null) : Exception(message, inner);

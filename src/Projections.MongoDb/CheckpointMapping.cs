@@ -1,4 +1,5 @@
 using MongoDB.Bson;
+using MongoDB.Driver;
 using Projections.Core.Ports;
 
 namespace Projections.MongoDb;
@@ -19,6 +20,18 @@ internal static class CheckpointMapping
         { "streamTimeTicks", BsonValues.Ticks(checkpoint.StreamTime) },
         { "updatedAt", BsonValues.Date(now) },
     };
+
+    /// <summary>
+    /// The checkpoint write: an upsert that replaces the stored checkpoint only when the stored position
+    /// is absent or lower, so a late or racing flush never moves a checkpoint backwards.
+    /// </summary>
+    public static UpdateOneModel<BsonDocument> GuardedWrite(BsonDocument checkpoint)
+    {
+        var position = BsonValues.ReadPosition(checkpoint["position"]);
+        var storedIsLower = new BsonDocument("$or", VersionGuard.PositionIsMissingOrLower("$position.commit", "$position.prepare", position));
+        var pipeline = new BsonDocumentStagePipelineDefinition<BsonDocument, BsonDocument>([VersionGuard.ReplaceWhen(storedIsLower, checkpoint)]);
+        return new UpdateOneModel<BsonDocument>(BatchModels.ById(checkpoint["_id"]), new PipelineUpdateDefinition<BsonDocument>(pipeline)) { IsUpsert = true };
+    }
 
     public static ProjectionCheckpoint FromBson(BsonDocument document) => new(
         BsonValues.ReadPosition(document["position"]),

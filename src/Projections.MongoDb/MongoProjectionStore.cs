@@ -135,6 +135,9 @@ public sealed partial class MongoProjectionStore : IProjectionStore, IDisposable
         catch (MongoCommandException e) when (e.Code == MongoErrorCodes.NamespaceExists)
         {
         }
+        using var found = await _database.ListCollectionsAsync(new ListCollectionsOptions { Filter = new BsonDocument("name", name) }, cancellationToken).ConfigureAwait(false);
+        if (CollectionOptionsCheck.Problem(name, await found.FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)) is { } problem)
+            throw new InvalidOperationException($"{Description}: {problem}");
     }
 
     private static async Task<BsonDocument?> FindOne(IMongoCollection<BsonDocument> collection, string id, CancellationToken cancellationToken)

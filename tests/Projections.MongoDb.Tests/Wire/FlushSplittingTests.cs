@@ -113,3 +113,28 @@ public sealed class FlushSplittingTests
         server.Commands.Should().Contain(c => IsUpdateOf(c, "_checkpoints"));
     }
 }
+
+/// <summary>Issue 13, point 3: a transaction the server is slow to answer is abandoned at <see cref="MongoProjectionStoreOptions.TransactionTimeLimit"/> and its writes go again in smaller transactions.</summary>
+public sealed class TransactionTimeLimitTests
+{
+    [Fact(Timeout = 60_000)]
+    public async Task A_transaction_that_outlives_the_time_limit_is_written_again_in_smaller_ones()
+    {
+        // The server stalls on any update of more than 2 documents, as a primary under cache pressure might.
+        using var release = new CancellationTokenSource();
+        await using var server = ScriptedMongoServer.Slow(async c =>
+        {
+            if (IsUpdateOf(c, Documents) && ScriptedMongoServer.StatementCount(c) > 2)
+                await Task.Delay(Timeout.Infinite, release.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            return null;
+        });
+        using var store = Store(server, configure: o => o with { TransactionTimeLimit = TimeSpan.FromMilliseconds(500) });
+
+        await store.WriteBatch(Batch(8), TestContext.Current.CancellationToken);
+        await release.CancelAsync();
+
+        var answered = TransactionLedger.Transactions(server.Commands).Where(t => t.Any(c => ScriptedMongoServer.NameOf(c) == "commitTransaction")).ToList();
+        answered.SelectMany(t => t.Where(c => IsUpdateOf(c, Documents)).SelectMany(Ids)).Should().Equal(Enumerable.Range(0, 8).Select(Key));
+        answered.Last().Should().Contain(c => IsUpdateOf(c, "_checkpoints"));
+    }
+}

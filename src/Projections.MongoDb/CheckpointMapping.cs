@@ -10,6 +10,9 @@ namespace Projections.MongoDb;
 /// </summary>
 internal static class CheckpointMapping
 {
+    private const string StoredCommit = "$position.commit";
+    private const string StoredPrepare = "$position.prepare";
+
     public static BsonDocument ToBson(string collection, string projection, int generation, ProjectionCheckpoint checkpoint, DateTimeOffset now) => new()
     {
         { "_id", CollectionNames.CheckpointId(collection) },
@@ -23,13 +26,19 @@ internal static class CheckpointMapping
 
     /// <summary>
     /// The checkpoint write: an upsert that replaces the stored checkpoint only when the stored position
-    /// is absent or lower, so a late or racing flush never moves a checkpoint backwards.
+    /// is absent, lower or the same (idle ticks move stream time at one position), so a late or racing
+    /// flush never moves a checkpoint backwards.
     /// </summary>
     public static UpdateOneModel<BsonDocument> GuardedWrite(BsonDocument checkpoint)
     {
         var position = BsonValues.ReadPosition(checkpoint["position"]);
-        var storedIsLower = new BsonDocument("$or", VersionGuard.PositionIsMissingOrLower("$position.commit", "$position.prepare", position));
-        var pipeline = new BsonDocumentStagePipelineDefinition<BsonDocument, BsonDocument>([VersionGuard.ReplaceWhen(storedIsLower, checkpoint)]);
+        var conditions = VersionGuard.PositionIsMissingOrLower(StoredCommit, StoredPrepare, position);
+        conditions.Add(new BsonDocument("$and", new BsonArray
+        {
+            new BsonDocument("$eq", new BsonArray { StoredCommit, BsonValues.ToInt64(position.Commit) }),
+            new BsonDocument("$eq", new BsonArray { StoredPrepare, BsonValues.ToInt64(position.Prepare) }),
+        }));
+        var pipeline = new BsonDocumentStagePipelineDefinition<BsonDocument, BsonDocument>([VersionGuard.ReplaceWhen(new BsonDocument("$or", conditions), checkpoint)]);
         return new UpdateOneModel<BsonDocument>(BatchModels.ById(checkpoint["_id"]), new PipelineUpdateDefinition<BsonDocument>(pipeline)) { IsUpsert = true };
     }
 

@@ -93,7 +93,7 @@ public sealed class BatchModelsTests
     }
 
     [Fact]
-    public void Checkpoint_is_replaced_only_when_the_stored_position_is_lower()
+    public void Checkpoint_is_replaced_only_when_the_stored_position_is_not_higher()
     {
         var models = BatchModels.For("projections", Batch(), Now);
 
@@ -120,7 +120,10 @@ public sealed class BatchModelsTests
                         { "$lt": [ "$position.commit", { "$numberLong": "510" } ] },
                         { "$and": [
                             { "$eq": [ "$position.commit", { "$numberLong": "510" } ] },
-                            { "$lt": [ "$position.prepare", { "$numberLong": "509" } ] } ] } ] }
+                            { "$lt": [ "$position.prepare", { "$numberLong": "509" } ] } ] },
+                        { "$and": [
+                            { "$eq": [ "$position.commit", { "$numberLong": "510" } ] },
+                            { "$eq": [ "$position.prepare", { "$numberLong": "509" } ] } ] } ] }
                     """) },
                 { "then", new BsonDocument("$literal", checkpoint) },
                 { "else", "$$ROOT" },

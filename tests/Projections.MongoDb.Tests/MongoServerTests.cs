@@ -86,18 +86,6 @@ public sealed class MongoServerTests(MongoServerFixture server) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_checkpoint_never_moves_backwards()
-    {
-        // Two flushes racing (or a writer that lost its lease) may arrive out of order.
-        await Store.EnsureProjection("plant-items", [], Token);
-        await Store.WriteBatch(Batch(50), Token);
-
-        await Store.WriteBatch(Batch(20), Token);
-
-        (await Store.LoadCheckpoint("plant-items", 1, Token)).Should().Be(new ProjectionCheckpoint(GlobalPosition.Of(50), null));
-    }
-
-    [Fact]
     public async Task A_refused_document_in_a_flush_of_several_transactions_is_named()
     {
         // db.runCommand({ collMod: "plant-items.g1", validator: { status: { $in: ["Active", "Lost"] } } })

@@ -14,7 +14,7 @@ internal static class MongoErrorClassifier
         TimeoutException => true, // server selection: no usable server yet
         MongoBulkWriteException bulk => BulkTriage.Of(bulk).Kind is BulkTriageKind.RetryAll or BulkTriageKind.RetrySome,
         MongoWriteException write => write.WriteError is { } error
-            ? error.Category == ServerErrorCategory.ExecutionTimeout || IsTransientCode(error.Code)
+            ? error.Category == ServerErrorCategory.ExecutionTimeout || IsTransientWriteError(error.Code, error.Message)
             : write.WriteConcernError is { } wc && IsTransientCode(wc.Code),
         // Before MongoCommandException: its Code reads the reply's top-level code, absent beside ok: 1.
         MongoWriteConcernException concern => IsTransientCode(WriteConcernCode(concern)) || HasTransientLabel(concern),
@@ -23,11 +23,17 @@ internal static class MongoErrorClassifier
         _ => false,
     };
 
-    /// <summary>
-    /// A DuplicateKey (11000) is not among them: since MongoDB 4.2 the server retries an upsert that lost
-    /// the insert race on _id itself, so one reaching the store comes from another unique index.
-    /// </summary>
+    /// <summary>DuplicateKey (11000) is not among them: see <see cref="IsTransientWriteError"/>.</summary>
     public static bool IsTransientCode(int code) => MongoErrorCodes.Transient.Contains(code);
+
+    /// <summary>
+    /// A write error worth writing again. Since MongoDB 4.2 the server retries an upsert that lost the
+    /// insert race on the unique index its query matches by equality (our _id) itself, a bounded number
+    /// of times; only a DuplicateKey on "_id_" is that race surfacing, and the retry finds the document.
+    /// One on another index (a unique index an operator added) can never succeed.
+    /// </summary>
+    public static bool IsTransientWriteError(int code, string message) =>
+        IsTransientCode(code) || (code == MongoErrorCodes.DuplicateKey && message.Contains(" index: _id_ ", StringComparison.Ordinal));
 
     /// <summary>The code inside <c>writeConcernError</c> (e.g. 64 for a wtimeout), or -1.</summary>
     public static int WriteConcernCode(MongoWriteConcernException exception) =>

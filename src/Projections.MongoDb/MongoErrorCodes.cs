@@ -3,6 +3,7 @@ namespace Projections.MongoDb;
 /// <summary>Server error codes the store reacts to (https://www.mongodb.com/docs/manual/reference/error-codes/).</summary>
 internal static class MongoErrorCodes
 {
+    public const int DuplicateKey = 11000;
     public const int NamespaceExists = 48;
     public const int NamespaceNotFound = 26;
     public const int IndexOptionsConflict = 85;

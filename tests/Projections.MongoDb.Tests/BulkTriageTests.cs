@@ -33,6 +33,15 @@ public sealed class BulkTriageTests
     }
 
     [Fact]
+    public void A_duplicate_key_on_id_is_the_upsert_race_and_is_written_again()
+    {
+        var triage = BulkTriage.Of([new WriteFailure(1, 11000, "E11000 duplicate key error collection: projections.plant-items.g1 index: _id_ dup key: { _id: \"item-1\" }")], null);
+
+        triage.Kind.Should().Be(BulkTriageKind.RetrySome);
+        triage.RetryIndices.Should().Equal(1);
+    }
+
+    [Fact]
     public void A_write_concern_timeout_rewrites_everything()
     {
         var triage = BulkTriage.Of([], (64, "waiting for replication timed out"));

@@ -59,12 +59,10 @@ public sealed partial class MongoProjectionStore : IProjectionStore, IDisposable
             {
                 foreach (var name in new[] { CollectionNames.Generations, CollectionNames.Checkpoints, CollectionNames.DeadLetters })
                     await CreateCollection(name, t).ConfigureAwait(false);
-                await Collection(CollectionNames.DeadLetters).Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(
-                    new BsonDocument { { "projection", 1 }, { "generation", 1 }, { "position.commit", 1 }, { "position.prepare", 1 } },
-                    new CreateIndexOptions { Name = "projection_generation_position" }), cancellationToken: t).ConfigureAwait(false);
+                await CreateDeadLetterIndex(t).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
             _logger.LogInformation("{Store}: connected to a {Topology}; flushes {Mode}", Description, TransactionSupport.Describe(hello),
-                UsesTransactions ? "write documents and checkpoint in one transaction" : "write the checkpoint after the documents");
+                UsesTransactions ? "write each piece in a transaction, the checkpoint in the last" : "write the checkpoint after the documents");
             _initialized = true;
         }
         finally
@@ -138,6 +136,21 @@ public sealed partial class MongoProjectionStore : IProjectionStore, IDisposable
         using var found = await _database.ListCollectionsAsync(new ListCollectionsOptions { Filter = new BsonDocument("name", name) }, cancellationToken).ConfigureAwait(false);
         if (CollectionOptionsCheck.Problem(name, await found.FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)) is { } problem)
             throw new InvalidOperationException($"{Description}: {problem}");
+    }
+
+    private async Task CreateDeadLetterIndex(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Collection(CollectionNames.DeadLetters).Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(
+                new BsonDocument { { "projection", 1 }, { "generation", 1 }, { "position.commit", 1 }, { "position.prepare", 1 } },
+                new CreateIndexOptions { Name = "projection_generation_position" }), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (MongoCommandException e) when (e.Code == MongoErrorCodes.IndexOptionsConflict)
+        {
+            // An operator made the same index under another name: it serves the same reads.
+            _logger.LogInformation("{Store}: using the existing index of '{Collection}' on the same key ({Message})", Description, CollectionNames.DeadLetters, e.ErrorMessage);
+        }
     }
 
     private static async Task<BsonDocument?> FindOne(IMongoCollection<BsonDocument> collection, string id, CancellationToken cancellationToken)

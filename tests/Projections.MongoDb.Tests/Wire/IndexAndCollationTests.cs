@@ -48,6 +48,19 @@ public sealed class IndexAndCollationTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task The_dead_letter_index_made_under_another_name_is_used()
+    {
+        await using var server = new ScriptedMongoServer(c => ScriptedMongoServer.NameOf(c) == "createIndexes" && Collection(c) == "_dead_letters"
+            ? Error(85, "IndexOptionsConflict", "Index already exists with a different name: dead_letters_by_position")
+            : null);
+        using var store = Store(server);
+
+        await store.Initialize(TestContext.Current.CancellationToken);
+
+        server.CommandsNamed("createIndexes").Should().ContainSingle();
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task An_index_with_the_store_name_on_another_key_is_reported_clearly()
     {
         await using var server = ServerWithIndexes(new BsonDocument { { "v", 2 }, { "key", new BsonDocument("status", -1) }, { "name", "status_1" } });

@@ -128,7 +128,7 @@ public sealed class TransactionTimeLimitTests
                 await Task.Delay(Timeout.Infinite, release.Token).ContinueWith(_ => { }, TaskScheduler.Default);
             return null;
         });
-        using var store = Store(server, configure: o => o with { TransactionTimeLimit = TimeSpan.FromMilliseconds(500) });
+        using var store = Store(server, configure: o => o with { TransactionTimeLimit = TimeSpan.FromSeconds(2) });
 
         await store.WriteBatch(Batch(8), TestContext.Current.CancellationToken);
         await release.CancelAsync();

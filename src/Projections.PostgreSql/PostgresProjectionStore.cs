@@ -16,6 +16,7 @@ public sealed partial class PostgresProjectionStore : IProjectionStore, IAsyncDi
     private readonly PostgresSchema _schema;
     private readonly PostgresFailures _failures;
     private readonly FlushWriter _flushWriter;
+    private readonly LeaseStatements _leases;
     private readonly TimeProvider _clock;
     // Base names never change once handed out, so they are cached for good.
     private readonly ConcurrentDictionary<string, string> _baseNames = new(StringComparer.Ordinal);
@@ -30,7 +31,8 @@ public sealed partial class PostgresProjectionStore : IProjectionStore, IAsyncDi
         _dataSource = NpgsqlDataSource.Create(builder);
         _schema = new PostgresSchema(options.Schema);
         _failures = new PostgresFailures(Description);
-        _flushWriter = new FlushWriter(_schema, documentWriter);
+        _leases = new LeaseStatements(_schema);
+        _flushWriter = new FlushWriter(_schema, documentWriter, _leases);
         _clock = clock ?? TimeProvider.System;
     }
 

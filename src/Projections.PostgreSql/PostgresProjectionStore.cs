@@ -22,7 +22,7 @@ public sealed partial class PostgresProjectionStore : IProjectionStore, IAsyncDi
     private readonly ConcurrentDictionary<string, string> _baseNames = new(StringComparer.Ordinal);
 
     public PostgresProjectionStore(PostgresProjectionStoreOptions options, TimeProvider? clock = null)
-        : this(options, new UnnestDocumentWriter(), clock) { }
+        : this(options, new CopyDocumentWriter(), clock) { }
 
     internal PostgresProjectionStore(PostgresProjectionStoreOptions options, IDocumentBulkWriter documentWriter, TimeProvider? clock = null)
     {

@@ -13,16 +13,11 @@ public sealed class GuardTests(PostgresServerFixture server)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static TheoryData<string> Writers => ["unnest", "copy"];
-
-    [Theory]
-    [MemberData(nameof(Writers))]
-    public async Task The_same_key_twice_in_one_batch_keeps_the_newest_and_only_newer_rows_replace_stored_ones(string writer)
+    [Fact]
+    public async Task The_same_key_twice_in_one_batch_keeps_the_newest_and_only_newer_rows_replace_stored_ones()
     {
         await using var db = await Create(server, "guard");
-        await using var store = new PostgresProjectionStore(new PostgresProjectionStoreOptions(db.ConnectionString),
-            writer == "copy" ? new CopyDocumentWriter() : new UnnestDocumentWriter());
-        await store.Initialize(Ct);
+        var store = await db.OpenStore();
         var projection = $"orders-{UniqueNames.Suffix()}";
         await store.EnsureProjection(projection, [], Ct);
         await store.WriteBatch(Batch(projection, 1, 10, Document("kept", """{"v":"stored"}""", 5, 10), Document("replaced", """{"v":"old"}""", 1, 3)), Ct);

@@ -20,7 +20,7 @@ public class PostgresBulkWriteBenchmarks
     private StoredDocument[] _documents = null!;
     private ulong _position;
 
-    [Params(100, 1000, 5000)]
+    [Params(10, 100, 1000, 5000)]
     public int Documents { get; set; }
 
     [GlobalSetup]

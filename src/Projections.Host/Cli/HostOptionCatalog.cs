@@ -13,6 +13,8 @@ public static class HostOptionCatalog
         "Persist projections in MongoDB at this connection string instead of SQLite.", Secret: true);
     public static readonly HostOption MongoDatabase = new("mongo-database", "Projections:MongoDatabase", "name", "(the connection string's, else projections)",
         "MongoDB database used with --mongo.");
+    public static readonly HostOption Postgres = new("postgres", "Projections:Postgres", "Host=...;Database=...", "(none: embedded SQLite projection store)",
+        "Persist projections in PostgreSQL at this Npgsql connection string instead of SQLite (schema projections).", Secret: true);
 
     public static readonly HostOption Partitions = new("partitions", "Projections:Engine:Partitions", "n", "processor count",
         "Partition workers per projection.");
@@ -59,7 +61,7 @@ public static class HostOptionCatalog
 
     public static IReadOnlyList<HostOption> All { get; } =
     [
-        DataDirectory, EventStore, Mongo, MongoDatabase,
+        DataDirectory, EventStore, Mongo, MongoDatabase, Postgres,
         Partitions, MaxBatchSize, MaxFlushInterval, MaxUnflushedEvents, MaxUnflushedBytes, MaxLiveAggregates, WallClockAdvance, AllowedLateness,
         Simulate, NoSimulate, Items, Stations, Rate, Duration, TotalEvents, Seed,
         Urls, AdminToken, Progress, ProgressInterval,

@@ -48,6 +48,9 @@ public static class HostSettingsReader
             EventStore = Get(EventStore) is { } es ? ConnectionStrings.EventStore(EventStore, es) : null,
             Mongo = Get(Mongo) is { } m ? ConnectionStrings.Mongo(Mongo, m) : null,
             MongoDatabase = Get(MongoDatabase) is { } db ? ReadMongoDatabase(db) : null,
+            Postgres = Get(HostOptionCatalog.Postgres) is { } pg
+                ? Get(Mongo) is null ? ConnectionStrings.Postgres(HostOptionCatalog.Postgres, pg) : throw OneProjectionStore()
+                : null,
             Engine = engine,
             Simulator = simulator,
             Urls = ReadUrls(Get(Urls) ?? "http://127.0.0.1:5080"),
@@ -75,6 +78,9 @@ public static class HostSettingsReader
             throw ValueParsers.Invalid(DataDirectory, value, "expected a directory path");
         }
     }
+
+    private static HostUserException OneProjectionStore() =>
+        new($"{Mongo.Display} and {HostOptionCatalog.Postgres.Display} both name a projection store; give one of them.");
 
     private static string ReadMongoDatabase(string value)
     {

@@ -30,4 +30,13 @@ public sealed record ProjectionEngineOptions
     /// <summary>First retry delay after a transient store failure; doubles up to <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(100);
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// This engine's name in the store's leases; unique per engine by default (machine, process, random).
+    /// Two engines must never share it: an owner re-acquiring its own lease keeps the epoch.
+    /// </summary>
+    public string? HostId { get; init; }
+    /// <summary>How long a lease lasts without renewal: a standby takes over this long after the holder stopped renewing.</summary>
+    public TimeSpan LeaseTimeToLive { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>How often the holder renews its leases and a standby tries to take over; well below <see cref="LeaseTimeToLive"/>.</summary>
+    public TimeSpan LeaseRenewInterval { get; init; } = TimeSpan.FromSeconds(2);
 }

@@ -6,7 +6,7 @@ namespace Projections.Core.Pipeline;
 
 /// <summary>
 /// Retries store calls: <see cref="ProjectionStoreUnavailableException"/> for as long as it takes,
-/// other unexpected exceptions a few times, with exponential backoff; <see cref="ProjectionStoreWriteException"/> never.
+/// other unexpected exceptions a few times, with exponential backoff; <see cref="ProjectionStoreWriteException"/> and <see cref="LeaseLostException"/> never.
 /// </summary>
 internal static class StoreRetry
 {
@@ -26,7 +26,7 @@ internal static class StoreRetry
             {
                 logger.LogWarning("{What} failed, store unavailable; retrying in {Delay}: {Message}", what, delay, ex.Message);
             }
-            catch (Exception ex) when (ex is not ProjectionStoreWriteException and not ProjectionFailedException and not OperationCanceledException && ++unexpected < MaxUnexpectedFailures)
+            catch (Exception ex) when (ex is not ProjectionStoreWriteException and not ProjectionFailedException and not LeaseLostException and not OperationCanceledException && ++unexpected < MaxUnexpectedFailures)
             {
                 logger.LogWarning(ex, "{What} failed unexpectedly (attempt {Attempt} of {Max}); retrying in {Delay}", what, unexpected, MaxUnexpectedFailures, delay);
             }

@@ -103,11 +103,11 @@ internal sealed class Flusher(GenerationPipeline p)
         var documents = new StoredDocument[snapshots.Count];
         for (var i = 0; i < documents.Length; i++)
         {
-            var s = snapshots[i];
+            var (entry, s) = snapshots[i];
             byte[] json;
             try { json = p.Projection.SerializeState(s.State); }
-            catch (Exception ex) { throw ProjectionFailedException.ForWrite(p.Name, p.Generation, s.Entry.Key, ex); }
-            documents[i] = new StoredDocument(s.Entry.Key, json, s.Version, s.Position, s.TimeoutAt, now);
+            catch (Exception ex) { throw ProjectionFailedException.ForWrite(p.Name, p.Generation, entry.Key, ex); }
+            documents[i] = new StoredDocument(entry.Key, json, s.Version, s.Position, s.TimeoutAt, now);
         }
 
         // Earlier chunks carry the checkpoint already stored, so only the last one moves it (invariant 3).
@@ -139,7 +139,7 @@ internal sealed class Flusher(GenerationPipeline p)
     {
         var notifier = p.Notifier;
         foreach (var s in snapshots)
-            if (s.Entry.MarkPersisted(s.Version) && notifier is { HasSubscribers: true })
+            if (s.Entry.MarkPersisted(s.Snapshot.Version) && notifier is { HasSubscribers: true })
                 notifier.Publish(s.Entry, EntityChangeKind.Persisted);
 
         Interlocked.Exchange(ref p.PersistedEvents, barrier.DispatchedEvents);

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Projections.Core.Ports;
 
@@ -17,33 +16,6 @@ internal static class BatchWriter
         WriteDeadLetters(connection, transaction, batch);
         WriteCheckpoint(connection, transaction, batch, now);
         transaction.Commit();
-    }
-
-    /// <summary>Rejects a document that is not a JSON object before anything is written, naming its key.</summary>
-    public static void Validate(ProjectionBatch batch)
-    {
-        foreach (var document in batch.Documents)
-        {
-            if (document.Key is null)
-                throw new ProjectionStoreWriteException($"Projection '{batch.Projection}' tried to store a document without a key.");
-            if (!IsJsonObject(document.StateJson.Span))
-                throw new ProjectionStoreWriteException($"Projection '{batch.Projection}' document '{document.Key}' is not a JSON object.", document.Key);
-        }
-    }
-
-    private static bool IsJsonObject(ReadOnlySpan<byte> json)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(json);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
-            reader.Skip();
-            return !reader.Read();
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 
     private static void WriteDocuments(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<StoredDocument> documents, string table)

@@ -154,7 +154,7 @@ public sealed partial class SqliteProjectionStore : IProjectionStore, IDisposabl
     public Task WriteBatch(ProjectionBatch batch, CancellationToken cancellationToken)
     {
         var table = SqliteNaming.DocumentTable(batch.Projection, batch.Generation);
-        BatchWriter.Validate(batch);
+        ProjectionBatchValidation.Validate(batch);
         EnsureInitialized();
         var now = SqliteTime.ToText(_clock.GetUtcNow());
         _database.Run(connection =>

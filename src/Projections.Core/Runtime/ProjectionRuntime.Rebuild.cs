@@ -22,7 +22,7 @@ public sealed partial class ProjectionRuntime
                 throw new InvalidOperationException($"Projection '{Name}' is stopped{(failed.Error is null ? "" : $" ({failed.Error.Message})")}; restart it to rebuild.");
             var generations = await _store.EnsureProjection(Name, Projection.Indexes, ct).ConfigureAwait(false);
             if (generations.Building is { } running)
-                throw new InvalidOperationException($"Projection '{Name}' is already rebuilding generation {running}.");
+                throw new RebuildAlreadyRunningException($"Projection '{Name}' is already rebuilding generation {running}.");
             var generation = generations.Active + 1;
             await _store.BeginGeneration(Name, generation, Projection.Indexes, ct).ConfigureAwait(false);
             _logger.LogInformation("Projection {Projection}: rebuilding into generation {Generation}", Name, generation);

@@ -29,6 +29,9 @@ public static class HostOptionCatalog
     public static readonly HostOption WallClockAdvance = new("wall-clock-advance", "Projections:Engine:WallClockAdvance", "true|false", "true",
         "When caught up and idle, stream time follows the wall clock so timeouts fire on time.");
 
+    public static readonly HostOption LeaseTtl = new("lease-ttl", "Projections:Engine:LeaseTimeToLive", "duration", "10s",
+        "Several hosts on one store: a standby takes over this long after the writing host stopped renewing (renewed every fifth of it).");
+
     public static readonly HostOption Simulate = new("simulate", "Projections:Simulator:Enabled", "true|false", "true",
         "With the embedded event store, `run` also appends the plant workload in-process.");
     public static readonly HostOption NoSimulate = new("no-simulate", "Projections:Simulator:Enabled", null, "",
@@ -58,7 +61,7 @@ public static class HostOptionCatalog
     public static IReadOnlyList<HostOption> All { get; } =
     [
         DataDirectory, EventStore, Mongo, MongoDatabase,
-        Partitions, MaxBatchSize, MaxFlushInterval, MaxUnflushedEvents, MaxUnflushedBytes, MaxLiveAggregates, WallClockAdvance,
+        Partitions, MaxBatchSize, MaxFlushInterval, MaxUnflushedEvents, MaxUnflushedBytes, MaxLiveAggregates, WallClockAdvance, LeaseTtl,
         Simulate, NoSimulate, Items, Stations, Rate, Duration, TotalEvents, Seed,
         Urls, AdminToken, Progress, ProgressInterval,
     ];

@@ -29,6 +29,11 @@ public static class HostSettingsReader
             MaxLiveAggregates = Get(MaxLiveAggregates) is { } l ? ValueParsers.Int(MaxLiveAggregates, l, 1, int.MaxValue) : defaults.MaxLiveAggregates,
             WallClockAdvancesIdleStreamTime = Get(WallClockAdvance) is { } w ? ValueParsers.Bool(WallClockAdvance, w) : defaults.WallClockAdvancesIdleStreamTime,
         };
+        if (Get(LeaseTtl) is { } ttl)
+        {
+            var leaseTtl = ValueParsers.Duration(LeaseTtl, ttl, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+            engine = engine with { LeaseTimeToLive = leaseTtl, LeaseRenewInterval = leaseTtl / 5 };
+        }
 
         var simulator = new SimulatorSettings(
             Enabled: Get(Simulate) is not { } s || ValueParsers.Bool(Simulate, s),

@@ -1,4 +1,5 @@
 using Projections.Core;
+using Projections.Core.Runtime;
 
 namespace Projections.Host.Hosting;
 
@@ -14,7 +15,15 @@ public sealed class EngineHostedService(ProjectionEngine engine, RebuildRequest 
         foreach (var name in rebuild.Projections)
         {
             logger.LogInformation("Starting a rebuild of {Projection}", name);
-            await engine.StartRebuild(name, cancellationToken);
+            try
+            {
+                await engine.StartRebuild(name, cancellationToken);
+            }
+            catch (RebuildAlreadyRunningException e)
+            {
+                // A rolling deploy starts every host with --rebuild: the first records it, the others find it running.
+                logger.LogInformation("{Message} This host does not start another.", e.Message);
+            }
         }
     }
 

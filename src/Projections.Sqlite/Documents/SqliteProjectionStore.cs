@@ -37,6 +37,7 @@ public sealed partial class SqliteProjectionStore : IProjectionStore, IDisposabl
     public Task Initialize(CancellationToken cancellationToken)
     {
         _database.Initialize(ProjectionSchema.Create);
+        _database.Run(connection => { ProjectionSchema.AddMissingColumns(connection); return 0; });
         Volatile.Write(ref _initialized, 1);
         return Task.CompletedTask;
     }

@@ -38,5 +38,5 @@ public sealed record ProjectionEngineOptions
     /// <summary>How long a lease lasts without renewal: a standby takes over this long after the holder stopped renewing.</summary>
     public TimeSpan LeaseTimeToLive { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>How often the holder renews its leases and a standby tries to take over; well below <see cref="LeaseTimeToLive"/>.</summary>
-    public TimeSpan LeaseRenewInterval { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan LeaseRenewInterval { get; init; } = TimeSpan.FromSeconds(1);
 }

@@ -113,8 +113,8 @@ public sealed partial class InMemoryProjectionStore(TimeProvider? clock = null) 
         cancellationToken.ThrowIfCancellationRequested();
         lock (_sync)
         {
-            var g = Generation(batch.Projection, batch.Generation);
             if (batch.Fence is { } fence) CheckFence(fence);
+            var g = Generation(batch.Projection, batch.Generation);
             foreach (var d in batch.Documents)
             {
                 if (g.Documents.TryGetValue(d.Key, out var existing) && !d.Supersedes(existing)) continue;

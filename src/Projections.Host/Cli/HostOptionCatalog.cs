@@ -30,7 +30,7 @@ public static class HostOptionCatalog
         "When caught up and idle, stream time follows the wall clock so timeouts fire on time.");
 
     public static readonly HostOption LeaseTtl = new("lease-ttl", "Projections:Engine:LeaseTimeToLive", "duration", "10s",
-        "Several hosts on one store: a standby takes over this long after the writing host stopped renewing (renewed every fifth of it).");
+        "Several hosts on one store: a standby takes over this long after the writing host stopped renewing (renewed every tenth of it).");
 
     public static readonly HostOption Simulate = new("simulate", "Projections:Simulator:Enabled", "true|false", "true",
         "With the embedded event store, `run` also appends the plant workload in-process.");

@@ -32,7 +32,7 @@ public static class HostSettingsReader
         if (Get(LeaseTtl) is { } ttl)
         {
             var leaseTtl = ValueParsers.Duration(LeaseTtl, ttl, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
-            engine = engine with { LeaseTimeToLive = leaseTtl, LeaseRenewInterval = leaseTtl / 5 };
+            engine = engine with { LeaseTimeToLive = leaseTtl, LeaseRenewInterval = leaseTtl / 10 };
         }
 
         var simulator = new SimulatorSettings(

@@ -11,6 +11,7 @@ public sealed class EngineHostedService(ProjectionEngine engine, RebuildRequest 
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        logger.LogInformation("This host's lease owner id is {HostId}", engine.HostId);
         await engine.StartAsync(cancellationToken);
         foreach (var name in rebuild.Projections)
         {

@@ -7,11 +7,13 @@ namespace Projections.Sqlite.Documents;
 /// <summary>Writes one flush — the lease fence, guarded document upserts, dead letters, then the checkpoint (never backwards) — inside one transaction.</summary>
 internal static class BatchWriter
 {
-    public static void Write(SqliteConnection connection, ProjectionBatch batch, string table, string now)
+    /// <param name="requireTable">Throws when the generation's table is missing; called after the fence, so a writer of a dropped generation learns that it lost its lease.</param>
+    public static void Write(SqliteConnection connection, ProjectionBatch batch, string table, string now, Action requireTable)
     {
         using var transaction = connection.BeginTransaction(deferred: false);
         // The write lock is held from here to the commit, so no acquisition can slip between the check and the writes.
         if (batch.Fence is { } fence) LeaseRows.CheckFence(connection, transaction, fence);
+        requireTable();
         WriteDocuments(connection, transaction, batch.Documents, table);
         WriteDeadLetters(connection, transaction, batch);
         WriteCheckpoint(connection, transaction, batch, now);

@@ -160,11 +160,13 @@ public sealed partial class SqliteProjectionStore : IProjectionStore, IDisposabl
         var now = SqliteTime.ToText(_clock.GetUtcNow());
         _database.Run(connection =>
         {
-            if (!TableExists(connection, table))
-                throw new ProjectionStoreWriteException($"Projection '{batch.Projection}' has no generation {batch.Generation} in '{FilePath}'; EnsureProjection or BeginGeneration creates it.");
             try
             {
-                BatchWriter.Write(connection, batch, table, now);
+                BatchWriter.Write(connection, batch, table, now, () =>
+                {
+                    if (!TableExists(connection, table))
+                        throw new ProjectionStoreWriteException($"Projection '{batch.Projection}' has no generation {batch.Generation} in '{FilePath}'; EnsureProjection or BeginGeneration creates it.");
+                });
             }
             catch (SqliteException e) when (e.SqliteErrorCode == 19)
             {

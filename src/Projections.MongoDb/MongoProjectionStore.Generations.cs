@@ -83,6 +83,7 @@ public sealed partial class MongoProjectionStore
             await Collection(CollectionNames.DeadLetters).DeleteManyAsync(DeadLettersOf(projection, generation), t).ConfigureAwait(false);
             await _database.DropCollectionAsync(name, t).ConfigureAwait(false);
         }, cancellationToken, isWrite: true).ConfigureAwait(false);
+        await RevokeLeases(projection, generation, cancellationToken).ConfigureAwait(false);
     }
 
     private Task CreateDocumentsCollection(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken)

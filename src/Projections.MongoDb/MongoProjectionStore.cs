@@ -54,7 +54,7 @@ public sealed partial class MongoProjectionStore : IProjectionStore, IDisposable
             UsesTransactions = _options.UseTransactionsWhenAvailable && TransactionSupport.FromHello(hello);
             await _retry.Run("create the store's collections", async t =>
             {
-                foreach (var name in new[] { CollectionNames.Generations, CollectionNames.Checkpoints, CollectionNames.DeadLetters })
+                foreach (var name in new[] { CollectionNames.Generations, CollectionNames.Checkpoints, CollectionNames.DeadLetters, LeaseModels.Collection })
                     await CreateCollection(name, t).ConfigureAwait(false);
                 await Collection(CollectionNames.DeadLetters).Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(
                     new BsonDocument { { "projection", 1 }, { "generation", 1 }, { "position.commit", 1 }, { "position.prepare", 1 } },
@@ -103,7 +103,7 @@ public sealed partial class MongoProjectionStore : IProjectionStore, IDisposable
         var models = BatchModels.For(_settings.DatabaseName, batch, _time.GetUtcNow());
         await Ready(cancellationToken).ConfigureAwait(false);
         var operation = $"write a batch of {batch.Documents.Count} document(s) to '{models.Collection}'";
-        await _retry.Run(operation, t => UsesTransactions ? WriteInTransaction(models, t) : WriteInOrder(null, models, t), cancellationToken, isWrite: true).ConfigureAwait(false);
+        await _retry.Run(operation, t => UsesTransactions ? WriteInTransaction(models, batch.Fence, t) : WriteInOrder(null, models, batch.Fence, t), cancellationToken, isWrite: true).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<DeadLetter>> ReadDeadLetters(string projection, int generation, int skip, int take, CancellationToken cancellationToken)
@@ -132,18 +132,23 @@ public sealed partial class MongoProjectionStore : IProjectionStore, IDisposable
         _initializeLock.Dispose();
     }
 
-    private async Task WriteInTransaction(BatchModels models, CancellationToken cancellationToken)
+    private async Task WriteInTransaction(BatchModels models, Lease? fence, CancellationToken cancellationToken)
     {
         using var session = await _client.StartSessionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         await session.WithTransactionAsync(
-            async (s, t) => { await WriteInOrder(s, models, t).ConfigureAwait(false); return true; },
+            async (s, t) => { await WriteInOrder(s, models, fence, t).ConfigureAwait(false); return true; },
             new TransactionOptions(writeConcern: _settings.WriteConcern),
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Documents, then dead letters, then the checkpoint: each step starts only after the previous one succeeded.</summary>
-    private async Task WriteInOrder(IClientSessionHandle? session, BatchModels models, CancellationToken cancellationToken)
+    /// <summary>
+    /// The lease fence, documents, then dead letters, then the checkpoint: each step starts only after the previous one
+    /// succeeded. In a transaction the fence write conflicts with a concurrent take-over, so the check and the writes are
+    /// atomic; without transactions it is a check just before the writes (design.md "Several hosts").
+    /// </summary>
+    private async Task WriteInOrder(IClientSessionHandle? session, BatchModels models, Lease? fence, CancellationToken cancellationToken)
     {
+        if (fence is not null) await CheckFence(session, fence, cancellationToken).ConfigureAwait(false);
         await GuardedBulkWrite.Run(Collection(models.Collection), session, models.Documents,
             i => ($"the document of aggregate '{models.DocumentKeys[i]}'", models.DocumentKeys[i]), cancellationToken).ConfigureAwait(false);
         await GuardedBulkWrite.Run(Collection(CollectionNames.DeadLetters), session, models.DeadLetters,

@@ -56,6 +56,8 @@ public sealed partial class MongoProjectionStore
         await DropStorage(projection, generation, cancellationToken).ConfigureAwait(false);
     }
 
+    public Task<ProjectionGenerations> ReadGenerations(string projection, CancellationToken cancellationToken) => LoadGenerations(projection, cancellationToken);
+
     private async Task<ProjectionGenerations> LoadGenerations(string projection, CancellationToken cancellationToken)
     {
         await Ready(cancellationToken).ConfigureAwait(false);

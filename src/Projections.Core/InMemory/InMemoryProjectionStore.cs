@@ -42,6 +42,15 @@ public sealed partial class InMemoryProjectionStore(TimeProvider? clock = null) 
         }
     }
 
+    public Task<ProjectionGenerations> ReadGenerations(string projection, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            var p = Projection(projection);
+            return Task.FromResult(new ProjectionGenerations(p.Active, p.Building));
+        }
+    }
+
     public Task BeginGeneration(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken)
     {
         lock (_sync)

@@ -41,7 +41,7 @@ public sealed partial class ProjectionRuntime
                 try
                 {
                     if (_stopped) return;
-                    var generations = await _store.EnsureProjection(Name, Projection.Indexes, stop).ConfigureAwait(false);
+                    var generations = await _store.ReadGenerations(Name, stop).ConfigureAwait(false);
                     await CheckOwnership(generations, stop).ConfigureAwait(false);
                 }
                 finally { _lifecycle.Release(); }

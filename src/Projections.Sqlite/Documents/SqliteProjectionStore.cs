@@ -57,6 +57,16 @@ public sealed partial class SqliteProjectionStore : IProjectionStore, IDisposabl
             return generations;
         }, projection);
 
+    public Task<ProjectionGenerations> ReadGenerations(string projection, CancellationToken cancellationToken)
+    {
+        EnsureInitialized();
+        return Task.FromResult(_database.Run(connection =>
+        {
+            using var transaction = connection.BeginTransaction(deferred: true);
+            return new GenerationCatalog(connection, transaction).Require(projection);
+        }));
+    }
+
     /// <summary>Creates empty storage for <paramref name="generation"/> (wiping what an earlier attempt left there) and records it as being built.</summary>
     public Task BeginGeneration(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
         InWriteTransaction(catalog =>

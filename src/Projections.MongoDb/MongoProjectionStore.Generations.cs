@@ -57,6 +57,8 @@ public sealed partial class MongoProjectionStore
         await DropStorage(projection, generation, cancellationToken).ConfigureAwait(false);
     }
 
+    public Task<ProjectionGenerations> ReadGenerations(string projection, CancellationToken cancellationToken) => LoadGenerations(projection, cancellationToken);
+
     private async Task<ProjectionGenerations> LoadGenerations(string projection, CancellationToken cancellationToken)
     {
         await Ready(cancellationToken).ConfigureAwait(false);
@@ -84,6 +86,7 @@ public sealed partial class MongoProjectionStore
             await Collection(CollectionNames.DeadLetters).DeleteManyAsync(DeadLettersOf(projection, generation), t).ConfigureAwait(false);
             await _database.DropCollectionAsync(name, t).ConfigureAwait(false);
         }, cancellationToken, isWrite: true).ConfigureAwait(false);
+        await RevokeLeases(projection, generation, cancellationToken).ConfigureAwait(false);
     }
 
     private Task CreateDocumentsCollection(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken)

@@ -24,7 +24,7 @@ public sealed partial class MongoProjectionStore
             var operation = $"write {piece.DocumentCount} of the {models.Documents.Count} document(s) of a flush to '{models.Collection}'";
             try
             {
-                await _retry.Run(operation, t => UsesTransactions ? WriteInTransaction(models, piece, t) : WriteInOrder(null, models, piece, t),
+                await _retry.Run(operation, t => UsesTransactions ? WriteInTransaction(models, piece, batch.Fence, t) : WriteInOrder(null, models, piece, batch.Fence, t),
                     cancellationToken, isWrite: true).ConfigureAwait(false);
             }
             catch (TransactionTooLargeException e) when (piece.Statements > 1)
@@ -53,7 +53,7 @@ public sealed partial class MongoProjectionStore
     /// One piece in one transaction, bounded in time below the server's transactionLifetimeLimitSeconds
     /// (60 s by default). Disposing the session aborts the transaction when anything failed.
     /// </summary>
-    private async Task WriteInTransaction(BatchModels models, FlushPiece piece, CancellationToken cancellationToken)
+    private async Task WriteInTransaction(BatchModels models, FlushPiece piece, Lease? fence, CancellationToken cancellationToken)
     {
         using var session = await _client.StartSessionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -61,7 +61,7 @@ public sealed partial class MongoProjectionStore
         session.StartTransaction(new TransactionOptions(writeConcern: _settings.WriteConcern));
         try
         {
-            await WriteInOrder(session, models, piece, deadline.Token).ConfigureAwait(false);
+            await WriteInOrder(session, models, piece, fence, deadline.Token).ConfigureAwait(false);
             await Commit(session, deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException e) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -90,9 +90,14 @@ public sealed partial class MongoProjectionStore
         }
     }
 
-    /// <summary>Documents, then dead letters, then (in the last piece) the checkpoint: each step starts only after the previous one succeeded.</summary>
-    private async Task WriteInOrder(IClientSessionHandle? session, BatchModels models, FlushPiece piece, CancellationToken cancellationToken)
+    /// <summary>
+    /// The lease fence, documents, then dead letters, then (in the last piece) the checkpoint: each step starts only
+    /// after the previous one succeeded. In a transaction the fence write conflicts with a concurrent take-over, so the
+    /// check and the writes are atomic; without transactions it is a check just before the writes (design.md "Several hosts").
+    /// </summary>
+    private async Task WriteInOrder(IClientSessionHandle? session, BatchModels models, FlushPiece piece, Lease? fence, CancellationToken cancellationToken)
     {
+        if (fence is not null) await CheckFence(session, fence, cancellationToken).ConfigureAwait(false);
         await GuardedBulkWrite.Run(Collection(models.Collection), session, Slice(models.Documents, piece.FirstDocument, piece.DocumentCount),
             i => ($"the document of aggregate '{models.DocumentKeys[piece.FirstDocument + i]}'", models.DocumentKeys[piece.FirstDocument + i]), cancellationToken).ConfigureAwait(false);
         await GuardedBulkWrite.Run(Collection(CollectionNames.DeadLetters), session, Slice(models.DeadLetters, piece.FirstDeadLetter, piece.DeadLetterCount),

@@ -47,7 +47,7 @@ internal sealed partial class Partition
         {
             var after = _timeoutCursor;
             var page = await StoreRetry.Run(c => p.Store.LoadTimeouts(p.Name, p.Generation, after, TimeoutPageSize, c),
-                "Loading stored timers", p.Options, p.Time, p.Logger, ct).ConfigureAwait(false);
+                "Loading stored timers", p, ct).ConfigureAwait(false);
             foreach (var t in page)
             {
                 if (t.TimeoutAt > streamTime)

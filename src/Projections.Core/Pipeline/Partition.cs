@@ -157,7 +157,7 @@ internal sealed partial class Partition
                     _pipeline.Fail(ProjectionFailedException.ForTimeout(_pipeline.Name, key, deadline, ex));
                     return false;
                 }
-                ParkTimer(entry, key, deadline, reason);
+                ParkTimer(entry, key, deadline, reason, streamTime);
                 continue;
             }
             entry.ApplyTimeout(next, deadline, again);
@@ -186,11 +186,11 @@ internal sealed partial class Partition
     /// aggregate's last position. The timer is dropped (the state stays as it was, with no timeout),
     /// and that change is written in the same flush as the dead letter.
     /// </summary>
-    private void ParkTimer(AggregateEntry entry, string key, DateTimeOffset deadline, string reason)
+    private void ParkTimer(AggregateEntry entry, string key, DateTimeOffset deadline, string reason, DateTimeOffset streamTime)
     {
         var current = entry.Current;
         entry.ApplyTimeout(current.State, deadline, null);
-        Changed(entry, EntityChangeKind.TimedOut);
+        Changed(entry, EntityChangeKind.TimedOut, streamTime);
         ParkLetter(new DeadLetter(current.Position, key, (ulong)current.Version, Guid.Empty, OperatorPark.TimeoutEventType,
             OperatorPark.TimerData(key, deadline), ReadOnlyMemory<byte>.Empty, reason, _pipeline.Time.GetUtcNow()));
     }

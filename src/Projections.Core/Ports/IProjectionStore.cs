@@ -18,6 +18,14 @@ public interface IProjectionStore
     /// <summary>Returns the projection's generations, creating generation 1 (active, empty) the first time.</summary>
     Task<ProjectionGenerations> EnsureProjection(string projection, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The projection's generations as recorded, read without changing anything: hosts poll it every lease
+    /// renewal to follow a switch or a rebuild made elsewhere. The default goes through <see cref="EnsureProjection"/>;
+    /// stores override it with a plain read.
+    /// </summary>
+    Task<ProjectionGenerations> ReadGenerations(string projection, CancellationToken cancellationToken) =>
+        EnsureProjection(projection, [], cancellationToken);
+
     /// <summary>Creates empty storage for a new generation and records it as being built; revokes that generation's leases (an earlier builder is fenced out).</summary>
     Task BeginGeneration(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken);
 

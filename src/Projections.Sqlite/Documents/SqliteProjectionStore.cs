@@ -37,6 +37,7 @@ public sealed partial class SqliteProjectionStore : IProjectionStore, IDisposabl
     public Task Initialize(CancellationToken cancellationToken)
     {
         _database.Initialize(ProjectionSchema.Create);
+        _database.Run(connection => { ProjectionSchema.AddMissingColumns(connection); return 0; });
         Volatile.Write(ref _initialized, 1);
         return Task.CompletedTask;
     }
@@ -55,6 +56,16 @@ public sealed partial class SqliteProjectionStore : IProjectionStore, IDisposabl
             catalog.PointViewAt(projection, generations.Active);
             return generations;
         }, projection);
+
+    public Task<ProjectionGenerations> ReadGenerations(string projection, CancellationToken cancellationToken)
+    {
+        EnsureInitialized();
+        return Task.FromResult(_database.Run(connection =>
+        {
+            using var transaction = connection.BeginTransaction(deferred: true);
+            return new GenerationCatalog(connection, transaction).Require(projection);
+        }));
+    }
 
     /// <summary>Creates empty storage for <paramref name="generation"/> (wiping what an earlier attempt left there) and records it as being built.</summary>
     public Task BeginGeneration(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
@@ -183,11 +194,13 @@ public sealed partial class SqliteProjectionStore : IProjectionStore, IDisposabl
         var now = SqliteTime.ToText(_clock.GetUtcNow());
         _database.Run(connection =>
         {
-            if (!TableExists(connection, table))
-                throw new ProjectionStoreWriteException($"Projection '{batch.Projection}' has no generation {batch.Generation} in '{FilePath}'; EnsureProjection or BeginGeneration creates it.");
             try
             {
-                BatchWriter.Write(connection, batch, table, now);
+                BatchWriter.Write(connection, batch, table, now, () =>
+                {
+                    if (!TableExists(connection, table))
+                        throw new ProjectionStoreWriteException($"Projection '{batch.Projection}' has no generation {batch.Generation} in '{FilePath}'; EnsureProjection or BeginGeneration creates it.");
+                });
             }
             catch (SqliteException e) when (e.SqliteErrorCode == 19)
             {

@@ -1,1 +1,0 @@
-return await Projections.Host.HostProgram.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,51 @@
+using Projections.Core.Events;
+using Projections.Hosting.Progress;
+
+namespace Projections.Hosting.Commands;
+
+/// <summary>
+/// <c>status</c>: reads the store (works while a host runs): per projection its active generation,
+/// checkpoint against the event store's head, dead letters and the checkpoint's stream time against the
+/// wall clock; a rebuild in progress is shown too.
+/// </summary>
+internal sealed class StatusCommand() : ProjectionsCommand("status", "Per projection: generation, checkpoint against the head, dead letters, a rebuild in progress.")
+{
+    public override async Task<int> ExecuteAsync(CommandContext context)
+    {
+        var ct = context.Stop;
+        await using var adapters = await context.OpenStoresAsync();
+        var head = await adapters.Source.ReadHeadPosition(ct);
+        await context.Output.WriteLineAsync($"events: {adapters.Source.Description}, head {head}");
+        await context.Output.WriteLineAsync($"store: {adapters.Store.Description}");
+
+        foreach (var projection in context.Projections)
+        {
+            var generations = await adapters.Store.EnsureProjection(projection.Name, projection.Indexes, ct);
+            var stored = await adapters.Store.LoadCheckpoint(projection.Name, generations.Active, ct);
+            var checkpoint = stored?.Position;
+            var deadLetters = await adapters.Store.CountDeadLetters(projection.Name, generations.Active, ct);
+            var line = $"{projection.Name}: generation {generations.Active}, {Progress(checkpoint, head)}, dead letters {deadLetters}";
+            if (stored?.StreamTime is { } streamTime) line += StreamTime(streamTime, TimeProvider.System.GetUtcNow());
+            if (generations.Building is { } building)
+            {
+                var rebuilt = (await adapters.Store.LoadCheckpoint(projection.Name, building, ct))?.Position;
+                line += $"; rebuilding generation {building}: {Progress(rebuilt, head)}";
+            }
+            await context.Output.WriteLineAsync(line);
+        }
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>", stream time 2026-01-01T08:00:00Z (wall clock 2h 05m ahead)": the checkpoint's stream time, which timers are compared with.</summary>
+    public static string StreamTime(DateTimeOffset streamTime, DateTimeOffset now) =>
+        $", stream time {streamTime.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ} (wall clock {ProgressFormat.Span(now - streamTime)} {(now >= streamTime ? "ahead" : "behind")})";
+
+    /// <summary>"checkpoint 90, head 100, behind 10"; behind is in the source's position units (events on SQLite).</summary>
+    public static string Progress(GlobalPosition? checkpoint, GlobalPosition head)
+    {
+        var reached = checkpoint ?? GlobalPosition.Start;
+        var behind = reached >= head ? 0 : head.Commit - reached.Commit;
+        var state = reached >= head ? ", caught up" : "";
+        return $"checkpoint {ProgressFormat.Position(checkpoint)}, head {head}, behind {ProgressFormat.Count((long)Math.Min(behind, long.MaxValue))}{state}";
+    }
+}

@@ -1,0 +1,32 @@
+namespace Projections.Hosting.Settings;
+
+/// <summary>
+/// The host's own options (where the embedded files live, the web server, terminal progress). Engine
+/// options are in <see cref="EngineSettings"/>; a store package and the application add theirs through
+/// <see cref="ProjectionsBuilder"/>, and <see cref="ProjectionsRegistration.Options"/> lists them all.
+/// </summary>
+public static class HostOptionCatalog
+{
+    /// <summary>The configuration section every option lives under.</summary>
+    public const string Section = "Projections";
+
+    /// <summary><c>--data-dir</c>: the embedded SQLite files.</summary>
+    public static readonly HostOption DataDirectory = new("data-dir", "Projections:DataDirectory", "path", "./data",
+        "Directory of the embedded SQLite files (events.db, projections.db).");
+
+    /// <summary><c>--urls</c>: where the web server listens.</summary>
+    public static readonly HostOption Urls = new("urls", "Projections:Web:Urls", "url[;url]", "http://127.0.0.1:5080",
+        "Where the web API and dashboard listen (port 0 picks a free port).");
+    /// <summary><c>--admin-token</c>: the bearer token of the web API's admin actions.</summary>
+    public static readonly HostOption AdminToken = new("admin-token", "Projections:Web:AdminToken", "token", "(none: admin actions disabled)",
+        "Bearer token required by the web API's admin actions (rebuild).", Secret: true);
+    /// <summary><c>--progress</c>: how <c>run</c> shows progress.</summary>
+    public static readonly HostOption Progress = new("progress", "Projections:Progress", "auto|live|plain|off", "auto",
+        "Terminal progress: live table on a terminal, plain periodic lines otherwise (auto).");
+    /// <summary><c>--progress-interval</c>.</summary>
+    public static readonly HostOption ProgressInterval = new("progress-interval", "Projections:ProgressInterval", "duration", "1s live, 5s plain",
+        "How often progress is printed.");
+
+    /// <summary>The options listed after the stores' and the engine's.</summary>
+    public static IReadOnlyList<HostOption> Web { get; } = [Urls, AdminToken, Progress, ProgressInterval];
+}

@@ -1,0 +1,12 @@
+using Projections.Core.Runtime;
+using Projections.Hosting.Composition;
+
+namespace Projections.Hosting.Web;
+
+/// <summary>The catalog over the host's running engine.</summary>
+internal sealed class EngineProjectionCatalog(ProjectionsRuntime runtime) : IProjectionCatalog
+{
+    public IReadOnlyList<IProjectionRuntime> Runtimes => runtime.Started ? runtime.Engine.Runtimes : [];
+    public IProjectionRuntime? Find(string name) => runtime.Started ? runtime.Engine.Find(name) : null;
+    public Task StartRebuild(string name, CancellationToken cancellationToken) => runtime.Engine.StartRebuild(name, cancellationToken);
+}

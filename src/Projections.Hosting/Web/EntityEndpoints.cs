@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Options;
+using Projections.Core.Runtime;
+
+namespace Projections.Hosting.Web;
+
+/// <summary>Browsing live entities and reading one, live or as persisted.</summary>
+internal static class EntityEndpoints
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/projections/{name}/entities", (string name, HttpRequest request, IProjectionCatalog catalog, IOptions<WebOptions> options) =>
+        {
+            if (catalog.Find(name) is not { } runtime) return ApiErrors.UnknownProjection(catalog, name);
+            if (!EntityQueryParser.TryParse(request.Query, runtime.Projection, options.Value.MaxPageSize, out var query, out var error))
+                return ApiErrors.BadRequest(error!);
+            var page = runtime.Query(query);
+            return Results.Ok(new EntityPageResult(page.Total, query.Skip, query.Take,
+                page.Items.Select(e => EntitySummary.From(runtime.Projection, e)).ToArray()));
+        });
+
+        api.MapGet("/projections/{name}/entities/{key}", async (string name, string key, HttpRequest request, IProjectionCatalog catalog,
+            CancellationToken cancellationToken) =>
+        {
+            if (catalog.Find(name) is not { } runtime) return ApiErrors.UnknownProjection(catalog, name);
+            var source = request.Query["source"].ToString();
+            if (source is not ("" or "live" or "store"))
+                return ApiErrors.BadRequest($"Query parameter 'source' must be 'live' or 'store'; got '{source}'.");
+            var detail = source == "store"
+                ? await ReadPersisted(runtime, key, cancellationToken)
+                : await ReadCurrent(runtime, key, cancellationToken);
+            return detail is null ? ApiErrors.UnknownEntity(runtime, key) : Results.Ok(detail);
+        });
+    }
+
+    public static async Task<EntityDetail?> ReadPersisted(IProjectionRuntime runtime, string key, CancellationToken cancellationToken) =>
+        await runtime.LoadPersisted(key, cancellationToken) is { } document ? EntityDetail.FromStore(runtime.Projection, document) : null;
+
+    /// <summary>The live state; the persisted document when the aggregate is not in memory (evicted).</summary>
+    public static async Task<EntityDetail?> ReadCurrent(IProjectionRuntime runtime, string key, CancellationToken cancellationToken) =>
+        runtime.GetLive(key) is { } live
+            ? EntityDetail.FromLive(runtime.Projection, live)
+            : await ReadPersisted(runtime, key, cancellationToken);
+}

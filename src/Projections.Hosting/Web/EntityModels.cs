@@ -1,0 +1,80 @@
+using System.Text;
+using System.Text.Json;
+using Projections.Core.Ports;
+using Projections.Core.Projections;
+using Projections.Core.Runtime;
+
+namespace Projections.Hosting.Web;
+
+/// <summary>One row of the entity browser: the key, versions and the declared fields.</summary>
+public sealed record EntitySummary(
+    string Key,
+    long Version,
+    long PersistedVersion,
+    string Position,
+    DateTimeOffset? TimeoutAt,
+    IReadOnlyDictionary<string, string?> Fields)
+{
+    public static EntitySummary From(IProjection projection, LiveEntity entity) => new(
+        entity.Key, entity.Version, entity.PersistedVersion, entity.Position.ToString(), entity.TimeoutAt,
+        ReadFields(projection, entity.State));
+
+    internal static IReadOnlyDictionary<string, string?> ReadFields(IProjection projection, object state) =>
+        projection.Fields.ToDictionary(f => f.Name, f => f.Read(state));
+}
+
+/// <summary>A page of the entity browser.</summary>
+public sealed record EntityPageResult(long Total, int Skip, int Take, IReadOnlyList<EntitySummary> Items);
+
+/// <summary>An aggregate with its full state, recent events newest first. <see cref="Source"/> is "live" (memory) or "store" (the persisted document).</summary>
+public sealed record EntityDetail(
+    string Source,
+    string Key,
+    long Version,
+    long? PersistedVersion,
+    string Position,
+    DateTimeOffset? TimeoutAt,
+    DateTimeOffset? UpdatedAt,
+    IReadOnlyDictionary<string, string?> Fields,
+    JsonElement State,
+    IReadOnlyList<AppliedEventSummary> RecentEvents)
+{
+    public static EntityDetail FromLive(IProjection projection, LiveEntity entity) => new(
+        "live", entity.Key, entity.Version, entity.PersistedVersion, entity.Position.ToString(), entity.TimeoutAt, null,
+        EntitySummary.ReadFields(projection, entity.State),
+        Json.Element(projection.SerializeState(entity.State)),
+        entity.RecentEvents.OrderByDescending(e => e.Version).ThenByDescending(e => e.Position).Select(AppliedEventSummary.From).ToArray());
+
+    public static EntityDetail FromStore(IProjection projection, StoredDocument document) => new(
+        "store", document.Key, document.Version, document.Version, document.Position.ToString(), document.TimeoutAt, document.UpdatedAt,
+        EntitySummary.ReadFields(projection, projection.DeserializeState(document.StateJson)),
+        Json.Element(document.StateJson.Span),
+        []);
+}
+
+public sealed record AppliedEventSummary(string EventType, string StreamId, ulong StreamRevision, string Position, DateTimeOffset Time, long Version)
+{
+    public static AppliedEventSummary From(AppliedEvent e) =>
+        new(e.EventType, e.StreamId, e.StreamRevision, e.Position.ToString(), e.Time, e.Version);
+}
+
+/// <summary>One message of an entity's change stream.</summary>
+public sealed record EntityStreamMessage(string Kind, EntityDetail Entity);
+
+/// <summary>A parked event. Data and metadata are text because an undeserializable payload may not be JSON.</summary>
+public sealed record DeadLetterSummary(
+    string Position,
+    string StreamId,
+    ulong StreamRevision,
+    Guid EventId,
+    string EventType,
+    string Data,
+    string Metadata,
+    string Reason,
+    DateTimeOffset ParkedAt)
+{
+    public static DeadLetterSummary From(DeadLetter letter) => new(
+        letter.Position.ToString(), letter.StreamId, letter.StreamRevision, letter.EventId, letter.EventType,
+        Encoding.UTF8.GetString(letter.Data.Span), Encoding.UTF8.GetString(letter.Metadata.Span),
+        SecretRedactor.Redact(letter.Reason) ?? "", letter.ParkedAt);
+}

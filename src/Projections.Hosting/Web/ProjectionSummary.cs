@@ -1,0 +1,89 @@
+using Projections.Core.Runtime;
+
+namespace Projections.Hosting.Web;
+
+/// <summary>A projection's state and progress as the API returns it.</summary>
+public sealed record ProjectionSummary(
+    string Name,
+    string Status,
+    string? Error,
+    IReadOnlyList<string> Fields,
+    int Generation,
+    string? Checkpoint,
+    string? Processed,
+    string? Head,
+    ulong LagEvents,
+    double LagSeconds,
+    long EventsProcessed,
+    double EventsPerSecond,
+    long Flushes,
+    int LastFlushDocuments,
+    double LastFlushMilliseconds,
+    DateTimeOffset? LastFlushAt,
+    int DirtyAggregates,
+    long LiveAggregates,
+    long ParkedEvents,
+    DateTimeOffset? StreamTime,
+    double? WallClockLeadSeconds,
+    string StreamTimeAdvance,
+    long UnflushedEvents,
+    RebuildSummary? Rebuild,
+    PoisonSummary? StoppedOn)
+{
+    public static ProjectionSummary From(IProjectionRuntime runtime)
+    {
+        var stats = runtime.GetStats();
+        return new ProjectionSummary(
+            runtime.Name,
+            Json.CamelCase(runtime.Status.ToString()),
+            runtime.Status == ProjectionStatus.Stopped ? SecretRedactor.Redact(runtime.Error?.Message) : null,
+            runtime.Projection.Fields.Select(f => f.Name).ToArray(),
+            stats.Generation,
+            stats.Checkpoint?.ToString(),
+            stats.Processed?.ToString(),
+            stats.Head?.ToString(),
+            stats.LagPositions,
+            stats.LagSeconds,
+            stats.EventsProcessed,
+            stats.EventsPerSecond,
+            stats.Flushes,
+            stats.LastFlushDocuments,
+            stats.LastFlushDuration.TotalMilliseconds,
+            stats.LastFlushAt,
+            stats.DirtyAggregates,
+            stats.LiveAggregates,
+            stats.ParkedEvents,
+            stats.StreamTime,
+            stats.WallClockLead?.TotalSeconds,
+            Json.CamelCase(stats.StreamTimeAdvance.ToString()),
+            stats.UnflushedEvents,
+            runtime.Rebuild is { } rebuild ? RebuildSummary.From(rebuild) : null,
+            PoisonSummary.From(runtime));
+    }
+}
+
+/// <summary>A running rebuild: how far the new generation is, against the head when it started.</summary>
+public sealed record RebuildSummary(
+    int Generation,
+    string? Processed,
+    string Target,
+    double Percent,
+    DateTimeOffset StartedAt,
+    double EventsPerSecond,
+    double? EstimatedRemainingSeconds)
+{
+    public static RebuildSummary From(RebuildProgress progress)
+    {
+        var target = progress.Target.Commit;
+        var done = progress.Processed?.Commit ?? 0;
+        var percent = target == 0 ? 100 : Math.Min(100, 100.0 * done / target);
+        return new RebuildSummary(
+            progress.Generation,
+            progress.Processed?.ToString(),
+            progress.Target.ToString(),
+            Math.Round(percent, 1),
+            progress.StartedAt,
+            progress.EventsPerSecond,
+            progress.EstimatedRemaining?.TotalSeconds);
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using Projections.Core.Metrics;
+
+namespace Projections.Hosting.Web;
+
+/// <summary>Wires the HTTP API, the page, health checks and Prometheus metrics into the host.</summary>
+internal static class WebExtensions
+{
+    public static IServiceCollection AddProjectionsWeb(this IServiceCollection services)
+    {
+        services.AddOptions<WebOptions>()
+            .BindConfiguration(WebOptions.Section)
+            .Validate(o => o.HeartbeatInterval > TimeSpan.Zero, $"{WebOptions.Section}:HeartbeatInterval must be positive.")
+            .Validate(o => o.ReadinessProbeTimeout > TimeSpan.Zero, $"{WebOptions.Section}:ReadinessProbeTimeout must be positive.")
+            .Validate(o => o.MaxPageSize > 0, $"{WebOptions.Section}:MaxPageSize must be positive.")
+            .ValidateOnStart();
+        services.TryAddSingleton<IProjectionCatalog, EngineProjectionCatalog>();
+        services.AddSingleton<AdminTokenGuard>();
+        services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("projections", tags: ["ready"]);
+        services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("projections")).WithMetrics(metrics => metrics.AddMeter(ProjectionMetrics.MeterName).AddPrometheusExporter());
+        return services;
+    }
+
+    public static RouteGroupBuilder MapProjectionsWeb(this IEndpointRouteBuilder endpoints, string prefix = "")
+    {
+        var app = endpoints.MapGroup(prefix);
+        var api = app.MapGroup("/api");
+        ProjectionEndpoints.Map(api);
+        ParkEndpoint.Map(api);
+        EntityEndpoints.Map(api);
+        EntityStreamEndpoint.Map(api);
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.Write });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponseWriter.Write });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        PageEndpoints.Map(app);
+        return app;
+    }
+}

@@ -1,0 +1,510 @@
+// Projections dashboard: a dependency-free single-page app over /api.
+// Every value that comes from events or the API is inserted as text (textContent / text nodes), never as HTML.
+'use strict';
+
+(() => {
+  const view = document.getElementById('view');
+  const nav = document.getElementById('nav');
+  const connection = document.getElementById('connection');
+  let teardown = [];
+
+  // ---- DOM helpers -------------------------------------------------------------------------
+  function el(tag, props, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(props || {})) {
+      if (value === undefined || value === null || value === false) continue;
+      if (name === 'class') node.className = value;
+      else if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
+      else if (name === 'text') node.textContent = String(value);
+      else if (name === 'style') node.style.cssText = value; // through CSSOM: the Content-Security-Policy forbids style attributes
+      else node.setAttribute(name, value === true ? '' : String(value));
+    }
+    append(node, children);
+    return node;
+  }
+
+  function append(node, children) {
+    for (const child of children.flat(Infinity)) {
+      if (child === undefined || child === null || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+  }
+
+  function replace(node, ...children) { node.replaceChildren(); append(node, children); }
+
+  const fmt = new Intl.NumberFormat('en-US');
+  const num = (v) => (v === null || v === undefined ? '–' : fmt.format(v));
+  const dec = (v, digits = 1) => (v === null || v === undefined ? '–' : Number(v).toFixed(digits));
+  const time = (v) => (v ? new Date(v).toLocaleString('en-GB', { hour12: false }) : '–');
+  // Time of day when it is today, else a short date too: fits a metric tile.
+  const shortTime = (v) => {
+    if (!v) return '–';
+    const d = new Date(v);
+    const clock = d.toLocaleTimeString('en-GB', { hour12: false });
+    return d.toDateString() === new Date().toDateString() ? clock : `${d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: '2-digit' })} ${clock.slice(0, 5)}`;
+  };
+  const humanize = (name) => name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase()).replace(/ ([A-Z])(?=[a-z])/g, (m, c) => ' ' + c.toLowerCase());
+  const statusLabel = { live: 'live', catchingUp: 'catching up', stopped: 'stopped', starting: 'starting', rebuilding: 'rebuilding' };
+
+  function duration(seconds) {
+    if (seconds === null || seconds === undefined) return '–';
+    const s = Math.max(0, Math.round(seconds));
+    const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+    if (h) return `${h}h ${String(m).padStart(2, '0')}m`;
+    if (m) return `${m}m ${String(r).padStart(2, '0')}s`;
+    return `${r}s`;
+  }
+
+  // ---- API ---------------------------------------------------------------------------------
+  const projectionPath = (name) => `api/projections/${encodeURIComponent(name)}`;
+
+  async function api(path, init) {
+    let response;
+    try {
+      response = await fetch(path, init);
+    } catch (e) {
+      setConnection(false);
+      throw new Error('The host does not answer.');
+    }
+    setConnection(true);
+    const body = response.status === 204 ? null : await response.json().catch(() => null);
+    if (!response.ok) {
+      const error = new Error(body?.detail || `${response.status} ${response.statusText}`);
+      error.status = response.status;
+      throw error;
+    }
+    return body;
+  }
+
+  function setConnection(up) {
+    connection.textContent = up ? 'connected' : 'host unreachable';
+    connection.classList.toggle('down', !up);
+  }
+
+  function every(ms, fn) {
+    let stopped = false, timer = 0;
+    const tick = async () => {
+      try { await fn(); } catch (e) { /* shown by fn; keep polling */ }
+      if (!stopped) timer = setTimeout(tick, ms);
+    };
+    tick();
+    teardown.push(() => { stopped = true; clearTimeout(timer); });
+  }
+
+  // ---- routing -----------------------------------------------------------------------------
+  function parseHash() {
+    const raw = location.hash.replace(/^#/, '') || '/';
+    const [path, query = ''] = raw.split('?');
+    return { parts: path.split('/').filter(Boolean).map(decodeURIComponent), query: new URLSearchParams(query) };
+  }
+
+  const hrefEntities = (name, query) => `#/p/${encodeURIComponent(name)}${query && String(query) ? '?' + query : ''}`;
+  const hrefEntity = (name, key) => `#/p/${encodeURIComponent(name)}/e/${encodeURIComponent(key)}`;
+  const hrefDeadLetters = (name) => `#/p/${encodeURIComponent(name)}/dead-letters`;
+
+  function route() {
+    teardown.forEach((fn) => fn());
+    teardown = [];
+    const { parts, query } = parseHash();
+    view.replaceChildren();
+    if (parts[0] === 'p' && parts[1] && parts[2] === 'e' && parts[3] !== undefined) renderDetail(parts[1], parts[3]);
+    else if (parts[0] === 'p' && parts[1] && parts[2] === 'dead-letters') renderDeadLetters(parts[1], query);
+    else if (parts[0] === 'p' && parts[1]) renderEntities(parts[1], query);
+    else renderDashboard();
+    markNav();
+  }
+
+  async function loadNav() {
+    try {
+      const projections = await api('api/projections');
+      replace(nav, el('a', { href: '#/', 'data-nav': '' }, 'Dashboard'),
+        projections.map((p) => el('a', { href: hrefEntities(p.name), 'data-nav': p.name }, p.name)));
+      markNav();
+    } catch (e) {
+      setTimeout(loadNav, 2000);
+    }
+  }
+
+  function markNav() {
+    const { parts } = parseHash();
+    const current = parts[0] === 'p' ? parts[1] : '';
+    for (const a of nav.querySelectorAll('a')) a.classList.toggle('active', a.getAttribute('data-nav') === current);
+  }
+
+  // ---- dashboard ---------------------------------------------------------------------------
+  function renderDashboard() {
+    const cards = el('div', { class: 'cards' });
+    const error = el('div');
+    view.append(el('h1', {}, 'Dashboard'), error, cards);
+    const byName = new Map();
+    every(1000, async () => {
+      let projections;
+      try {
+        projections = await api('api/projections');
+        replace(error);
+      } catch (e) {
+        replace(error, el('div', { class: 'error-box' }, e.message));
+        throw e;
+      }
+      if (projections.length === 0) replace(cards, el('div', { class: 'empty card' }, 'No projections are registered.'));
+      for (const p of projections) {
+        if (!byName.has(p.name)) {
+          const card = projectionCard(p.name);
+          byName.set(p.name, card);
+          cards.append(card.node);
+        }
+        byName.get(p.name).update(p);
+      }
+    });
+  }
+
+  function projectionCard(name) {
+    const badge = el('span', { class: 'badge', 'data-role': 'status' });
+    const deadLink = el('a', { href: hrefDeadLetters(name) }, 'Dead letters');
+    const message = el('div', { class: 'muted', 'data-role': 'rebuild-message' });
+    const tokenArea = el('span');
+    const rebuildButton = el('button', { type: 'button', 'data-role': 'rebuild' }, 'Rebuild');
+    rebuildButton.addEventListener('click', () => requestRebuild(name, message, tokenArea));
+    const errorBox = el('div');
+    const rebuildBox = el('div');
+    const progress = el('div', { class: 'progress', title: 'checkpoint / head' }, el('div', { style: 'width:0%' }));
+    const metrics = el('div', { class: 'metrics' });
+    const node = el('section', { class: 'card', 'data-projection': name },
+      el('div', { class: 'card-head' },
+        el('h2', {}, el('a', { href: hrefEntities(name) }, name), badge),
+        el('div', { class: 'links' }, el('a', { href: hrefEntities(name) }, 'Entities'), deadLink, rebuildButton)),
+      errorBox, rebuildBox, progress, metrics,
+      el('div', { style: 'margin-top:10px; display:flex; gap:8px; align-items:center' }, message, tokenArea));
+
+    function update(p) {
+      const state = p.rebuild ? 'rebuilding' : p.status;
+      badge.className = `badge ${state}`;
+      badge.textContent = p.rebuild ? `${statusLabel[p.status] || p.status} · rebuilding` : statusLabel[p.status] || p.status;
+      replace(errorBox, p.status === 'stopped' && p.error ? el('div', { class: 'error-box', 'data-role': 'error' }, p.error) : null);
+      replace(rebuildBox, p.rebuild ? [
+        el('div', { class: 'notice', 'data-role': 'rebuild-progress' },
+          `Rebuilding generation ${p.rebuild.generation}: ${dec(p.rebuild.percent)}% (position ${p.rebuild.processed ?? '–'} of ${p.rebuild.target}), ` +
+          `${num(Math.round(p.rebuild.eventsPerSecond))} events/s, ETA ${duration(p.rebuild.estimatedRemainingSeconds)}`),
+        el('div', { class: 'progress rebuild' }, el('div', { style: `width:${p.rebuild.percent}%` })),
+      ] : null);
+      // Positions are "n" or "commit/prepare" (EventStoreDB): the commit part orders them.
+      const head = parseInt(p.head ?? '0', 10) || 0, checkpoint = parseInt(p.checkpoint ?? '0', 10) || 0;
+      progress.firstChild.style.width = `${head > 0 ? Math.min(100, (100 * checkpoint) / head) : 100}%`;
+      deadLink.textContent = `Dead letters (${num(p.parkedEvents)})`;
+      replace(metrics,
+        metric('Checkpoint', p.checkpoint ?? '–', 'checkpoint'),
+        metric('Head', p.head ?? '–', 'head'),
+        metric('Lag (events)', num(p.lagEvents), 'lagEvents', p.lagEvents === 0),
+        metric('Lag (seconds)', dec(p.lagSeconds), 'lagSeconds', p.lagSeconds === 0),
+        metric('Events/s', num(Math.round(p.eventsPerSecond)), 'eventsPerSecond'),
+        metric('Last flush size', num(p.lastFlushDocuments), 'lastFlushDocuments'),
+        metric('Last flush (ms)', dec(p.lastFlushMilliseconds), 'lastFlushMilliseconds'),
+        metric('Dirty', num(p.dirtyAggregates), 'dirtyAggregates'),
+        metric('Live aggregates', num(p.liveAggregates), 'liveAggregates'),
+        metric('Parked events', num(p.parkedEvents), 'parkedEvents'),
+        metric('Generation', num(p.generation), 'generation'),
+        metric('Events processed', num(p.eventsProcessed), 'eventsProcessed'),
+        metric('Unflushed events', num(p.unflushedEvents), 'unflushedEvents'),
+        metric('Flushes', num(p.flushes), 'flushes'),
+        metric('Last flush at', shortTime(p.lastFlushAt), 'lastFlushAt', false, time(p.lastFlushAt)),
+        metric('Stream time', shortTime(p.streamTime), 'streamTime', false, time(p.streamTime)),
+        metric('Clock lead', p.wallClockLeadSeconds == null ? '–' : duration(p.wallClockLeadSeconds), 'wallClockLeadSeconds', false,
+          'How far the wall clock is ahead of stream time'),
+        metric('Stream time moves by', advanceLabels[p.streamTimeAdvance] ?? p.streamTimeAdvance, 'streamTimeAdvance',
+          p.streamTimeAdvance === 'advancing' || p.streamTimeAdvance === 'followingEvents', advanceHints[p.streamTimeAdvance]));
+    }
+    return { node, update };
+  }
+
+  // Why the wall clock does or does not move stream time (design.md "Stream time and timers").
+  const advanceLabels = {
+    disabled: 'events only', sourceDisconnected: 'events only: source disconnected', catchingUp: 'events only: catching up',
+    eventsBehind: 'events only: events behind', idle: 'events only: no event yet', followingEvents: 'events', advancing: 'wall clock',
+  };
+  const advanceHints = {
+    disabled: 'The wall-clock advance is turned off (--wall-clock-advance false).',
+    sourceDisconnected: 'The event source lost its connection; stream time holds until it has caught up again.',
+    catchingUp: 'The source is delivering older events; stream time follows them.',
+    eventsBehind: 'The latest event time was further behind the wall clock than the allowed lateness when it arrived.',
+    idle: 'No event has arrived since the start to show the events are current.',
+    followingEvents: 'Events are current; the wall clock takes over if they pause.',
+    advancing: 'The source is quiet and current: the wall clock moves stream time, up to now minus the allowed lateness.',
+  };
+
+  function metric(label, value, key, good, title) {
+    return el('div', { class: 'metric' }, el('div', { class: 'label' }, label),
+      el('div', { class: good ? 'value zero' : 'value', 'data-metric': key, title: title || value }, value));
+  }
+
+  async function requestRebuild(name, message, tokenArea, token) {
+    const headers = token ? { Authorization: `Bearer ${token}` } : {};
+    replace(message, 'Requesting rebuild…');
+    try {
+      const body = await api(`${projectionPath(name)}/rebuild`, { method: 'POST', headers });
+      replace(tokenArea);
+      replace(message, body?.message || 'Rebuild started.');
+    } catch (e) {
+      replace(message, el('span', { style: 'color:var(--bad)' }, e.message));
+      if (e.status === 401) {
+        const input = el('input', { type: 'password', placeholder: 'admin token', 'aria-label': 'Admin token', autocomplete: 'off' });
+        const send = el('button', { type: 'button', class: 'primary' }, 'Rebuild with token');
+        send.addEventListener('click', () => requestRebuild(name, message, tokenArea, input.value));
+        replace(tokenArea, input, send);
+      }
+    }
+  }
+
+  // ---- entity browser ----------------------------------------------------------------------
+  async function renderEntities(name, query) {
+    const title = el('h1', {}, name);
+    const error = el('div');
+    view.append(el('div', { class: 'crumbs' }, el('a', { href: '#/' }, 'Dashboard'), ' › ', name), title, error);
+    let projection;
+    try {
+      projection = await api(projectionPath(name));
+    } catch (e) {
+      replace(error, el('div', { class: 'error-box' }, e.message));
+      return;
+    }
+
+    const state = { skip: Number(query.get('skip')) || 0, take: 50, filters: {} };
+    for (const field of ['key', ...projection.fields]) state.filters[field] = query.get(field) || '';
+    const seen = Object.fromEntries(projection.fields.map((f) => [f, new Set()]));
+    const lists = Object.fromEntries(projection.fields.map((f) => [f, el('datalist', { id: `values-${f}` })]));
+
+    const form = el('form', { class: 'filters', onsubmit: (e) => e.preventDefault() },
+      filterInput('key', 'Key contains', ''),
+      projection.fields.map((f) => filterInput(f, humanize(f), `values-${f}`)),
+      el('button', { type: 'button', onclick: clear }, 'Clear'),
+      Object.values(lists));
+    const total = el('span', { class: 'muted', 'data-role': 'total' });
+    const table = el('div', { class: 'table-wrap' });
+    const pager = el('div', { class: 'pager' });
+    title.append(el('a', { href: hrefDeadLetters(name), style: 'font-size:13px; font-weight:normal' }, 'dead letters'));
+    view.append(form, el('div', { style: 'margin-bottom:8px' }, total), table, pager);
+
+    let debounce = 0;
+    function filterInput(field, label, list) {
+      const input = el('input', { name: field, value: state.filters[field], list: list || null, autocomplete: 'off', placeholder: 'any', 'aria-label': label });
+      input.addEventListener('input', () => {
+        state.filters[field] = input.value.trim();
+        state.skip = 0;
+        clearTimeout(debounce);
+        debounce = setTimeout(load, 250);
+      });
+      return el('label', {}, label, input);
+    }
+
+    function clear() {
+      for (const input of form.querySelectorAll('input')) input.value = '';
+      for (const field of Object.keys(state.filters)) state.filters[field] = '';
+      state.skip = 0;
+      load();
+    }
+
+    function currentQuery(withPaging) {
+      const q = new URLSearchParams();
+      for (const [field, value] of Object.entries(state.filters)) if (value) q.set(field, value);
+      if (withPaging) { q.set('skip', state.skip); q.set('take', state.take); } else if (state.skip) q.set('skip', state.skip);
+      return q;
+    }
+
+    async function load() {
+      history.replaceState(null, '', hrefEntities(name, currentQuery(false)));
+      let page;
+      try {
+        page = await api(`${projectionPath(name)}/entities?${currentQuery(true)}`);
+        replace(error);
+      } catch (e) {
+        replace(error, el('div', { class: 'error-box' }, e.message));
+        return;
+      }
+      for (const item of page.items) for (const f of projection.fields) {
+        const v = item.fields[f];
+        if (v && !seen[f].has(v) && seen[f].size < 200) { seen[f].add(v); lists[f].append(el('option', { value: v })); }
+      }
+      total.textContent = `${num(page.total)} live ${page.total === 1 ? 'entity' : 'entities'}`;
+      replace(table, page.items.length === 0 ? el('div', { class: 'empty' }, 'No live entity matches.') : el('table', {},
+        el('thead', {}, el('tr', {}, el('th', {}, 'Key'), projection.fields.map((f) => el('th', {}, humanize(f))),
+          el('th', {}, 'Version'), el('th', {}, 'Persisted'), el('th', {}, 'Timeout at'), el('th', {}, 'Position'))),
+        el('tbody', {}, page.items.map((item) => el('tr', { 'data-key': item.key },
+          el('td', {}, el('a', { href: hrefEntity(name, item.key) }, item.key)),
+          projection.fields.map((f) => el('td', { 'data-field': f }, f === 'status' && item.fields[f]
+            ? el('span', { class: `badge ${item.fields[f].toLowerCase()}` }, item.fields[f]) : item.fields[f] ?? '')),
+          el('td', { class: 'num' }, num(item.version)),
+          el('td', { class: 'num' }, num(item.persistedVersion)),
+          el('td', {}, time(item.timeoutAt)),
+          el('td', { class: 'num mono' }, item.position))))));
+      const last = Math.min(page.total, state.skip + page.items.length);
+      replace(pager,
+        page.total ? `${num(page.items.length ? state.skip + 1 : 0)}–${num(last)} of ${num(page.total)}` : '',
+        el('button', { type: 'button', disabled: state.skip === 0, onclick: () => { state.skip = Math.max(0, state.skip - state.take); load(); } }, '‹ Previous'),
+        el('button', { type: 'button', disabled: last >= page.total, onclick: () => { state.skip += state.take; load(); } }, 'Next ›'));
+    }
+
+    every(3000, load);
+  }
+
+  // ---- detail ------------------------------------------------------------------------------
+  function renderDetail(name, key) {
+    const badge = el('span', { class: 'badge big', 'data-role': 'entity-status' });
+    const lostBanner = el('div');
+    const error = el('div');
+    const stateTree = el('div', { class: 'tree', 'data-role': 'state' });
+    const storedTree = el('div', { class: 'tree', 'data-role': 'persisted' }, el('span', { class: 'muted' }, 'Loading…'));
+    const facts = el('dl', { class: 'facts' });
+    const events = el('ul', { class: 'events', 'data-role': 'recent-events' });
+    const live = el('span', { class: 'muted stream-state', 'data-role': 'stream-state' }, 'connecting…');
+    view.append(
+      el('div', { class: 'crumbs' }, el('a', { href: '#/' }, 'Dashboard'), ' › ', el('a', { href: hrefEntities(name) }, name), ' › ', key),
+      el('h1', {}, el('span', { 'data-role': 'entity-key' }, key), badge, live),
+      error, lostBanner,
+      el('div', { class: 'detail' },
+        el('div', { class: 'stack' },
+          el('section', { class: 'card' }, el('h3', {}, 'Current state (live)'), stateTree),
+          el('section', { class: 'card' }, el('h3', {}, 'Persisted document'), storedTree)),
+        el('div', { class: 'stack' },
+          el('section', { class: 'card' }, el('h3', {}, 'Versions'), facts),
+          el('section', { class: 'card' }, el('h3', {}, 'Recent events'), events))));
+
+    let knownEvents = new Set();
+    let storedTimer = 0, storedLoading = false, liveState = null, storedDoc = null;
+    async function loadStored() {
+      if (storedLoading) return;
+      storedLoading = true;
+      try {
+        storedDoc = await api(`${projectionPath(name)}/entities/${encodeURIComponent(key)}?source=store`);
+        showStored();
+      } catch (e) {
+        replace(storedTree, el('span', { class: 'muted' }, e.status === 404 ? 'Not persisted yet: the next flush writes it.' : e.message));
+      } finally {
+        storedLoading = false;
+      }
+    }
+    function scheduleStored() { clearTimeout(storedTimer); storedTimer = setTimeout(loadStored, 300); }
+
+    // The persisted document next to the live state: the top-level fields that differ, then the whole document folded.
+    function showStored() {
+      if (!storedDoc) return;
+      const stored = storedDoc.state || {};
+      const live = liveState || {};
+      const keys = [...new Set([...Object.keys(live), ...Object.keys(stored)])];
+      const differing = keys.filter((k) => JSON.stringify(live[k]) !== JSON.stringify(stored[k]));
+      replace(storedTree,
+        el('div', { class: 'muted', style: 'margin-bottom:8px' }, `version ${num(storedDoc.version)} · position ${storedDoc.position} · written ${time(storedDoc.updatedAt)}`),
+        differing.length === 0
+          ? el('div', { 'data-role': 'persisted-diff' }, 'Same as the live state.')
+          : el('table', { 'data-role': 'persisted-diff' },
+            el('thead', {}, el('tr', {}, el('th', {}, 'Field'), el('th', {}, 'Live'), el('th', {}, 'Persisted'))),
+            el('tbody', {}, differing.map((k) => el('tr', {}, el('td', { class: 'k' }, k), el('td', {}, tree(live[k])), el('td', {}, tree(stored[k])))))),
+        el('details', { style: 'margin-top:8px' }, el('summary', {}, 'Whole persisted document'), tree(stored)));
+    }
+
+    function show(message) {
+      const entity = message.entity;
+      const status = entity.fields?.status;
+      badge.hidden = !status;
+      badge.className = `badge big ${(status || '').toLowerCase()}`;
+      badge.textContent = status || '';
+      const timedOut = message.kind === 'timedOut' || entity.recentEvents[0]?.eventType === '$timeout' || (status || '').toLowerCase() === 'lost';
+      replace(lostBanner, timedOut ? el('div', { class: 'banner-lost', 'data-role': 'lost' },
+        (status || '').toLowerCase() === 'lost' ? 'Lost: no event arrived before its timeout.' : 'Its timeout fired.') : null);
+      replace(stateTree, tree(entity.state));
+      liveState = entity.state;
+      showStored();
+      const behind = (entity.version ?? 0) - (entity.persistedVersion ?? 0);
+      replace(facts,
+        el('dt', {}, 'Live version'), el('dd', { 'data-role': 'live-version' }, num(entity.version)),
+        el('dt', {}, 'Persisted version'), el('dd', { 'data-role': 'persisted-version' }, num(entity.persistedVersion), ' ',
+          el('span', { class: `badge sync ${behind > 0 ? 'catchingUp' : 'live'}` }, behind > 0 ? `${behind} not yet persisted` : 'in sync')),
+        el('dt', {}, 'Last position'), el('dd', { class: 'mono' }, entity.position),
+        el('dt', {}, 'Timeout at'), el('dd', {}, time(entity.timeoutAt)),
+        el('dt', {}, 'Source'), el('dd', {}, entity.source === 'live' ? 'memory (live)' : 'store (not in memory)'));
+      const recent = entity.recentEvents; // newest first
+      replace(events, recent.length === 0 ? el('li', { class: 'muted' }, 'None remembered.') : recent.map((e) => {
+        const id = `${e.position}:${e.eventType}:${e.version}`;
+        const item = el('li', { class: knownEvents.size && !knownEvents.has(id) ? 'fresh' : null, 'data-event-type': e.eventType },
+          el('span', {}, el('strong', {}, e.eventType === '$timeout' ? 'timeout fired' : e.eventType), el('br'),
+            el('span', { class: 'muted mono' }, e.eventType === '$timeout' ? `at stream position ${e.position}` : `${e.streamId}@${e.streamRevision} · pos ${e.position}`)),
+          el('span', { class: 'muted', style: 'text-align:right' }, `v${e.version}`, el('br'), time(e.time)));
+        return item;
+      }));
+      knownEvents = new Set(recent.map((e) => `${e.position}:${e.eventType}:${e.version}`));
+      if (message.kind === 'persisted' || message.kind === 'snapshot') scheduleStored();
+    }
+
+    const source = new EventSource(`${projectionPath(name)}/entities/${encodeURIComponent(key)}/stream`);
+    source.addEventListener('entity', (e) => {
+      live.textContent = '● live';
+      live.style.color = 'var(--ok)';
+      replace(error);
+      show(JSON.parse(e.data));
+    });
+    source.addEventListener('error', async () => {
+      live.textContent = source.readyState === EventSource.CLOSED ? 'disconnected' : 'reconnecting…';
+      live.style.color = 'var(--warn)';
+      if (source.readyState === EventSource.CLOSED) {
+        try { await api(`${projectionPath(name)}/entities/${encodeURIComponent(key)}`); } catch (err) { replace(error, el('div', { class: 'error-box' }, err.message)); }
+      }
+    });
+    teardown.push(() => { source.close(); clearTimeout(storedTimer); });
+  }
+
+  // A JSON value as nested tables: objects as key/value rows, arrays as numbered rows.
+  function tree(value) {
+    if (value === null || value === undefined) return el('span', { class: 'nul' }, 'null');
+    if (Array.isArray(value)) {
+      if (value.length === 0) return el('span', { class: 'nul' }, 'empty list');
+      const rows = value.map((v, i) => el('tr', {}, el('td', { class: 'k' }, `${i + 1}`), el('td', {}, tree(v))));
+      const table = el('table', {}, el('tbody', {}, rows));
+      return value.length > 8 ? el('details', {}, el('summary', {}, `${value.length} items`), table) : table;
+    }
+    if (typeof value === 'object') {
+      const entries = Object.entries(value);
+      if (entries.length === 0) return el('span', { class: 'nul' }, 'empty');
+      return el('table', {}, el('tbody', {}, entries.map(([k, v]) => el('tr', {}, el('td', { class: 'k' }, k), el('td', {}, tree(v))))));
+    }
+    if (typeof value === 'string') return el('span', { class: 'str' }, value);
+    if (typeof value === 'number') return el('span', { class: 'num' }, String(value));
+    return el('span', { class: 'bool' }, String(value));
+  }
+
+  // ---- dead letters ------------------------------------------------------------------------
+  function renderDeadLetters(name, query) {
+    const error = el('div');
+    const body = el('div', { class: 'table-wrap' });
+    const pager = el('div', { class: 'pager' });
+    let skip = Number(query.get('skip')) || 0;
+    const take = 50;
+    view.append(
+      el('div', { class: 'crumbs' }, el('a', { href: '#/' }, 'Dashboard'), ' › ', el('a', { href: hrefEntities(name) }, name), ' › dead letters'),
+      el('h1', {}, `Dead letters of ${name}`), error, body, pager);
+
+    async function load() {
+      let letters;
+      try {
+        letters = await api(`${projectionPath(name)}/dead-letters?skip=${skip}&take=${take}`);
+        replace(error);
+      } catch (e) {
+        replace(error, el('div', { class: 'error-box' }, e.message));
+        return;
+      }
+      replace(body, letters.length === 0 && skip === 0 ? el('div', { class: 'empty' }, 'No parked events.') : el('table', {},
+        el('thead', {}, el('tr', {}, ['Position', 'Event', 'Reason', 'Parked at', 'Payload'].map((h) => el('th', {}, h)))),
+        el('tbody', {}, letters.map((d) => el('tr', {},
+          el('td', { class: 'mono' }, d.position),
+          el('td', {}, el('strong', {}, d.eventType), el('br'), el('span', { class: 'muted mono' }, `${d.streamId}@${d.streamRevision}`), el('br'), el('span', { class: 'muted mono' }, d.eventId)),
+          el('td', { style: 'max-width:380px; white-space:pre-wrap; word-break:break-word' }, d.reason),
+          el('td', {}, time(d.parkedAt)),
+          el('td', { style: 'max-width:360px' }, el('pre', { class: 'payload mono' }, d.data)))))));
+      replace(pager,
+        el('button', { type: 'button', disabled: skip === 0, onclick: () => { skip = Math.max(0, skip - take); load(); } }, '‹ Previous'),
+        el('button', { type: 'button', disabled: letters.length < take, onclick: () => { skip += take; load(); } }, 'Next ›'));
+    }
+    every(5000, load);
+  }
+
+  window.addEventListener('hashchange', route);
+  loadNav();
+  route();
+})();

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace PlantTracking.Tests.App;
+
+/// <summary>
+/// The built sample application (<c>dotnet PlantTracking.App.dll ...</c>) as a child process, with its output captured
+/// line by line so tests can wait for what it prints.
+/// </summary>
+internal sealed class AppProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _lines = [];
+    private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private AppProcess(Process process) => _process = process;
+
+    public static string HostDll => PlantApp.Dll;
+
+    public string Arguments => string.Join(' ', _process.StartInfo.ArgumentList);
+    public int Id => _process.Id;
+    public bool HasExited => _exited.Task.IsCompleted;
+
+    public static AppProcess Start(IEnumerable<string> args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        info.ArgumentList.Add(HostDll);
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        // Children must not inherit settings meant for the test process.
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("PROJECTIONS__", StringComparison.OrdinalIgnoreCase)).ToList())
+            info.Environment.Remove(key);
+        info.Environment["DOTNET_NOLOGO"] = "1";
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var host = new AppProcess(process);
+        process.OutputDataReceived += (_, e) => host.Add(e.Data, "");
+        process.ErrorDataReceived += (_, e) => host.Add(e.Data, "stderr: ");
+        process.Exited += (_, _) => host._exited.TrySetResult();
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return host;
+    }
+
+    /// <summary>Runs a command to completion and returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> Run(IEnumerable<string> args, TimeSpan timeout)
+    {
+        await using var host = Start(args);
+        var exitCode = await host.WaitForExit(timeout);
+        return (exitCode, host.Output);
+    }
+
+    public string Output
+    {
+        get { lock (_lines) return string.Join('\n', _lines); }
+    }
+
+    public IReadOnlyList<string> Lines
+    {
+        get { lock (_lines) return _lines.ToArray(); }
+    }
+
+    public async Task<int> WaitForExit(TimeSpan timeout)
+    {
+        try
+        {
+            await _exited.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            Kill();
+            throw new TimeoutException($"'{Arguments}' did not exit within {timeout}. Output so far:\n{Output}");
+        }
+        // Exited fires before the redirected streams are drained; this waits for them.
+        await _process.WaitForExitAsync();
+        return _process.ExitCode;
+    }
+
+    /// <summary>Kills the host and everything it started, without letting it flush or checkpoint.</summary>
+    public void Kill()
+    {
+        if (!HasExited) _process.Kill(entireProcessTree: true);
+    }
+
+    /// <summary>Asks the host to stop as Ctrl+C / docker stop would (SIGTERM).</summary>
+    public void Terminate()
+    {
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("SIGTERM needs a POSIX system.");
+        if (!HasExited && SendSignal(_process.Id, 15) != 0)
+            throw new InvalidOperationException($"kill(SIGTERM) failed for {_process.Id}: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    /// <summary>Freezes the host (SIGSTOP), as a long GC pause or a stalled VM would: it neither renews nor writes until <see cref="Thaw"/>.</summary>
+    public void Freeze() => Signal(19, "SIGSTOP");
+
+    /// <summary>Lets a frozen host run again (SIGCONT).</summary>
+    public void Thaw() => Signal(18, "SIGCONT");
+
+    private void Signal(int signal, string name)
+    {
+        if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException($"{name} is sent with Linux signal numbers.");
+        if (!HasExited && SendSignal(_process.Id, signal) != 0)
+            throw new InvalidOperationException($"kill({name}) failed for {_process.Id}: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+
+    private void Add(string? line, string prefix)
+    {
+        if (line is null) return;
+        lock (_lines) _lines.Add(prefix + line);
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+}

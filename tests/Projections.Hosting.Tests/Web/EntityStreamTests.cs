@@ -1,0 +1,106 @@
+using Xunit;
+using System.Net;
+using System.Text.Json;
+using FluentAssertions;
+using Projections.Testing;
+using Projections.Hosting.Tests.Web.Fakes;
+
+namespace Projections.Hosting.Tests.Web;
+
+/// <summary>The Server-Sent Events stream of one entity.</summary>
+public sealed class EntityStreamTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private const string Path = $"/api/projections/{TestItemsProjection.ProjectionName}/entities";
+
+    [Fact]
+    public async Task Sends_the_state_on_connect_then_every_change_and_unsubscribes_on_disconnect()
+    {
+        await using var server = await WebTestServer.Start();
+        server.Items.Apply("7", "ItemRegistered", s => s);
+
+        using (var stream = await SseReader.Open(server.Http, $"{Path}/7/stream", Ct))
+        {
+            var snapshot = await stream.NextMessage(Ct);
+            snapshot.GetProperty("kind").GetString().Should().Be("snapshot");
+            snapshot.GetProperty("entity").GetProperty("version").GetInt64().Should().Be(1);
+
+            server.Items.Apply("7", "ItemDetected", s => (TestItem)s with { CurrentStation = "S4" });
+            var applied = await stream.NextMessage(Ct);
+            applied.GetProperty("kind").GetString().Should().Be("applied");
+            applied.GetProperty("entity").GetProperty("state").GetProperty("currentStation").GetString().Should().Be("S4");
+
+            server.Items.TimeOut("7", s => (TestItem)s with { Status = "Lost" });
+            var lost = await stream.NextMessage(Ct);
+            lost.GetProperty("kind").GetString().Should().Be("timedOut");
+            lost.GetProperty("entity").GetProperty("fields").GetProperty("status").GetString().Should().Be("Lost");
+
+            server.Items.Persist("7");
+            var persisted = await stream.NextMessage(Ct);
+            persisted.GetProperty("kind").GetString().Should().Be("persisted");
+            persisted.GetProperty("entity").GetProperty("persistedVersion").GetInt64().Should().Be(3);
+            server.Items.SubscriberCount.Should().Be(1);
+        }
+
+        await Eventually.Until(() => server.Items.SubscriberCount == 0, TimeSpan.FromSeconds(10), "the stream's subscription to be disposed after the client left", TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Sends_heartbeat_comments_while_idle()
+    {
+        await using var server = await WebTestServer.Start(heartbeat: TimeSpan.FromMilliseconds(100));
+        server.Items.Apply("7", "ItemRegistered", s => s);
+
+        using var stream = await SseReader.Open(server.Http, $"{Path}/7/stream", Ct);
+        await stream.NextMessage(Ct);
+
+        (await stream.NextLine(Ct)).Should().Be(": heartbeat");
+    }
+
+    [Fact]
+    public async Task An_unknown_key_is_404_not_an_empty_stream()
+    {
+        await using var server = await WebTestServer.Start();
+
+        var response = await server.Http.GetAsync($"{Path}/nobody/stream", Ct);
+
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        server.Items.SubscriberCount.Should().Be(0);
+    }
+
+    /// <summary>Reads an event stream line by line.</summary>
+    private sealed class SseReader : IDisposable
+    {
+        private readonly HttpResponseMessage _response;
+        private readonly StreamReader _reader;
+
+        private SseReader(HttpResponseMessage response, Stream body) { _response = response; _reader = new StreamReader(body); }
+
+        public static async Task<SseReader> Open(HttpClient http, string path, CancellationToken ct)
+        {
+            var response = await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, ct);
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
+            response.Content.Headers.ContentType!.MediaType.Should().Be("text/event-stream");
+            return new SseReader(response, await response.Content.ReadAsStreamAsync(ct));
+        }
+
+        public async Task<string> NextLine(CancellationToken ct)
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            deadline.CancelAfter(TimeSpan.FromSeconds(10));
+            string? line;
+            do line = await _reader.ReadLineAsync(deadline.Token) ?? throw new EndOfStreamException("The stream ended.");
+            while (line.Length == 0);
+            return line;
+        }
+
+        public async Task<JsonElement> NextMessage(CancellationToken ct)
+        {
+            string line;
+            do line = await NextLine(ct); while (!line.StartsWith("data: ", StringComparison.Ordinal));
+            return JsonDocument.Parse(line["data: ".Length..]).RootElement;
+        }
+
+        public void Dispose() { _reader.Dispose(); _response.Dispose(); }
+    }
+}

@@ -1,0 +1,19 @@
+using System.Collections.Concurrent;
+using Projections.Core.Runtime;
+using Projections.Hosting.Web;
+
+namespace Projections.Hosting.Tests.Web.Fakes;
+
+public sealed class FakeProjectionCatalog(params IProjectionRuntime[] runtimes) : IProjectionCatalog
+{
+    public ConcurrentQueue<string> RebuildRequests { get; } = new();
+
+    public IReadOnlyList<IProjectionRuntime> Runtimes => runtimes;
+    public IProjectionRuntime? Find(string name) => runtimes.FirstOrDefault(r => r.Name == name);
+
+    public Task StartRebuild(string name, CancellationToken cancellationToken)
+    {
+        RebuildRequests.Enqueue(name);
+        return Task.CompletedTask;
+    }
+}

@@ -44,7 +44,7 @@ public sealed record ProjectionEngineOptions
     /// <summary>The operator's override of every projection's <see cref="IProjection.PoisonPolicy"/>; null keeps each projection's own.</summary>
     public PoisonEventPolicy? OnPoison { get; init; }
     /// <summary>Per-projection overrides by projection name; they win over <see cref="OnPoison"/>.</summary>
-    public IReadOnlyDictionary<string, PoisonEventPolicy> OnPoisonByProjection { get; init; } = new Dictionary<string, PoisonEventPolicy>();
+    public IReadOnlyDictionary<string, PoisonEventPolicy> OnPoisonByProjection { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, PoisonEventPolicy>.Empty;
 
     /// <summary>The policy in force for <paramref name="projection"/>: its override, else <see cref="OnPoison"/>, else its own.</summary>
     public PoisonEventPolicy PoisonPolicyOf(IProjection projection) =>

@@ -90,4 +90,28 @@ public sealed class EvictionTests
         item0.Status.Should().Be("Lost");
         (await h.Verify(new TrackerProjection())).Mismatches.Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task Timers_of_evicted_aggregates_stay_in_the_store_and_still_fire_in_order()
+    {
+        await using var h = await Harness.Started(Capped, new TrackerProjection());
+        for (var batch = 0; batch < 10; batch++)
+        {
+            for (var k = 0; k < 20; k++)
+            {
+                var n = batch * 20 + k;
+                h.Append($"item-{n:D3}", new ItemSeen("s1", Harness.T0.AddSeconds(n)));
+            }
+            await h.WaitForHead("tracker"); // flushed, so the next batch evicts this one
+        }
+        var stats = h.Runtime("tracker").GetStats();
+        stats.TimersInMemory.Should().BeLessThanOrEqualTo(stats.LiveAggregates, "an evicted aggregate's timer is its stored deadline, not a heap entry");
+
+        h.Append("item-late", new ItemSeen("s1", Harness.T0.AddMinutes(20)));
+        await h.WaitForHead("tracker");
+
+        (await h.Verify(new TrackerProjection())).Mismatches.Should().BeEmpty();
+        var lost = await h.Store.LoadDocument("tracker", 1, "item-123", Harness.Cancel());
+        lost!.TimeoutAt.Should().BeNull("its timeout fired");
+    }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Projections.Core.Pipeline;
+using Projections.Core.Runtime;
 
 namespace Projections.Core.Metrics;
 
@@ -19,6 +20,10 @@ public static class ProjectionMetrics
         "projections.flush.size", "{aggregate}", "Aggregates written per flush.");
     private static readonly Histogram<double> FlushDuration = Meter.CreateHistogram<double>(
         "projections.flush.duration", "s", "Time to write one flush (documents and checkpoint).");
+    private static readonly Histogram<double> LeaseRenewDuration = Meter.CreateHistogram<double>(
+        "projections.lease.renew.duration", "s", "Time to renew one lease in the store.");
+    private static readonly Counter<long> OwnerChanges = Meter.CreateCounter<long>(
+        "projections.lease.owner_changes", "{change}", "Leases this host took (change=acquired) or gave up (change=released, lost).");
 
     static ProjectionMetrics()
     {
@@ -36,6 +41,10 @@ public static class ProjectionMetrics
             "Events parked as dead letters.");
         Meter.CreateObservableGauge("projections.events.unflushed", () => Observe(p => p.Reader.UnflushedEvents), "{event}",
             "Events applied but not yet persisted.");
+        Meter.CreateObservableGauge("projections.stream_time.lead", () => Observe(p => p.GetStats().WallClockLead?.TotalSeconds ?? 0), "s",
+            "How far the wall clock is ahead of stream time.");
+        Meter.CreateObservableGauge("projections.stream_time.wall_clock_advance", ObserveWallClockAdvance, "{state}",
+            "1 while the wall clock moves stream time, else 0; the reason tag says why (design.md \"Stream time and timers\").");
     }
 
     internal static void Register(GenerationPipeline pipeline) => Pipelines.TryAdd(pipeline, 0);
@@ -50,11 +59,44 @@ public static class ProjectionMetrics
         FlushDuration.Record(duration.TotalSeconds, tags);
     }
 
+    internal static void RecordRenew(string projection, int generation, TimeSpan duration)
+    {
+        if (LeaseRenewDuration.Enabled) LeaseRenewDuration.Record(duration.TotalSeconds, new("projection", projection), new("generation", generation));
+    }
+
+    internal static void RecordOwnerChange(string projection, int generation, string change)
+    {
+        if (OwnerChanges.Enabled) OwnerChanges.Add(1, new("projection", projection), new("generation", generation), new("change", change));
+    }
+
     private static IEnumerable<Measurement<T>> Observe<T>(Func<GenerationPipeline, T> read) where T : struct
     {
         foreach (var pipeline in Pipelines.Keys)
             yield return new Measurement<T>(read(pipeline), Tags(pipeline));
     }
+
+    private static IEnumerable<Measurement<int>> ObserveWallClockAdvance()
+    {
+        foreach (var pipeline in Pipelines.Keys)
+        {
+            var advance = pipeline.Reader.WallClockAdvance(pipeline.Time.GetUtcNow());
+            yield return new Measurement<int>(advance == StreamTimeAdvance.Advancing ? 1 : 0,
+                [.. Tags(pipeline), new("reason", ReasonTag(advance))]);
+        }
+    }
+
+    /// <summary>snake_case, as metric tag values usually are.</summary>
+    public static string ReasonTag(StreamTimeAdvance advance) => advance switch
+    {
+        StreamTimeAdvance.Disabled => "disabled",
+        StreamTimeAdvance.SourceDisconnected => "source_disconnected",
+        StreamTimeAdvance.CatchingUp => "catching_up",
+        StreamTimeAdvance.EventsBehind => "events_behind",
+        StreamTimeAdvance.Idle => "idle",
+        StreamTimeAdvance.FollowingEvents => "following_events",
+        StreamTimeAdvance.Advancing => "advancing",
+        _ => advance.ToString(),
+    };
 
     private static KeyValuePair<string, object?>[] Tags(GenerationPipeline p) =>
         [new("projection", p.Name), new("generation", p.Generation)];

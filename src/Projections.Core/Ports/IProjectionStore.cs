@@ -18,13 +18,21 @@ public interface IProjectionStore
     /// <summary>Returns the projection's generations, creating generation 1 (active, empty) the first time.</summary>
     Task<ProjectionGenerations> EnsureProjection(string projection, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken);
 
-    /// <summary>Creates empty storage for a new generation and records it as being built.</summary>
+    /// <summary>
+    /// The projection's generations as recorded, read without changing anything: hosts poll it every lease
+    /// renewal to follow a switch or a rebuild made elsewhere. The default goes through <see cref="EnsureProjection"/>;
+    /// stores override it with a plain read.
+    /// </summary>
+    Task<ProjectionGenerations> ReadGenerations(string projection, CancellationToken cancellationToken) =>
+        EnsureProjection(projection, [], cancellationToken);
+
+    /// <summary>Creates empty storage for a new generation and records it as being built; revokes that generation's leases (an earlier builder is fenced out).</summary>
     Task BeginGeneration(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken);
 
     /// <summary>Makes <paramref name="generation"/> the active one (readers follow) and clears "being built".</summary>
     Task ActivateGeneration(string projection, int generation, CancellationToken cancellationToken);
 
-    /// <summary>Drops a generation's documents, checkpoint and dead letters.</summary>
+    /// <summary>Drops a generation's documents, checkpoint and dead letters, and revokes its leases (epochs grow, so their holders are fenced out).</summary>
     Task DropGeneration(string projection, int generation, CancellationToken cancellationToken);
 
     Task<ProjectionCheckpoint?> LoadCheckpoint(string projection, int generation, CancellationToken cancellationToken);
@@ -37,9 +45,27 @@ public interface IProjectionStore
     /// <summary>
     /// Writes a flush: documents (version-guarded: a document is replaced only by one that
     /// <see cref="StoredDocument.Supersedes"/> it), dead letters (idempotent by position), then the checkpoint — in one transaction where
-    /// the store has them, otherwise strictly after everything else succeeded.
+    /// the store has them, otherwise strictly after everything else succeeded. The checkpoint never moves backwards.
+    /// A batch with a <see cref="ProjectionBatch.Fence"/> is written only while the fence's epoch is the lease's
+    /// current epoch; otherwise nothing is written and <see cref="LeaseLostException"/> is thrown.
     /// </summary>
     Task WriteBatch(ProjectionBatch batch, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> documents' deadlines (documents with no deadline are left out), in
+    /// (deadline, key) order, strictly after <paramref name="after"/> (null: from the first). The engine
+    /// pages through these for the timers of aggregates it does not keep in memory. This default scans
+    /// every document; a store with an index on the deadline should answer it from the index.
+    /// </summary>
+    async Task<IReadOnlyList<StoredTimeout>> LoadTimeouts(string projection, int generation, StoredTimeout? after, int limit, CancellationToken cancellationToken)
+    {
+        var timeouts = new List<StoredTimeout>();
+        await foreach (var doc in LoadAllDocuments(projection, generation, cancellationToken).ConfigureAwait(false))
+            if (doc.TimeoutAt is { } deadline && (after is not { } a || new StoredTimeout(doc.Key, deadline).CompareTo(a) > 0))
+                timeouts.Add(new StoredTimeout(doc.Key, deadline));
+        timeouts.Sort();
+        return timeouts.Count <= limit ? timeouts : timeouts.GetRange(0, limit);
+    }
 
     Task<IReadOnlyList<DeadLetter>> ReadDeadLetters(string projection, int generation, int skip, int take, CancellationToken cancellationToken);
 
@@ -73,6 +99,16 @@ public sealed record StoredDocument(
         Position != stored.Position ? Position > stored.Position : Version > stored.Version;
 }
 
+/// <summary>A stored document's deadline, ordered by (deadline, key ordinal).</summary>
+public readonly record struct StoredTimeout(string Key, DateTimeOffset TimeoutAt) : IComparable<StoredTimeout>
+{
+    public int CompareTo(StoredTimeout other)
+    {
+        var c = TimeoutAt.CompareTo(other.TimeoutAt);
+        return c != 0 ? c : string.CompareOrdinal(Key, other.Key);
+    }
+}
+
 /// <summary>An event that a projection could not handle, parked with the reason instead of stopping.</summary>
 public sealed record DeadLetter(
     GlobalPosition Position,
@@ -91,7 +127,11 @@ public sealed record ProjectionBatch(
     int Generation,
     IReadOnlyList<StoredDocument> Documents,
     IReadOnlyList<DeadLetter> DeadLetters,
-    ProjectionCheckpoint Checkpoint);
+    ProjectionCheckpoint Checkpoint)
+{
+    /// <summary>The writer's lease (see <see cref="ILeaseStore"/>); null for an unfenced write (a single host, tests, tools).</summary>
+    public Lease? Fence { get; init; }
+}
 
 /// <summary>The store refused a write for a reason retrying cannot fix (validation, document too large); names the aggregate.</summary>
 public sealed class ProjectionStoreWriteException(string message, string? key = null, Exception? inner = null) : Exception(message, inner)

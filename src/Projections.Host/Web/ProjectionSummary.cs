@@ -24,8 +24,11 @@ public sealed record ProjectionSummary(
     long LiveAggregates,
     long ParkedEvents,
     DateTimeOffset? StreamTime,
+    double? WallClockLeadSeconds,
+    string StreamTimeAdvance,
     long UnflushedEvents,
-    RebuildSummary? Rebuild)
+    RebuildSummary? Rebuild,
+    PoisonSummary? StoppedOn)
 {
     public static ProjectionSummary From(IProjectionRuntime runtime)
     {
@@ -51,8 +54,11 @@ public sealed record ProjectionSummary(
             stats.LiveAggregates,
             stats.ParkedEvents,
             stats.StreamTime,
+            stats.WallClockLead?.TotalSeconds,
+            Json.CamelCase(stats.StreamTimeAdvance.ToString()),
             stats.UnflushedEvents,
-            runtime.Rebuild is { } rebuild ? RebuildSummary.From(rebuild) : null);
+            runtime.Rebuild is { } rebuild ? RebuildSummary.From(rebuild) : null,
+            PoisonSummary.From(runtime));
     }
 }
 

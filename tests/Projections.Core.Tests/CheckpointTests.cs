@@ -21,17 +21,24 @@ public sealed class CheckpointTests
             foreach (var d in batch.Documents) durable[d.Key] = Math.Max(durable.GetValueOrDefault(d.Key), d.Version);
             observations.Add((batch.Checkpoint, new Dictionary<string, long>(durable)));
         };
+        var gate = new BlockingGate();
+        var gated = 0;
+        h.Store.BeforeWrite = (batch, ct) => batch.Documents.Count > 0 && Interlocked.Exchange(ref gated, 1) == 0 ? gate.Pass(ct) : Task.CompletedTask;
         await h.Start(Harness.DefaultOptions with { MaxBatchSize = 3 }); // many chunks per flush
         await using var _ = h;
 
+        h.Append("c-0", new Bumped(-1));
+        await gate.Entered.WaitAsync(Harness.Cancel()); // while the first write is held, every key changes: the next flush has 4 chunks
         for (var seq = 0; seq < 15; seq++)
             for (var k = 0; k < 12; k++)
                 h.Append($"c-{k}", new Bumped(seq));
+        gate.Open();
         await h.WaitForHead();
 
         var events = await h.AllEvents();
         var last = events[^1].Position;
         observations.Should().Contain(o => o.Checkpoint.Position == last);
+        observations.Select(o => o.Checkpoint.Position).Should().BeInAscendingOrder("a stored checkpoint never moves backwards, not even between the chunks of one flush");
         ShouldBeCoveredByDurableDocuments(observations, events);
     }
 

@@ -68,6 +68,8 @@ public sealed class RebuildTests
         await h.Start();
         await h.Engine.StartRebuild("counter", Harness.Cancel());
         await Eventually.Until(() => ((ProjectionRuntime)h.Runtime()).ActiveGeneration == 2, "generation 2 becomes active");
+        // The switch is visible before generation 1 is dropped; on a busy machine the drop could otherwise land after the setup below.
+        await Eventually.Until(() => h.Store.ListGenerations("counter").SequenceEqual([2]), "generation 1 is dropped after the switch");
         await h.DisposeAsync();
         // As a host that died after activating generation 3 but before dropping generation 2 leaves the store:
         await h.Store.BeginGeneration("counter", 3, [], Harness.Cancel());

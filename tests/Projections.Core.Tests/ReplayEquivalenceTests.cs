@@ -1,4 +1,5 @@
 using FluentAssertions;
+using Projections.Core.Events;
 using Projections.Core.Ports;
 using Projections.Core.Tests.Support;
 
@@ -12,7 +13,16 @@ namespace Projections.Core.Tests;
 /// </summary>
 public sealed class ReplayEquivalenceTests
 {
-    public static TheoryData<int> Seeds => [1, 2, 3, 5, 8, 13, 21, 34];
+    /// <summary>Eight fixed seeds, plus any in PROJECTIONS_TEST_REPLAY_SEEDS ("100-199" or "7,11,40") for a longer search.</summary>
+    public static TheoryData<int> Seeds
+    {
+        get
+        {
+            var seeds = new TheoryData<int>(1, 2, 3, 5, 8, 13, 21, 34);
+            foreach (var extra in ExtraSeeds(Environment.GetEnvironmentVariable("PROJECTIONS_TEST_REPLAY_SEEDS"))) seeds.Add(extra);
+            return seeds;
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Seeds))]
@@ -23,40 +33,85 @@ public sealed class ReplayEquivalenceTests
         var events = new global::Projections.Core.InMemory.InMemoryEventStore(time);
         var store = new global::Projections.Core.InMemory.InMemoryProjectionStore();
         var workload = new Workload(random, events);
+        var crashesAhead = 0;
 
-        for (var run = 0; run < 5; run++)
+        for (var run = 0; run < 6; run++)
         {
-            var crash = run < 4 && random.Next(2) == 0;
-            workload.Append(random.Next(10, 40));
+            var crash = run is 1 or 3 || (run < 5 && random.Next(2) == 0);
+            workload.Append(random.Next(20, 80));
             var options = Harness.DefaultOptions with
             {
                 Partitions = random.Next(1, 5),
-                MaxBatchSize = random.Next(2) == 0 ? 2 : 5000,
+                // A crash between the chunks of one flush is what leaves documents ahead of the checkpoint.
+                MaxBatchSize = crash || random.Next(2) == 0 ? random.Next(1, 3) : 5000,
                 MaxLiveAggregates = random.Next(2) == 0 ? 3 : null,
                 WarmStart = random.Next(2) == 0,
                 MaxUnflushedEvents = random.Next(2) == 0 ? 3 : 200_000,
                 PartitionQueueCapacity = random.Next(2) == 0 ? 1 : 4096,
             };
-            var countdown = random.Next(1, 4);
-            store.BeforeWrite = crash
-                ? (_, _) => Interlocked.Decrement(ref countdown) == 0 ? throw new ProjectionStoreWriteException("simulated crash") : Task.CompletedTask
-                : null;
+            store.BeforeWrite = crash ? new CrashMidFlush(random.Next(2, 6)).BeforeWrite : null;
             var engine = new ProjectionEngine(new DuplicatingSource(events, random), store, [new ZoneProjection()], options, time);
             await engine.StartAsync(Harness.Cancel());
-            workload.Append(random.Next(0, 20)); // some arrive live
+            workload.Append(random.Next(0, 30)); // some arrive live
             var runtime = engine.Find("zones")!;
             var head = await events.ReadHeadPosition(Harness.Cancel());
             await Eventually.Until(() => runtime.Status == Runtime.ProjectionStatus.Stopped || runtime.GetStats().Checkpoint >= head,
                 $"run {run} reaches the head or crashes");
-            if (!crash) runtime.Error.Should().BeNull();
+            if (runtime.Error is { } error)
+            {
+                crash.Should().BeTrue($"run {run} did not simulate a crash, yet stopped: {error.Message}");
+                error.Message.Should().Contain("simulated crash");
+            }
             await engine.DisposeAsync();
             store.BeforeWrite = null;
+            if (runtime.Error is not null && await DocumentsAheadOfCheckpoint(store)) crashesAhead++;
         }
 
+        crashesAhead.Should().BeGreaterThan(0, "some crash left documents ahead of the checkpoint, so the restart replayed events they already reflect");
         var result = await Replay.ProjectionVerifier.Verify(new ZoneProjection(), events, store, null, Harness.Cancel());
         result.Mismatches.Should().BeEmpty();
         result.Checkpoint.Should().Be(await events.ReadHeadPosition(Harness.Cancel()));
         result.Expected.Should().BeGreaterThan(5);
+    }
+
+    /// <summary>
+    /// Fails a write, as a crash would, once <paramref name="writes"/> writes went through and the last
+    /// one was an earlier chunk of a flush (documents without the flush's checkpoint): those documents
+    /// stay ahead of the stored checkpoint.
+    /// </summary>
+    private sealed class CrashMidFlush(int writes)
+    {
+        private ProjectionCheckpoint? _stored;
+        private bool _afterEarlierChunk;
+
+        public Task BeforeWrite(ProjectionBatch batch, CancellationToken ct)
+        {
+            if (--writes <= 0 && _afterEarlierChunk) throw new ProjectionStoreWriteException("simulated crash");
+            _afterEarlierChunk = batch.Documents.Count > 0 && batch.Checkpoint.Position == (_stored?.Position ?? GlobalPosition.Start);
+            _stored = batch.Checkpoint;
+            return Task.CompletedTask;
+        }
+    }
+
+    private static async Task<bool> DocumentsAheadOfCheckpoint(global::Projections.Core.InMemory.InMemoryProjectionStore store)
+    {
+        var checkpoint = (await store.LoadCheckpoint("zones", 1, Harness.Cancel()))?.Position ?? GlobalPosition.Start;
+        await foreach (var d in store.LoadAllDocuments("zones", 1, Harness.Cancel()))
+            if (d.Position > checkpoint) return true;
+        return false;
+    }
+
+    private static IEnumerable<int> ExtraSeeds(string? spec)
+    {
+        if (string.IsNullOrWhiteSpace(spec)) yield break;
+        foreach (var part in spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var range = part.Split('-');
+            if (range.Length == 2 && int.TryParse(range[0], out var from) && int.TryParse(range[1], out var to) && from <= to)
+                for (var s = from; s <= to; s++) yield return s;
+            else if (int.TryParse(part, out var one)) yield return one;
+            else throw new FormatException($"PROJECTIONS_TEST_REPLAY_SEEDS: '{part}' is neither a seed nor a range such as 100-199.");
+        }
     }
 
     [Theory]
@@ -95,7 +150,7 @@ public sealed class ReplayEquivalenceTests
         {
             for (var i = 0; i < count; i++)
             {
-                var item = $"item-{random.Next(6)}";
+                var item = $"item-{random.Next(10)}";
                 _t += random.Next(8) switch { 0 => TimeSpan.FromMinutes(15), < 4 => TimeSpan.FromMinutes(random.Next(5)), _ => TimeSpan.Zero };
                 var at = random.Next(6) == 0 ? _t - TimeSpan.FromMinutes(random.Next(1, 12)) : _t; // late events
                 object payload = random.Next(7) == 0

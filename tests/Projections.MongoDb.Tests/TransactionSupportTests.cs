@@ -28,7 +28,7 @@ public sealed class TransactionSupportTests
     [InlineData("""{ "setName": "rs0", "maxWireVersion": 17 }""")]
     [InlineData("""{ "setName": "rs0", "logicalSessionTimeoutMinutes": null, "maxWireVersion": 17 }""")]
     [InlineData("""{ "setName": "rs0", "logicalSessionTimeoutMinutes": 30, "maxWireVersion": 6 }""")]
-    public void Standalone_servers_and_servers_without_sessions_write_the_checkpoint_after_the_documents(string hello)
+    public void Standalone_servers_and_servers_without_sessions_are_detected_as_without_transactions(string hello)
     {
         TransactionSupport.FromHello(BsonDocument.Parse(hello)).Should().BeFalse();
     }

@@ -17,6 +17,13 @@ public sealed record ProjectionEngineOptions
     public long MaxUnflushedBytes { get; init; } = 256L * 1024 * 1024;
     /// <summary>Cap on aggregates kept in memory per projection; null = no cap. Only persisted aggregates are evicted.</summary>
     public int? MaxLiveAggregates { get; init; }
+    /// <summary>
+    /// Bound on the estimated bytes of aggregates kept in memory per projection: each counts its state's
+    /// serialized size at its last flush plus <see cref="Pipeline.MemoryEstimate.EngineOverheadPerAggregate"/>.
+    /// Over it, clean persisted aggregates are evicted, least recently used first. Defaults to a quarter of
+    /// the memory available to the process (<see cref="GCMemoryInfo.TotalAvailableMemoryBytes"/>); null = no budget.
+    /// </summary>
+    public long? MemoryBudget { get; init; } = Pipeline.MemoryEstimate.DefaultBudget();
     /// <summary>When caught up and no events arrive, stream time follows the wall clock so timeouts still fire.</summary>
     public bool WallClockAdvancesIdleStreamTime { get; init; } = true;
     /// <summary>How often the wall clock advances stream time while caught up and idle.</summary>

@@ -20,6 +20,13 @@ public sealed record ProjectionEngineOptions
     /// <summary>Cap on aggregates kept in memory per projection; null = no cap. Only persisted aggregates are evicted.</summary>
     public int? MaxLiveAggregates { get; init; }
     /// <summary>
+    /// Bound on the estimated bytes of aggregates kept in memory per projection: each counts its state's
+    /// serialized size at its last flush plus <see cref="Pipeline.MemoryEstimate.EngineOverheadPerAggregate"/>.
+    /// Over it, clean persisted aggregates are evicted, least recently used first. Defaults to a quarter of
+    /// the memory available to the process (<see cref="GCMemoryInfo.TotalAvailableMemoryBytes"/>); null = no budget.
+    /// </summary>
+    public long? MemoryBudget { get; init; } = Pipeline.MemoryEstimate.DefaultBudget();
+    /// <summary>
     /// When the source is connected, caught up and idle, and its events are current, stream time follows the
     /// wall clock (up to now minus <see cref="AllowedLateness"/>) so timeouts still fire in a quiet period.
     /// </summary>

@@ -11,6 +11,7 @@ internal static class ProjectionEngineOptionsValidation
         Positive(o.MaxUnflushedEvents, nameof(o.MaxUnflushedEvents));
         Positive(o.MaxUnflushedBytes, nameof(o.MaxUnflushedBytes));
         if (o.MaxLiveAggregates is { } max) Positive(max, nameof(o.MaxLiveAggregates));
+        if (o.MemoryBudget is { } budget) Positive(budget, nameof(o.MemoryBudget));
         if (o.RecentEventsPerAggregate < 0) Fail(nameof(o.RecentEventsPerAggregate), o.RecentEventsPerAggregate, "must not be negative");
         Positive(o.MaxFlushInterval, nameof(o.MaxFlushInterval));
         Positive(o.IdleTickInterval, nameof(o.IdleTickInterval));

@@ -32,6 +32,10 @@ internal sealed class AggregateEntry
     public bool Dirty;
     public AggregateEntry? LruPrev, LruNext;
     public bool InLru;
+    /// <summary>The state's serialized size at its last flush; written by the flusher, read by the partition.</summary>
+    public int StoredBytes;
+    /// <summary>What the partition's budget total counts for this aggregate.</summary>
+    public long CountedBytes;
     /// <summary>When this finished aggregate retires (stream time); null while not finished.</summary>
     public DateTimeOffset? RetireAt;
 

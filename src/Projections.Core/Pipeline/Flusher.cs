@@ -108,6 +108,7 @@ internal sealed class Flusher(GenerationPipeline p)
             try { json = p.Projection.SerializeState(s.State); }
             catch (Exception ex) { throw ProjectionFailedException.ForWrite(p.Name, p.Generation, entry.Key, ex); }
             documents[i] = new StoredDocument(entry.Key, json, s.Version, s.Position, s.TimeoutAt, now);
+            Volatile.Write(ref entry.StoredBytes, json.Length);
         }
 
         // Earlier chunks carry the checkpoint already stored, so only the last one moves it (invariant 3).

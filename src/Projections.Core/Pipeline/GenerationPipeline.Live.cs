@@ -90,6 +90,7 @@ internal sealed partial class GenerationPipeline
             DirtyAggregates = (int)DirtyCount(),
             LiveAggregates = LiveCount(),
             RetiredAggregates = Interlocked.Read(ref RetiredAggregates),
+            EstimatedLiveBytes = Partitions.Sum(p => p.EstimatedBytes),
             TimersInMemory = Partitions.Sum(p => (long)p.TimerCount),
             ParkedEvents = Interlocked.Read(ref ParkedEvents),
             StreamTime = streamTime,

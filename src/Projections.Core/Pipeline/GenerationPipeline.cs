@@ -166,7 +166,7 @@ internal sealed partial class GenerationPipeline
         await foreach (var doc in Store.LoadAllDocuments(Name, Generation, ct).ConfigureAwait(false))
         {
             var partition = PartitionOf(doc.Key);
-            if (Options.WarmStart && (cap is null || loaded < cap) && partition.LoadWarm(doc))
+            if (Options.WarmStart && (cap is null || loaded < cap) && partition.UnderBudget && partition.LoadWarm(doc))
             {
                 loaded++;
             }

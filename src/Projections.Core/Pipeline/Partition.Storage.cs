@@ -8,6 +8,7 @@ internal sealed partial class Partition
 {
     private const int EvictionScanLimit = 32;
     private AggregateEntry? _lruHead, _lruTail;
+    private readonly List<AggregateEntry> _flushedSinceRecount = [];
 
     /// <summary>The aggregate in memory, else loaded from the store unless every persisted aggregate is known to be in memory; null when new.</summary>
     private ValueTask<AggregateEntry?> Find(string key, CancellationToken ct)
@@ -40,12 +41,15 @@ internal sealed partial class Partition
                 $"Projection '{_pipeline.Name}' stopped: the stored state of aggregate '{doc.Key}' (generation {_pipeline.Generation}) cannot be read: {ex.Message}", ex)
             { Key = doc.Key };
         }
-        return AggregateEntry.Loaded(doc.Key, state, doc.Version, doc.Position, doc.TimeoutAt, _pipeline.Options.RecentEventsPerAggregate);
+        var entry = AggregateEntry.Loaded(doc.Key, state, doc.Version, doc.Position, doc.TimeoutAt, _pipeline.Options.RecentEventsPerAggregate);
+        entry.StoredBytes = doc.StateJson.Length;
+        return entry;
     }
 
     private void Insert(AggregateEntry entry)
     {
         _entries[entry.Key] = entry;
+        Recount(entry);
         _pipeline.Index.Add(entry.Key);
         Touch(entry);
     }
@@ -55,6 +59,8 @@ internal sealed partial class Partition
     {
         if (entry.InLru) Unlink(entry);
         _entries.TryRemove(entry.Key, out _);
+        Volatile.Write(ref _estimatedBytes, _estimatedBytes - entry.CountedBytes);
+        entry.CountedBytes = 0;
         entry.RetireAt = null;
         TimerEvicted(entry);
         _pipeline.Index.Remove(entry.Key);
@@ -62,9 +68,37 @@ internal sealed partial class Partition
         if (retired) Interlocked.Increment(ref _pipeline.RetiredAggregates);
     }
 
+    /// <summary>Brings the budget total up to date with the entry's size at its last flush.</summary>
+    private void Recount(AggregateEntry entry)
+    {
+        var bytes = MemoryEstimate.EngineOverheadPerAggregate + (long)Volatile.Read(ref entry.StoredBytes);
+        if (bytes == entry.CountedBytes) return;
+        Volatile.Write(ref _estimatedBytes, _estimatedBytes + bytes - entry.CountedBytes);
+        entry.CountedBytes = bytes;
+    }
+
+    /// <summary>
+    /// At a barrier the previous flush has finished: the aggregates it wrote now know their serialized
+    /// size, so count it (and evict if that puts the partition over its budget).
+    /// </summary>
+    private void RecountFlushed()
+    {
+        if (_flushedSinceRecount.Count == 0) return;
+        foreach (var entry in _flushedSinceRecount)
+            if (_entries.TryGetValue(entry.Key, out var held) && ReferenceEquals(held, entry)) Recount(entry);
+        _flushedSinceRecount.Clear();
+        EvictIfOverLimits();
+    }
+
+    /// <summary>Warm start stops loading into a partition that has reached its budget.</summary>
+    public bool UnderBudget => _estimatedBytes < _budget || _budget is null;
+
+    private bool OverLimits => _entries.Count > _cap || _estimatedBytes > _budget;
+
     private void Touch(AggregateEntry entry)
     {
-        if (_cap is null) return;
+        if (_cap is null && _budget is null) return;
+        Recount(entry);
         if (entry.InLru) Unlink(entry);
         entry.LruPrev = _lruTail;
         entry.LruNext = null;
@@ -81,13 +115,16 @@ internal sealed partial class Partition
         entry.InLru = false;
     }
 
-    /// <summary>Evicts least recently used aggregates that are clean and persisted; dirty ones get a second chance at the tail.</summary>
-    private void EvictIfOverCap()
+    /// <summary>
+    /// Over the cap or the memory budget, evicts least recently used aggregates that are clean and persisted;
+    /// dirty ones get a second chance at the tail.
+    /// </summary>
+    private void EvictIfOverLimits()
     {
-        if (_cap is not { } cap || _entries.Count <= cap) return;
+        if (!OverLimits) return;
         var scanned = 0;
         var node = _lruHead;
-        while (node is not null && _entries.Count > cap && scanned++ < EvictionScanLimit)
+        while (node is not null && OverLimits && scanned++ < EvictionScanLimit)
         {
             var next = node.LruNext;
             if (IsCleanAndPersisted(node))

@@ -25,6 +25,8 @@ internal sealed partial class Partition
     private readonly TimeoutContext _timeoutContext = new();
     private readonly IProjection _projection;
     private readonly int? _cap;
+    private readonly long? _budget;
+    private long _estimatedBytes;
     private bool _flushSignalled;
     private volatile int _dirtyCount;
 
@@ -35,6 +37,7 @@ internal sealed partial class Partition
         _projection = pipeline.Projection;
         var options = pipeline.Options;
         if (options.MaxLiveAggregates is { } max) _cap = Math.Max(1, (max + options.Partitions - 1) / options.Partitions);
+        if (options.MemoryBudget is { } budget) _budget = Math.Max(1, budget / options.Partitions);
         _channel = Channel.CreateBounded<PartitionMessage>(new BoundedChannelOptions(options.PartitionQueueCapacity)
         {
             SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait,
@@ -46,6 +49,8 @@ internal sealed partial class Partition
     public ChannelWriter<PartitionMessage> Writer => _channel.Writer;
     public int DirtyCount => _dirtyCount;
     public int Count => _entries.Count;
+    /// <summary>Estimated bytes of the aggregates in memory (see <see cref="MemoryEstimate"/>).</summary>
+    public long EstimatedBytes => Volatile.Read(ref _estimatedBytes);
     /// <summary>Armed timers; read from other threads for statistics only (a dictionary's count is one field).</summary>
     public int TimerCount => _timers.Count;
 
@@ -212,6 +217,7 @@ internal sealed partial class Partition
     private async ValueTask<bool> HandleBarrier(Barrier barrier, CancellationToken ct)
     {
         if (!await FireDue(barrier.StreamTime, ct).ConfigureAwait(false)) return false;
+        RecountFlushed();
         var dirty = new DirtySnapshot[_dirty.Count];
         for (var i = 0; i < dirty.Length; i++)
         {
@@ -219,6 +225,7 @@ internal sealed partial class Partition
             dirty[i] = new DirtySnapshot(entry, entry.Current);
             entry.Dirty = false;
         }
+        if (_budget is not null) _flushedSinceRecount.AddRange(_dirty);
         _dirty.Clear();
         _dirtyCount = 0;
         DeadLetter[] parked = _parked.Count == 0 ? [] : _parked.ToArray();
@@ -240,7 +247,7 @@ internal sealed partial class Partition
         SignalFlush();
         Touch(entry);
         _pipeline.Notifier?.Publish(entry, kind);
-        EvictIfOverCap();
+        EvictIfOverLimits();
     }
 
     private void SignalFlush()

@@ -24,6 +24,8 @@ public sealed record ProjectionStats
     public required DateTimeOffset? LastFlushAt { get; init; }
     public required int DirtyAggregates { get; init; }
     public required long LiveAggregates { get; init; }
+    /// <summary>Estimated bytes of the aggregates in memory, as the memory budget counts them.</summary>
+    public long EstimatedLiveBytes { get; init; }
     /// <summary>Finished aggregates that left memory since start (RetireWhen); they stay in the store.</summary>
     public long RetiredAggregates { get; init; }
     /// <summary>Timers held in memory (aggregates in memory with a deadline, and stored ones paged in as they come due).</summary>

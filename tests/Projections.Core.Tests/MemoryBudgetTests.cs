@@ -1,0 +1,58 @@
+using FluentAssertions;
+using Projections.Core.Pipeline;
+using Projections.Core.Tests.Support;
+
+namespace Projections.Core.Tests;
+
+/// <summary>MemoryBudget: the live working set is bounded by estimated bytes; only clean persisted aggregates leave.</summary>
+public sealed class MemoryBudgetTests
+{
+    private const long Budget = 10 * (MemoryEstimate.EngineOverheadPerAggregate + 64);
+    private static readonly ProjectionEngineOptions Budgeted = Harness.DefaultOptions with { Partitions = 1, MemoryBudget = Budget };
+
+    [Fact]
+    public async Task The_estimated_bytes_in_memory_stay_within_the_budget_and_evicted_aggregates_read_back()
+    {
+        await using var h = await Harness.Started(Budgeted, new CounterProjection());
+        for (var batch = 0; batch < 6; batch++)
+        {
+            for (var k = 0; k < 10; k++) h.Append($"c-{batch * 10 + k}", new Bumped(0));
+            await h.WaitForHead();
+        }
+        h.Append("c-0", new Bumped(1));
+        await h.WaitForHead();
+
+        var stats = h.Runtime().GetStats();
+        stats.EstimatedLiveBytes.Should().BeLessThanOrEqualTo(Budget);
+        stats.LiveAggregates.Should().BeLessThan(60);
+        ((Counter)h.Runtime().GetLive("c-0")!.State).Trail.Should().Be("0,1,");
+        (await h.Verify(new CounterProjection())).Mismatches.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Aggregates_that_are_not_persisted_stay_in_memory_whatever_the_budget()
+    {
+        var h = Harness.Create(new CounterProjection());
+        var gate = new BlockingGate();
+        h.Store.BeforeWrite = (b, ct) => b.Documents.Count > 0 ? gate.Pass(ct) : Task.CompletedTask;
+        await h.Start(Budgeted with { MemoryBudget = 1 });
+        await using var _ = h;
+        for (var k = 0; k < 30; k++) h.Append($"c-{k}", new Bumped(0));
+
+        await Eventually.Until(() => h.Runtime().GetStats().EventsProcessed == 30, "all events are applied");
+        h.Runtime().GetStats().LiveAggregates.Should().Be(30, "none of them is persisted yet");
+        gate.Open();
+        await h.WaitForHead();
+        (await h.Verify(new CounterProjection())).Mismatches.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void The_default_budget_is_a_quarter_of_the_memory_available_and_zero_is_refused()
+    {
+        var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        new ProjectionEngineOptions().MemoryBudget.Should().Be((available > 0 ? available : MemoryEstimate.FallbackAvailableBytes) / 4);
+
+        FluentActions.Invoking(() => ProjectionEngineOptionsValidation.Validate(new ProjectionEngineOptions { MemoryBudget = 0 }))
+            .Should().Throw<ArgumentException>().WithMessage("*MemoryBudget*must be positive*");
+    }
+}

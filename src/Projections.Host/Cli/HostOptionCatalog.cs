@@ -30,6 +30,8 @@ public static class HostOptionCatalog
         "While the source is connected, caught up and idle, and its events are current, stream time follows the wall clock (up to now minus --allowed-lateness) so timeouts fire in a quiet period.");
     public static readonly HostOption AllowedLateness = new("allowed-lateness", "Projections:Engine:AllowedLateness", "duration", "5m",
         "How far behind the wall clock event times may be and still count as current; the wall clock never moves stream time past now minus this.");
+    public static readonly HostOption OnPoison = new("on-poison", "Projections:Engine:OnPoison", "stop|park", "(each projection's own policy)",
+        "What a handler failure or an unreadable payload does: stop the projection naming the event, or park it as a dead letter and go on. Per projection: Projections:Projections:<name>:OnPoison.");
 
     public static readonly HostOption Simulate = new("simulate", "Projections:Simulator:Enabled", "true|false", "true",
         "With the embedded event store, `run` also appends the plant workload in-process.");
@@ -51,7 +53,7 @@ public static class HostOptionCatalog
     public static readonly HostOption Urls = new("urls", "Projections:Web:Urls", "url[;url]", "http://127.0.0.1:5080",
         "Where the web API and dashboard listen (port 0 picks a free port).");
     public static readonly HostOption AdminToken = new("admin-token", "Projections:Web:AdminToken", "token", "(none: admin actions disabled)",
-        "Bearer token required by the web API's admin actions (rebuild).", Secret: true);
+        "Bearer token required by the web API's admin actions (rebuild, park and continue); name:secret names its holder in the log.", Secret: true);
     public static readonly HostOption Progress = new("progress", "Projections:Progress", "auto|live|plain|off", "auto",
         "Terminal progress: live table on a terminal, plain periodic lines otherwise (auto).");
     public static readonly HostOption ProgressInterval = new("progress-interval", "Projections:ProgressInterval", "duration", "1s live, 5s plain",
@@ -60,7 +62,7 @@ public static class HostOptionCatalog
     public static IReadOnlyList<HostOption> All { get; } =
     [
         DataDirectory, EventStore, Mongo, MongoDatabase,
-        Partitions, MaxBatchSize, MaxFlushInterval, MaxUnflushedEvents, MaxUnflushedBytes, MaxLiveAggregates, WallClockAdvance, AllowedLateness,
+        Partitions, MaxBatchSize, MaxFlushInterval, MaxUnflushedEvents, MaxUnflushedBytes, MaxLiveAggregates, WallClockAdvance, AllowedLateness, OnPoison,
         Simulate, NoSimulate, Items, Stations, Rate, Duration, TotalEvents, Seed,
         Urls, AdminToken, Progress, ProgressInterval,
     ];

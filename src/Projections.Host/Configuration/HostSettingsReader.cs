@@ -31,6 +31,8 @@ public static class HostSettingsReader
             AllowedLateness = Get(AllowedLateness) is { } al
                 ? ValueParsers.Duration(AllowedLateness, al, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(24))
                 : defaults.AllowedLateness,
+            OnPoison = PoisonPolicyReader.ReadGlobal(configuration),
+            OnPoisonByProjection = PoisonPolicyReader.ReadPerProjection(configuration) is { Count: > 0 } perProjection ? perProjection : defaults.OnPoisonByProjection,
         };
 
         var simulator = new SimulatorSettings(

@@ -105,6 +105,7 @@ public sealed class HostSettingsReaderTests
     [InlineData(new[] { "--max-flush-interval", "soon" }, "Invalid value 'soon' for --max-flush-interval (Projections:Engine:MaxFlushInterval, PROJECTIONS__ENGINE__MAXFLUSHINTERVAL): expected a duration from 1ms to 1h such as 500ms, 2s, 5m or 00:00:02.")]
     [InlineData(new[] { "--wall-clock-advance", "maybe" }, "Invalid value 'maybe' for --wall-clock-advance (Projections:Engine:WallClockAdvance, PROJECTIONS__ENGINE__WALLCLOCKADVANCE): expected true or false.")]
     [InlineData(new[] { "--allowed-lateness", "0s" }, "Invalid value '0s' for --allowed-lateness (Projections:Engine:AllowedLateness, PROJECTIONS__ENGINE__ALLOWEDLATENESS): expected a duration from 1ms to 24h such as 500ms, 2s, 5m or 00:00:02.")]
+    [InlineData(new[] { "--on-poison", "skip" }, "Invalid value 'skip' for --on-poison (Projections:Engine:OnPoison, PROJECTIONS__ENGINE__ONPOISON): expected stop or park.")]
     [InlineData(new[] { "--progress", "fancy" }, "Invalid value 'fancy' for --progress (Projections:Progress, PROJECTIONS__PROGRESS): expected one of auto, live, plain, off.")]
     [InlineData(new[] { "--urls", "127.0.0.1:5080" }, "Invalid value '127.0.0.1:5080' for --urls (Projections:Web:Urls, PROJECTIONS__WEB__URLS): expected http:// or https:// addresses separated by ';', such as http://127.0.0.1:5080.")]
     [InlineData(new[] { "--mongo-database", "a.b" }, "Invalid value 'a.b' for --mongo-database (Projections:MongoDatabase, PROJECTIONS__MONGODATABASE): *")]
@@ -124,5 +125,35 @@ public sealed class HostSettingsReaderTests
 
         overrides.Should().ContainKey("Projections:Web:AdminToken").WhoseValue.Should().Be("s3cret");
         HostSettingsReader.Read(new ConfigurationBuilder().AddInMemoryCollection(overrides).Build()).AdminToken.Should().Be("s3cret");
+    }
+
+    [Fact]
+    public void On_poison_overrides_every_projection_and_a_per_projection_key_wins()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Projections:Engine:OnPoison"] = "park",
+            ["Projections:Projections:station-load:OnPoison"] = "Stop",
+        }).Build();
+
+        var engine = HostSettingsReader.Read(configuration).Engine;
+
+        engine.OnPoison.Should().Be(Projections.Core.Projections.PoisonEventPolicy.Park);
+        engine.OnPoisonByProjection.Should().BeEquivalentTo(new Dictionary<string, Projections.Core.Projections.PoisonEventPolicy>
+        {
+            ["station-load"] = Projections.Core.Projections.PoisonEventPolicy.Stop,
+        });
+    }
+
+    [Fact]
+    public void A_per_projection_policy_for_an_unknown_projection_or_with_a_bad_value_names_its_key()
+    {
+        Invoking(("Projections:Projections:plant-itemz:OnPoison", "park")).Should().Throw<HostUserException>()
+            .WithMessage("Unknown projection 'plant-itemz' in Projections:Projections:plant-itemz:OnPoison; expected one of: plant-items, station-load.");
+        Invoking(("Projections:Projections:plant-items:OnPoison", "later")).Should().Throw<HostUserException>()
+            .WithMessage("Invalid value 'later' for --on-poison (Projections:Projections:plant-items:OnPoison, PROJECTIONS__PROJECTIONS__PLANT-ITEMS__ONPOISON): expected stop or park.");
+
+        static Action Invoking((string Key, string Value) setting) => () => HostSettingsReader.Read(
+            new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [setting.Key] = setting.Value }).Build());
     }
 }

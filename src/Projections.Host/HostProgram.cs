@@ -28,6 +28,7 @@ public static class HostProgram
                 HostCommand.Status => await StatusCommand.Execute(context),
                 HostCommand.Verify => await VerifyCommand.Execute(context),
                 HostCommand.Simulate => await SimulateCommand.Execute(context),
+                HostCommand.DeadLetters => await DeadLettersCommand.Execute(context),
                 _ => throw new InvalidOperationException($"Command {request.Command} has no handler."),
             };
         }

@@ -12,6 +12,7 @@ public static class CommandLineParser
         ["status"] = HostCommand.Status,
         ["verify"] = HostCommand.Verify,
         ["simulate"] = HostCommand.Simulate,
+        ["dead-letters"] = HostCommand.DeadLetters,
         ["help"] = HostCommand.Help,
     };
 
@@ -24,6 +25,7 @@ public static class CommandLineParser
         string? rebuild = null;
         var help = false;
         var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var arguments = new List<string>();
 
         for (var i = 0; i < args.Count; i++)
         {
@@ -61,9 +63,11 @@ public static class CommandLineParser
             if (command is null && Commands.TryGetValue(token, out var parsed))
                 command = parsed;
             else if (command is null)
-                throw new HostUserException($"Unknown command '{token}'. Commands: run, status, verify, simulate (--help lists them).");
+                throw new HostUserException($"Unknown command '{token}'. Commands: run, status, verify, simulate, dead-letters (--help lists them).");
             else if (command == HostCommand.Verify && target is null)
                 target = token;
+            else if (command == HostCommand.DeadLetters && arguments.Count < 3)
+                arguments.Add(token);
             else
                 throw new HostUserException($"Unexpected argument '{token}' after '{CommandName(command.Value)}'.");
         }
@@ -73,7 +77,7 @@ public static class CommandLineParser
             throw new HostUserException($"Option '--rebuild' belongs to the 'run' command, not '{CommandName(resolved)}'.");
         if (resolved == HostCommand.Run) target = rebuild;
         if (resolved == HostCommand.Verify) target ??= "all";
-        return new CommandLineRequest(resolved, target, overrides);
+        return new CommandLineRequest(resolved, target, overrides, arguments);
     }
 
     public static string CommandName(HostCommand command) => Commands.First(c => c.Value == command).Key;

@@ -20,6 +20,10 @@ public static class HelpText
         text.AppendLine("  status                       Per projection: generation, checkpoint vs head, dead letters.");
         text.AppendLine("  verify [projection|all]      Recompute from the events and diff with the store; exit 1 on any mismatch.");
         text.AppendLine("                               Run it while no host writes the store.");
+        text.AppendLine("  dead-letters [list|export] [projection|all]");
+        text.AppendLine("                               Parked events: one line each, or JSON lines (export). Safe while a host runs.");
+        text.AppendLine("  dead-letters show <projection> <position>");
+        text.AppendLine("                               One parked event with its payload and reason.");
         text.AppendLine("  simulate                     Append the plant workload without projecting (stops at --duration,");
         text.AppendLine("                               --total-events or Ctrl+C).");
         text.AppendLine();

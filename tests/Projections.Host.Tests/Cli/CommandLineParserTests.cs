@@ -68,7 +68,7 @@ public sealed class CommandLineParserTests
 
     [Theory]
     [InlineData(new[] { "--bogus" }, "Unknown option '--bogus'. Run with --help to list the options.")]
-    [InlineData(new[] { "frobnicate" }, "Unknown command 'frobnicate'. Commands: run, status, verify, simulate (--help lists them).")]
+    [InlineData(new[] { "frobnicate" }, "Unknown command 'frobnicate'. Commands: run, status, verify, simulate, dead-letters (--help lists them).")]
     [InlineData(new[] { "--items" }, "Option '--items' needs a value (n).")]
     [InlineData(new[] { "--items", "--seed", "1" }, "Option '--items' needs a value (n).")]
     [InlineData(new[] { "--no-simulate=yes" }, "Option '--no-simulate' takes no value (got 'yes').")]

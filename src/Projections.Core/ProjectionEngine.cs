@@ -37,8 +37,16 @@ public sealed class ProjectionEngine : IAsyncDisposable
         if (unknown is not null)
             throw new ArgumentException($"The poison policy names projection '{unknown}', which does not exist; known: {string.Join(", ", list.Select(p => p.Name))}.", nameof(options));
         _store = store;
-        _runtimes = list.Select(p => new ProjectionRuntime(p, source, store, options, time ?? TimeProvider.System, loggerFactory ?? NullLoggerFactory.Instance)).ToArray();
+        HostId = options.HostId ?? NewHostId();
+        // A store without leases can serve one host only; its runtimes are granted every lease.
+        var leases = store as ILeaseStore ?? new SingleHostLeases();
+        _runtimes = list.Select(p => new ProjectionRuntime(p, source, store, leases, HostId, options, time ?? TimeProvider.System, loggerFactory ?? NullLoggerFactory.Instance)).ToArray();
     }
+
+    /// <summary>This engine's name in the store's leases (<see cref="ProjectionEngineOptions.HostId"/>).</summary>
+    public string HostId { get; }
+
+    private static string NewHostId() => $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
 
     /// <summary>The projections, in registration order.</summary>
     public IReadOnlyList<IProjectionRuntime> Runtimes => _runtimes;

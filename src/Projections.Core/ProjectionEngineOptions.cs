@@ -52,4 +52,14 @@ public sealed record ProjectionEngineOptions
     /// <summary>The policy in force for <paramref name="projection"/>: its override, else <see cref="OnPoison"/>, else its own.</summary>
     public PoisonEventPolicy PoisonPolicyOf(IProjection projection) =>
         OnPoisonByProjection.TryGetValue(projection.Name, out var own) ? own : OnPoison ?? projection.PoisonPolicy;
+
+    /// <summary>
+    /// This engine's name in the store's leases; unique per engine by default (machine, process, random).
+    /// Two engines must never share it: an owner re-acquiring its own lease keeps the epoch.
+    /// </summary>
+    public string? HostId { get; init; }
+    /// <summary>How long a lease lasts without renewal: a standby takes over this long after the holder stopped renewing.</summary>
+    public TimeSpan LeaseTimeToLive { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>How often the holder renews its leases and a standby tries to take over; well below <see cref="LeaseTimeToLive"/>.</summary>
+    public TimeSpan LeaseRenewInterval { get; init; } = TimeSpan.FromSeconds(1);
 }

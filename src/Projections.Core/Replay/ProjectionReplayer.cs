@@ -123,6 +123,7 @@ public sealed class ProjectionReplayer
         aggregate.HasPosition = true;
         aggregate.TimeoutAt = TimeoutRules.AfterEvent(aggregate.TimeoutAt, _context.Timeout);
         if (_context.Timeout.Kind == TimeoutRequestKind.Set) _timers.Arm(key, _context.Timeout.Deadline);
+        else if (_context.Timeout.Kind == TimeoutRequestKind.Clear) _timers.Disarm(key);
     }
 
     private void FireDue(DateTimeOffset streamTime)
@@ -130,11 +131,7 @@ public sealed class ProjectionReplayer
         while (_timers.TryTakeDue(streamTime, out var key, out var deadline))
         {
             if (!_aggregates.TryGetValue(key, out var aggregate)) continue;
-            if (aggregate.TimeoutAt != deadline)
-            {
-                _timers.RearmIfLater(key, deadline, aggregate.TimeoutAt);
-                continue;
-            }
+            if (aggregate.TimeoutAt != deadline) continue;
             try
             {
                 _timeoutContext.Reset(key, deadline, streamTime);

@@ -44,3 +44,6 @@ public sealed class ProjectionFailedException : Exception
         new(projection, $"Projection '{projection}' stopped: the store refused to write " +
                         $"{(key is null ? "a batch" : $"aggregate '{key}'")} of generation {generation}: {inner.Message}", inner) { Key = key };
 }
+
+/// <summary>A rebuild was requested while the store records one in progress (started here or on another host).</summary>
+public sealed class RebuildAlreadyRunningException(string message) : InvalidOperationException(message);

@@ -20,8 +20,9 @@ public sealed partial class ProjectionRuntime
         await _lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var stopped = Active();
             if (_stopped) throw new InvalidOperationException($"Projection '{Name}' is shutting down.");
+            var stopped = _active is { Lease: not null, LostLease: false } a ? a
+                : throw new InvalidOperationException($"Projection '{Name}' is not running on this host (another host holds its lease); park the event there.");
             if (stopped.Status != ProjectionStatus.Stopped || stopped.Error is not ProjectionFailedException failure)
                 throw new InvalidOperationException($"Projection '{Name}' is not stopped on a poison event; there is nothing to park.");
             var park = OperatorPark.For(failure, actor)
@@ -31,7 +32,8 @@ public sealed partial class ProjectionRuntime
 
             await stopped.AbortAsync().ConfigureAwait(false);
             var checkpoint = await _store.LoadCheckpoint(Name, stopped.Generation, cancellationToken).ConfigureAwait(false);
-            var next = NewPipeline(stopped.Generation, park);
+            var next = NewPipeline(stopped.Generation, stopped.Lease!, park);
+            next.LeaseRenewedAt = stopped.LeaseRenewedAt;
             await next.StartAsync(checkpoint, cancellationToken).ConfigureAwait(false);
             next.Notifier = _hub;
             _active = next;

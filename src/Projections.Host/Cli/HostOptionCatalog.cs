@@ -13,6 +13,8 @@ public static class HostOptionCatalog
         "Persist projections in MongoDB at this connection string instead of SQLite.", Secret: true);
     public static readonly HostOption MongoDatabase = new("mongo-database", "Projections:MongoDatabase", "name", "(the connection string's, else projections)",
         "MongoDB database used with --mongo.");
+    public static readonly HostOption Postgres = new("postgres", "Projections:Postgres", "Host=...;Database=...", "(none: embedded SQLite projection store)",
+        "Persist projections in PostgreSQL at this Npgsql connection string instead of SQLite (schema projections).", Secret: true);
 
     public static readonly HostOption Partitions = new("partitions", "Projections:Engine:Partitions", "n", "processor count",
         "Partition workers per projection.");
@@ -32,6 +34,9 @@ public static class HostOptionCatalog
         "How far behind the wall clock event times may be and still count as current; the wall clock never moves stream time past now minus this.");
     public static readonly HostOption OnPoison = new("on-poison", "Projections:Engine:OnPoison", "stop|park", "(each projection's own policy)",
         "What a handler failure or an unreadable payload does: stop the projection naming the event, or park it as a dead letter and go on. Per projection: Projections:Projections:<name>:OnPoison.");
+
+    public static readonly HostOption LeaseTtl = new("lease-ttl", "Projections:Engine:LeaseTimeToLive", "duration", "10s",
+        "Several hosts on one store: a standby takes over this long after the writing host stopped renewing (renewed every tenth of it).");
 
     public static readonly HostOption Simulate = new("simulate", "Projections:Simulator:Enabled", "true|false", "true",
         "With the embedded event store, `run` also appends the plant workload in-process.");
@@ -61,8 +66,8 @@ public static class HostOptionCatalog
 
     public static IReadOnlyList<HostOption> All { get; } =
     [
-        DataDirectory, EventStore, Mongo, MongoDatabase,
-        Partitions, MaxBatchSize, MaxFlushInterval, MaxUnflushedEvents, MaxUnflushedBytes, MaxLiveAggregates, WallClockAdvance, AllowedLateness, OnPoison,
+        DataDirectory, EventStore, Mongo, MongoDatabase, Postgres,
+        Partitions, MaxBatchSize, MaxFlushInterval, MaxUnflushedEvents, MaxUnflushedBytes, MaxLiveAggregates, WallClockAdvance, AllowedLateness, LeaseTtl, OnPoison,
         Simulate, NoSimulate, Items, Stations, Rate, Duration, TotalEvents, Seed,
         Urls, AdminToken, Progress, ProgressInterval,
     ];

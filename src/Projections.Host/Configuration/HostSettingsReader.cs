@@ -34,6 +34,11 @@ public static class HostSettingsReader
             OnPoison = PoisonPolicyReader.ReadGlobal(configuration),
             OnPoisonByProjection = PoisonPolicyReader.ReadPerProjection(configuration) is { Count: > 0 } perProjection ? perProjection : defaults.OnPoisonByProjection,
         };
+        if (Get(LeaseTtl) is { } ttl)
+        {
+            var leaseTtl = ValueParsers.Duration(LeaseTtl, ttl, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+            engine = engine with { LeaseTimeToLive = leaseTtl, LeaseRenewInterval = leaseTtl / 10 };
+        }
 
         var simulator = new SimulatorSettings(
             Enabled: Get(Simulate) is not { } s || ValueParsers.Bool(Simulate, s),
@@ -50,6 +55,9 @@ public static class HostSettingsReader
             EventStore = Get(EventStore) is { } es ? ConnectionStrings.EventStore(EventStore, es) : null,
             Mongo = Get(Mongo) is { } m ? ConnectionStrings.Mongo(Mongo, m) : null,
             MongoDatabase = Get(MongoDatabase) is { } db ? ReadMongoDatabase(db) : null,
+            Postgres = Get(HostOptionCatalog.Postgres) is { } pg
+                ? Get(Mongo) is null ? ConnectionStrings.Postgres(HostOptionCatalog.Postgres, pg) : throw OneProjectionStore()
+                : null,
             Engine = engine,
             Simulator = simulator,
             Urls = ReadUrls(Get(Urls) ?? "http://127.0.0.1:5080"),
@@ -77,6 +85,9 @@ public static class HostSettingsReader
             throw ValueParsers.Invalid(DataDirectory, value, "expected a directory path");
         }
     }
+
+    private static HostUserException OneProjectionStore() =>
+        new($"{Mongo.Display} and {HostOptionCatalog.Postgres.Display} both name a projection store; give one of them.");
 
     private static string ReadMongoDatabase(string value)
     {

@@ -51,6 +51,9 @@ public sealed class Harness : IAsyncDisposable
     /// <summary>A second harness over the same stores and clock (a restart).</summary>
     public Harness Restarted(params IProjection[] projections) => new(projections.Length == 0 ? Projections : projections, Events, Store, Time);
 
+    /// <summary>A restart over the same events and clock but another projection store (a state a crash could leave).</summary>
+    public Harness Restarted(InMemoryProjectionStore store) => new(Projections, Events, store, Time);
+
     public async Task Start(ProjectionEngineOptions? options = null)
     {
         Engine = new ProjectionEngine(Events, Store, Projections, options ?? DefaultOptions, Time, Logs);

@@ -36,8 +36,9 @@ public sealed class TrackerProjection : Projection<Item>
 {
     public static readonly TimeSpan LostAfter = TimeSpan.FromMinutes(10);
 
-    public TrackerProjection(string name = "tracker") : base(name)
+    public TrackerProjection(string name = "tracker", TimeSpan? retireDoneAfter = null) : base(name)
     {
+        if (retireDoneAfter is { } after) RetireWhen(s => s.Status == "Done", after);
         FromStreams("item-");
         Initially(key => new Item(key, "Active", null, 0, null, null));
         On<ItemSeen>((s, e, ctx) =>

@@ -143,7 +143,9 @@ public sealed partial class ProjectionRuntime
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            _logger.LogWarning(ex, "Projection {Projection}: renewing the lease of generation {Generation} failed: {Message}", Name, pipeline.Generation, ex.Message);
+            // A store that is unavailable is one outage, logged once with the flushes that fail with it.
+            if (ex is ProjectionStoreUnavailableException) pipeline.StoreOutage.Failed($"Renewing the lease of generation {pipeline.Generation}", ex.Message, _options.LeaseRenewInterval);
+            else _logger.LogWarning(ex, "Projection {Projection}: renewing the lease of generation {Generation} failed: {Message}", Name, pipeline.Generation, ex.Message);
             return !await ExpireIfUnrenewed(pipeline).ConfigureAwait(false);
         }
         ProjectionMetrics.RecordRenew(Name, pipeline.Generation, _time.GetElapsedTime(started));

@@ -41,6 +41,9 @@ public static class EngineSettings
         Setting("allowed-lateness", "AllowedLateness", "duration", "5m",
             "How far behind the wall clock event times may be and still count as current; the wall clock never moves stream time past now minus this.",
             (o, opt, v) => o with { AllowedLateness = Duration(opt, v, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(24)) }),
+        Setting("on-poison", "OnPoison", "stop|park", "(each projection's own policy)",
+            "What a handler failure or an unreadable payload does: stop the projection naming the event, or park it as a dead letter and go on. Per projection: Projections:Projections:<name>:OnPoison.",
+            (o, opt, v) => o with { OnPoison = PoisonPolicyReader.Parse(opt, v) }),
         Setting("lease-ttl", "LeaseTimeToLive", "duration", "10s",
             "Several hosts on one store: a standby takes over this long after the writing host stopped renewing (renewed every tenth of it).",
             (o, opt, v) => Duration(opt, v, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)) is var ttl

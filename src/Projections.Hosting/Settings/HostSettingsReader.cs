@@ -22,6 +22,8 @@ public static class HostSettingsReader
         {
             if (Get(setting.Option) is { } value) engine = setting.Apply(engine, value);
         }
+        if (PoisonPolicyReader.ReadPerProjection(configuration, registration.EngineSettings.Single(s => s.Option.Name == "on-poison").Option) is { Count: > 0 } perProjection)
+            engine = engine with { OnPoisonByProjection = perProjection };
 
         return new HostSettings
         {

@@ -1,4 +1,5 @@
 using Projections.Core.Events;
+using Projections.Hosting.Settings;
 
 namespace Projections.Hosting.Web;
 
@@ -20,7 +21,7 @@ internal static class ParkEndpoint
             GlobalPosition? expected = null;
             if (request.Query.TryGetValue("position", out var raw))
             {
-                if (!TryParsePosition(raw.ToString(), out var position))
+                if (!PositionText.TryParse(raw.ToString(), out var position))
                     return ApiErrors.BadRequest($"Query parameter 'position' must be a position such as 4711 or 4711/4700, was '{raw}'.");
                 expected = position;
             }
@@ -37,17 +38,5 @@ internal static class ParkEndpoint
             loggers.CreateLogger(typeof(ParkEndpoint)).LogWarning("{Actor} parked {What} of projection {Projection} over HTTP and restarted it", actor, parked, name);
             return Results.Ok(new { projection = name, parked, by = actor, message = $"Parked {parked}; '{name}' continues after it." });
         });
-    }
-
-    /// <summary>Positions as the API prints them: "commit" or "commit/prepare".</summary>
-    internal static bool TryParsePosition(string text, out GlobalPosition position)
-    {
-        position = default;
-        var parts = text.Split('/');
-        if (parts.Length is < 1 or > 2 || !ulong.TryParse(parts[0], out var commit)) return false;
-        var prepare = commit;
-        if (parts.Length == 2 && !ulong.TryParse(parts[1], out prepare)) return false;
-        position = new GlobalPosition(commit, prepare);
-        return true;
     }
 }

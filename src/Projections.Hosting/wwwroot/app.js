@@ -180,7 +180,7 @@
       const state = p.rebuild ? 'rebuilding' : p.status;
       badge.className = `badge ${state}`;
       badge.textContent = p.rebuild ? `${statusLabel[p.status] || p.status} · rebuilding` : statusLabel[p.status] || p.status;
-      replace(errorBox, p.status === 'stopped' && p.error ? el('div', { class: 'error-box', 'data-role': 'error' }, p.error) : null);
+      replace(errorBox, p.status === 'stopped' && p.error ? el('div', { class: 'error-box', 'data-role': 'error' }, p.error, parkControl(name, p.stoppedOn, message, tokenArea)) : null);
       replace(rebuildBox, p.rebuild ? [
         el('div', { class: 'notice', 'data-role': 'rebuild-progress' },
           `Rebuilding generation ${p.rebuild.generation}: ${dec(p.rebuild.percent)}% (position ${p.rebuild.processed ?? '–'} of ${p.rebuild.target}), ` +
@@ -234,6 +234,35 @@
   function metric(label, value, key, good, title) {
     return el('div', { class: 'metric' }, el('div', { class: 'label' }, label),
       el('div', { class: good ? 'value zero' : 'value', 'data-metric': key, title: title || value }, value));
+  }
+
+  // "Park this event and continue": offered while a projection is stopped on a poison event or timer.
+  function parkControl(name, stoppedOn, message, tokenArea) {
+    if (!stoppedOn) return null;
+    const what = stoppedOn.position ? `event ${stoppedOn.streamId}@${stoppedOn.streamRevision} (position ${stoppedOn.position})` : `timeout of ${stoppedOn.timerKey}`;
+    const button = el('button', { type: 'button', 'data-role': 'park', style: 'margin-top:8px; display:block' }, `Park this ${stoppedOn.position ? 'event' : 'timeout'} and continue`);
+    button.title = `Writes ${what} to the dead letters and restarts the projection after it (admin token).`;
+    button.addEventListener('click', () => requestPark(name, stoppedOn.position, message, tokenArea));
+    return button;
+  }
+
+  async function requestPark(name, position, message, tokenArea, token) {
+    const headers = token ? { Authorization: `Bearer ${token}` } : {};
+    const query = position ? `?position=${encodeURIComponent(position)}` : '';
+    replace(message, 'Parking…');
+    try {
+      const body = await api(`${projectionPath(name)}/park-and-continue${query}`, { method: 'POST', headers });
+      replace(tokenArea);
+      replace(message, body?.message || 'Parked; the projection continues.');
+    } catch (e) {
+      replace(message, el('span', { style: 'color:var(--bad)' }, e.message));
+      if (e.status === 401) {
+        const input = el('input', { type: 'password', placeholder: 'admin token', 'aria-label': 'Admin token', autocomplete: 'off' });
+        const send = el('button', { type: 'button', class: 'primary' }, 'Park with token');
+        send.addEventListener('click', () => requestPark(name, position, message, tokenArea, input.value));
+        replace(tokenArea, input, send);
+      }
+    }
   }
 
   async function requestRebuild(name, message, tokenArea, token) {

@@ -93,6 +93,7 @@ public sealed class HostSettingsReaderTests
     [InlineData(new[] { "--max-flush-interval", "soon" }, "Invalid value 'soon' for --max-flush-interval (Projections:Engine:MaxFlushInterval, PROJECTIONS__ENGINE__MAXFLUSHINTERVAL): expected a duration from 1ms to 1h such as 500ms, 2s, 5m or 00:00:02.")]
     [InlineData(new[] { "--wall-clock-advance", "maybe" }, "Invalid value 'maybe' for --wall-clock-advance (Projections:Engine:WallClockAdvance, PROJECTIONS__ENGINE__WALLCLOCKADVANCE): expected true or false.")]
     [InlineData(new[] { "--allowed-lateness", "0s" }, "Invalid value '0s' for --allowed-lateness (Projections:Engine:AllowedLateness, PROJECTIONS__ENGINE__ALLOWEDLATENESS): expected a duration from 1ms to 24h such as 500ms, 2s, 5m or 00:00:02.")]
+    [InlineData(new[] { "--on-poison", "skip" }, "Invalid value 'skip' for --on-poison (Projections:Engine:OnPoison, PROJECTIONS__ENGINE__ONPOISON): expected stop or park.")]
     [InlineData(new[] { "--progress", "fancy" }, "Invalid value 'fancy' for --progress (Projections:Progress, PROJECTIONS__PROGRESS): expected one of auto, live, plain, off.")]
     [InlineData(new[] { "--urls", "127.0.0.1:5080" }, "Invalid value '127.0.0.1:5080' for --urls (Projections:Web:Urls, PROJECTIONS__WEB__URLS): expected http:// or https:// addresses separated by ';', such as http://127.0.0.1:5080.")]
     public void Bad_values_name_the_option_its_sources_and_the_value(string[] args, string message) =>
@@ -112,4 +113,29 @@ public sealed class HostSettingsReaderTests
         overrides.Should().ContainKey("Projections:Web:AdminToken").WhoseValue.Should().Be("s3cret");
         HostSettingsReader.Read(new ConfigurationBuilder().AddInMemoryCollection(overrides).Build(), registration).AdminToken.Should().Be("s3cret");
     }
+
+    [Fact]
+    public void On_poison_overrides_every_projection_and_a_per_projection_key_wins()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Projections:Engine:OnPoison"] = "park",
+            ["Projections:Projections:station-load:OnPoison"] = "Stop",
+        }).Build();
+
+        var engine = HostSettingsReader.Read(configuration, TestApp.Registration()).Engine;
+
+        engine.OnPoison.Should().Be(Projections.Core.Projections.PoisonEventPolicy.Park);
+        engine.OnPoisonByProjection.Should().BeEquivalentTo(new Dictionary<string, Projections.Core.Projections.PoisonEventPolicy>
+        {
+            ["station-load"] = Projections.Core.Projections.PoisonEventPolicy.Stop,
+        });
+    }
+
+    [Fact]
+    public void A_per_projection_policy_with_a_bad_value_names_its_key() =>
+        FluentActions.Invoking(() => HostSettingsReader.Read(new ConfigurationBuilder().AddInMemoryCollection(
+                new Dictionary<string, string?> { ["Projections:Projections:plant-items:OnPoison"] = "later" }).Build(), TestApp.Registration()))
+            .Should().Throw<HostUserException>()
+            .WithMessage("Invalid value 'later' for --on-poison (Projections:Projections:plant-items:OnPoison, PROJECTIONS__PROJECTIONS__PLANT-ITEMS__ONPOISON): expected stop or park.");
 }

@@ -1,4 +1,5 @@
 using Projections.Core.Events;
+using Projections.Core.Ports;
 using Projections.Host.Composition;
 using Projections.Host.Progress;
 
@@ -30,8 +31,22 @@ public static class StatusCommand
                 line += $"; rebuilding generation {building}: {Progress(rebuilt, head)}";
             }
             await context.Output.WriteLineAsync(line);
+            if (adapters.Store is ILeaseStore leases)
+                foreach (var lease in await leases.ReadLeases(projection.Name, ct))
+                    await context.Output.WriteLineAsync($"  {LeaseLine(lease, DateTimeOffset.UtcNow)}");
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>"generation 1 shard 0: written by host-a (epoch 3), lease expires in 8.2 s" — or who held it last.</summary>
+    public static string LeaseLine(LeaseRecord lease, DateTimeOffset now)
+    {
+        var where = $"generation {lease.Key.Generation} shard {lease.Key.Shard}";
+        if (lease.Owner is null) return $"{where}: free (epoch {lease.Epoch})";
+        var left = lease.ExpiresAt - now;
+        return left > TimeSpan.Zero
+            ? $"{where}: written by {lease.Owner} (epoch {lease.Epoch}), lease expires in {left.TotalSeconds:0.0} s"
+            : $"{where}: {lease.Owner} stopped renewing {-left.TotalSeconds:0.0} s ago (epoch {lease.Epoch}); a standby takes over";
     }
 
     /// <summary>"checkpoint 90, head 100, behind 10"; behind is in the source's position units (events on SQLite).</summary>

@@ -25,7 +25,8 @@ public sealed record ProjectionSummary(
     long ParkedEvents,
     DateTimeOffset? StreamTime,
     long UnflushedEvents,
-    RebuildSummary? Rebuild)
+    RebuildSummary? Rebuild,
+    IReadOnlyList<OwnedShardSummary> OwnedShards)
 {
     public static ProjectionSummary From(IProjectionRuntime runtime)
     {
@@ -52,9 +53,13 @@ public sealed record ProjectionSummary(
             stats.ParkedEvents,
             stats.StreamTime,
             stats.UnflushedEvents,
-            runtime.Rebuild is { } rebuild ? RebuildSummary.From(rebuild) : null);
+            runtime.Rebuild is { } rebuild ? RebuildSummary.From(rebuild) : null,
+            runtime.HeldLeases.Select(l => new OwnedShardSummary(l.Key.Generation, l.Key.Shard, l.Epoch, l.Owner)).ToArray());
     }
 }
+
+/// <summary>A shard this host writes: a standby owns none (its live requests answer from the store).</summary>
+public sealed record OwnedShardSummary(int Generation, int Shard, long Epoch, string Owner);
 
 /// <summary>A running rebuild: how far the new generation is, against the head when it started.</summary>
 public sealed record RebuildSummary(

@@ -33,6 +33,9 @@ public sealed class ProjectionEngine : IAsyncDisposable
         if (list.Count == 0) throw new ArgumentException("The engine needs at least one projection.", nameof(projections));
         var duplicate = list.GroupBy(p => p.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ArgumentException($"Two projections are named '{duplicate.Key}'; names must be unique.", nameof(projections));
+        var unknown = options.OnPoisonByProjection.Keys.FirstOrDefault(name => list.All(p => p.Name != name));
+        if (unknown is not null)
+            throw new ArgumentException($"The poison policy names projection '{unknown}', which does not exist; known: {string.Join(", ", list.Select(p => p.Name))}.", nameof(options));
         _store = store;
         HostId = options.HostId ?? NewHostId();
         // A store without leases can serve one host only; its runtimes are granted every lease.

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using Projections.Core.Ports;
@@ -94,8 +95,12 @@ public sealed partial class MongoProjectionStore
         return _retry.Run($"create '{name}' and its indexes", async t =>
         {
             await CreateCollection(name, t).ConfigureAwait(false);
-            var models = IndexModels.For(indexes);
-            if (models.Count > 0) await Collection(name).Indexes.CreateManyAsync(models, t).ConfigureAwait(false);
+            if (indexes.Count == 0) return;
+            using var found = await Collection(name).Indexes.ListAsync(t).ConfigureAwait(false);
+            var plan = IndexPlan.For(name, indexes, await found.ToListAsync(t).ConfigureAwait(false));
+            foreach (var adopted in plan.Adopted)
+                _logger.LogInformation("{Store}: '{Collection}' already has the index '{Index}' on the same key; using it", Description, name, adopted);
+            if (plan.Create.Count > 0) await Collection(name).Indexes.CreateManyAsync(plan.Create, t).ConfigureAwait(false);
         }, cancellationToken);
     }
 }

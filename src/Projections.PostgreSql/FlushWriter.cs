@@ -5,14 +5,15 @@ using Projections.Core.Ports;
 namespace Projections.PostgreSql;
 
 /// <summary>
-/// Writes one flush in one transaction: the documents (through the bulk writer, version-guarded), the
-/// dead letters (once per position), then the checkpoint, which never moves backwards.
+/// Writes one flush in one transaction: the lease fence, the documents (through the bulk writer, version-guarded),
+/// the dead letters (once per position), then the checkpoint, which never moves backwards.
 /// </summary>
-internal sealed class FlushWriter(PostgresSchema schema, IDocumentBulkWriter documents)
+internal sealed class FlushWriter(PostgresSchema schema, IDocumentBulkWriter documents, LeaseStatements leases)
 {
     public async Task Write(NpgsqlConnection connection, ProjectionBatch batch, string table, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (batch.Fence is { } fence) await CheckFence(connection, transaction, fence, cancellationToken).ConfigureAwait(false);
         await using var commands = new NpgsqlBatch(connection, transaction);
         if (batch.Documents.Count > 0)
             commands.BatchCommands.Add(await documents.Stage(connection, schema, table, batch.Documents, cancellationToken).ConfigureAwait(false));
@@ -20,6 +21,17 @@ internal sealed class FlushWriter(PostgresSchema schema, IDocumentBulkWriter doc
         commands.BatchCommands.Add(Checkpoint(batch, now));
         await commands.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Refuses the batch unless its fence is still the lease's owner and epoch; the row stays share-locked until the commit.</summary>
+    private async Task CheckFence(NpgsqlConnection connection, NpgsqlTransaction transaction, Lease fence, CancellationToken ct)
+    {
+        await using var command = leases.LockForFence(connection, transaction, fence.Key);
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        if (!await reader.ReadAsync(ct).ConfigureAwait(false)) throw LeaseLostException.For(fence, null, null);
+        var owner = reader.IsDBNull(0) ? null : reader.GetString(0);
+        var epoch = reader.GetInt64(1);
+        if (owner != fence.Owner || epoch != fence.Epoch) throw LeaseLostException.For(fence, epoch, owner);
     }
 
     private NpgsqlBatchCommand DeadLetter(ProjectionBatch batch, DeadLetter letter)

@@ -5,9 +5,9 @@ namespace Projections.PostgreSql;
 
 /// <summary>
 /// The projection_generations rows (with each projection's base name) and the tables and views they
-/// name; every method runs inside the caller's transaction, which holds the schema lock.
+/// name, and their leases; every method runs inside the caller's transaction, which holds the schema lock.
 /// </summary>
-internal sealed class GenerationCatalog(NpgsqlConnection connection, NpgsqlTransaction transaction, PostgresSchema schema)
+internal sealed class GenerationCatalog(NpgsqlConnection connection, NpgsqlTransaction transaction, PostgresSchema schema, LeaseStatements leases)
 {
     public sealed record Entry(string BaseName, ProjectionGenerations Generations);
 
@@ -57,9 +57,10 @@ internal sealed class GenerationCatalog(NpgsqlConnection connection, NpgsqlTrans
     public async Task DropStorage(string projection, string baseName, int generation, CancellationToken ct)
     {
         await Execute($"DROP TABLE IF EXISTS {schema.Table(PostgresNaming.DocumentTable(baseName, generation))}", ct).ConfigureAwait(false);
-        foreach (var table in new[] { schema.Checkpoints, schema.DeadLetters })
+        // Revoking the generation's leases fences out whoever still writes it.
+        foreach (var sql in new[] { $"DELETE FROM {schema.Checkpoints} WHERE projection = $1 AND generation = $2", $"DELETE FROM {schema.DeadLetters} WHERE projection = $1 AND generation = $2", leases.Revoke })
         {
-            await using var command = Command($"DELETE FROM {table} WHERE projection = $1 AND generation = $2", projection, generation);
+            await using var command = Command(sql, projection, generation);
             await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
     }

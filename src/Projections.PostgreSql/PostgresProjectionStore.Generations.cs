@@ -59,6 +59,6 @@ public sealed partial class PostgresProjectionStore
     {
         if (string.IsNullOrWhiteSpace(projection)) throw new ArgumentException("Projection name is empty.", nameof(projection));
         return InTransaction($"{operation} of projection '{projection}'",
-            (connection, transaction, ct) => work(new GenerationCatalog(connection, transaction, _schema), ct), cancellationToken);
+            (connection, transaction, ct) => work(new GenerationCatalog(connection, transaction, _schema, _leases), ct), cancellationToken);
     }
 }

@@ -16,12 +16,13 @@ public sealed partial class PostgresProjectionStore : IProjectionStore, IAsyncDi
     private readonly PostgresSchema _schema;
     private readonly PostgresFailures _failures;
     private readonly FlushWriter _flushWriter;
+    private readonly LeaseStatements _leases;
     private readonly TimeProvider _clock;
     // Base names never change once handed out, so they are cached for good.
     private readonly ConcurrentDictionary<string, string> _baseNames = new(StringComparer.Ordinal);
 
     public PostgresProjectionStore(PostgresProjectionStoreOptions options, TimeProvider? clock = null)
-        : this(options, new UnnestDocumentWriter(), clock) { }
+        : this(options, new CopyDocumentWriter(), clock) { }
 
     internal PostgresProjectionStore(PostgresProjectionStoreOptions options, IDocumentBulkWriter documentWriter, TimeProvider? clock = null)
     {
@@ -30,7 +31,8 @@ public sealed partial class PostgresProjectionStore : IProjectionStore, IAsyncDi
         _dataSource = NpgsqlDataSource.Create(builder);
         _schema = new PostgresSchema(options.Schema);
         _failures = new PostgresFailures(Description);
-        _flushWriter = new FlushWriter(_schema, documentWriter);
+        _leases = new LeaseStatements(_schema);
+        _flushWriter = new FlushWriter(_schema, documentWriter, _leases);
         _clock = clock ?? TimeProvider.System;
     }
 

@@ -12,6 +12,7 @@ internal sealed class PostgresSchema(string schema)
     public const string GenerationsTable = "projection_generations";
     public const string CheckpointsTable = "projection_checkpoints";
     public const string DeadLettersTable = "projection_dead_letters";
+    public const string LeasesTable = "projection_leases";
 
     /// <summary>Serializes schema changes of every process using this database (CREATE ... IF NOT EXISTS races otherwise).</summary>
     public const long SchemaLockId = 0x50524f4a_5343484d; // "PROJSCHM"
@@ -21,6 +22,7 @@ internal sealed class PostgresSchema(string schema)
     public string Generations => PostgresNaming.Qualified(Name, GenerationsTable);
     public string Checkpoints => PostgresNaming.Qualified(Name, CheckpointsTable);
     public string DeadLetters => PostgresNaming.Qualified(Name, DeadLettersTable);
+    public string Leases => PostgresNaming.Qualified(Name, LeasesTable);
 
     public string Table(string name) => PostgresNaming.Qualified(Name, name);
 
@@ -57,6 +59,15 @@ internal sealed class PostgresSchema(string schema)
             parked_at        timestamptz NOT NULL,
             parked_at_ticks  bigint      NOT NULL,
             PRIMARY KEY (projection, generation, commit_position, prepare_position)
+        );
+        CREATE TABLE IF NOT EXISTS {Leases} (
+            projection text        NOT NULL,
+            generation integer     NOT NULL,
+            shard      integer     NOT NULL,
+            owner      text,
+            epoch      bigint      NOT NULL,
+            expires_at timestamptz NOT NULL,
+            PRIMARY KEY (projection, generation, shard)
         );
         """;
 

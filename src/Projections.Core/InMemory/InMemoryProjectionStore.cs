@@ -150,7 +150,7 @@ public sealed partial class InMemoryProjectionStore(TimeProvider? clock = null) 
     /// <summary>Number of documents in a generation.</summary>
     public int CountDocuments(string projection, int generation)
     {
-        lock (_sync) return Generation(projection, generation).Documents.Count;
+        lock (_sync) return Existing(projection, generation)?.Documents.Count ?? 0;
     }
 
     /// <summary>Reads of a dropped generation find nothing, as in the durable stores.</summary>

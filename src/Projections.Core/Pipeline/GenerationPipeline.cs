@@ -3,6 +3,7 @@ using Projections.Core.Events;
 using Projections.Core.Metrics;
 using Projections.Core.Ports;
 using Projections.Core.Projections;
+using Projections.Core.Resilience;
 using Projections.Core.Runtime;
 
 namespace Projections.Core.Pipeline;
@@ -27,8 +28,9 @@ internal sealed partial class GenerationPipeline
     private int _finalFlushRequested;
 
     public GenerationPipeline(IProjection projection, int generation, Lease? lease, IEventSource source, IProjectionStore store,
-        ProjectionEngineOptions options, TimeProvider time, ILogger logger, Action onCheckpoint)
+        ProjectionEngineOptions options, TimeProvider time, ILogger logger, Action onCheckpoint, OperatorPark? operatorPark = null)
     {
+        OperatorPark = operatorPark;
         Projection = projection;
         Generation = generation;
         Lease = lease;
@@ -42,11 +44,31 @@ internal sealed partial class GenerationPipeline
         _positionRate = new RateMeter(time, TimeSpan.FromSeconds(10));
         Partitions = new Partition[options.Partitions];
         for (var i = 0; i < Partitions.Length; i++) Partitions[i] = new Partition(this, i);
+        PoisonPolicy = options.PoisonPolicyOf(projection);
+        StoreOutage = new Outage(projection.Name, $"projection store ({store.Description})", time, logger);
+        SourceOutage = new Outage(projection.Name, $"event source ({source.Description})", time, logger);
         Reader = new Reader(this);
         Flusher = new Flusher(this);
     }
 
     public IProjection Projection { get; }
+    /// <summary>The projection's policy, or the operator's override from the options.</summary>
+    public PoisonEventPolicy PoisonPolicy { get; }
+    /// <summary>The one event or timer an operator asked this pipeline to park whatever the policy ("park this event and continue").</summary>
+    public OperatorPark? OperatorPark { get; }
+
+    /// <summary>Whether a failing event is parked (policy or operator); the reason says who parked it.</summary>
+    public bool ParksEvent(GlobalPosition position, string failure, out string reason) =>
+        Parks(OperatorPark?.Covers(position) == true, failure, out reason);
+
+    public bool ParksTimer(string key, DateTimeOffset deadline, string failure, out string reason) =>
+        Parks(OperatorPark?.Covers(key, deadline) == true, failure, out reason);
+
+    private bool Parks(bool byOperator, string failure, out string reason)
+    {
+        reason = byOperator ? $"Parked by '{OperatorPark!.Actor}': {failure}" : failure;
+        return byOperator || PoisonPolicy == PoisonEventPolicy.Park;
+    }
     public string Name => Projection.Name;
     public int Generation { get; }
     /// <summary>The lease this pipeline writes under: every batch carries it as its fence.</summary>
@@ -63,6 +85,9 @@ internal sealed partial class GenerationPipeline
     public Reader Reader { get; }
     public Flusher Flusher { get; }
     public LiveIndex Index { get; } = new();
+    /// <summary>The store or the source failing transiently: the pipeline waits, logs once, and readiness reports it.</summary>
+    public Outage StoreOutage { get; }
+    public Outage SourceOutage { get; }
     /// <summary>Where changes are published; null while this generation is not the one served.</summary>
     public volatile ChangeHub? Notifier;
     public CancellationToken Lifetime => _lifetime.Token;
@@ -72,6 +97,7 @@ internal sealed partial class GenerationPipeline
     public long PersistedEvents;
     public long PersistedBytes;
     public long ParkedEvents;
+    public long RetiredAggregates;
     public int DirtyHint;
     public int UrgentFlush;
 
@@ -115,7 +141,7 @@ internal sealed partial class GenerationPipeline
     public async Task StartAsync(ProjectionCheckpoint? checkpoint, CancellationToken ct)
     {
         _checkpoint = checkpoint;
-        ParkedEvents = await StoreRetry.Run(c => Store.CountDeadLetters(Name, Generation, c), "Counting dead letters", Options, Time, Logger, ct).ConfigureAwait(false);
+        ParkedEvents = await StoreRetry.Run(c => Store.CountDeadLetters(Name, Generation, c), "Counting dead letters", this, ct).ConfigureAwait(false);
         var loaded = await LoadDocuments(ct).ConfigureAwait(false);
         Logger.LogInformation("Projection {Projection} generation {Generation}: starting after {Checkpoint} with {Loaded} aggregates in memory",
             Name, Generation, checkpoint?.Position.ToString() ?? "the start", loaded);
@@ -140,14 +166,13 @@ internal sealed partial class GenerationPipeline
         await foreach (var doc in Store.LoadAllDocuments(Name, Generation, ct).ConfigureAwait(false))
         {
             var partition = PartitionOf(doc.Key);
-            if (Options.WarmStart && (cap is null || loaded < cap))
+            if (Options.WarmStart && (cap is null || loaded < cap) && partition.LoadWarm(doc))
             {
-                partition.LoadWarm(doc);
                 loaded++;
             }
             else
             {
-                if (doc.TimeoutAt is { } deadline) partition.ArmTimer(doc.Key, deadline);
+                partition.TimersStayInStore();
                 skipped++;
             }
         }

@@ -50,7 +50,8 @@ public sealed partial class ProjectionRuntime
             catch (Exception ex)
             {
                 // The store is unreachable or busy: a held lease stays usable until its time-to-live runs out (KeepLease).
-                _logger.LogWarning(ex, "Projection {Projection}: checking leases failed: {Message}", Name, ex.Message);
+                // The pipeline reports an outage once; a lease check every second must not repeat it.
+                _logger.Log(OutageLevel(ex), ex, "Projection {Projection}: checking leases failed: {Message}", Name, ex.Message);
                 await ExpireUnrenewed().ConfigureAwait(false);
             }
         }
@@ -143,7 +144,7 @@ public sealed partial class ProjectionRuntime
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            _logger.LogWarning(ex, "Projection {Projection}: renewing the lease of generation {Generation} failed: {Message}", Name, pipeline.Generation, ex.Message);
+            _logger.Log(OutageLevel(ex), ex, "Projection {Projection}: renewing the lease of generation {Generation} failed: {Message}", Name, pipeline.Generation, ex.Message);
             return !await ExpireIfUnrenewed(pipeline).ConfigureAwait(false);
         }
         ProjectionMetrics.RecordRenew(Name, pipeline.Generation, _time.GetElapsedTime(started));
@@ -204,6 +205,8 @@ public sealed partial class ProjectionRuntime
             _logger.LogWarning(ex, "Projection {Projection}: releasing the lease of generation {Generation} failed; it expires by itself", Name, lease.Key.Generation);
         }
     }
+
+    private static LogLevel OutageLevel(Exception ex) => ex is ProjectionStoreUnavailableException ? LogLevel.Debug : LogLevel.Warning;
 
     private void ClearBuilding(GenerationPipeline building)
     {

@@ -13,6 +13,8 @@ public static class HostOptionCatalog
         "Persist projections in MongoDB at this connection string instead of SQLite.", Secret: true);
     public static readonly HostOption MongoDatabase = new("mongo-database", "Projections:MongoDatabase", "name", "(the connection string's, else projections)",
         "MongoDB database used with --mongo.");
+    public static readonly HostOption Postgres = new("postgres", "Projections:Postgres", "Host=...;Database=...", "(none: embedded SQLite projection store)",
+        "Persist projections in PostgreSQL at this Npgsql connection string instead of SQLite (schema projections).", Secret: true);
 
     public static readonly HostOption Partitions = new("partitions", "Projections:Engine:Partitions", "n", "processor count",
         "Partition workers per projection.");
@@ -27,7 +29,9 @@ public static class HostOptionCatalog
     public static readonly HostOption MaxLiveAggregates = new("max-live-aggregates", "Projections:Engine:MaxLiveAggregates", "n", "(no cap)",
         "Cap on in-memory aggregates per projection; clean persisted ones are evicted first.");
     public static readonly HostOption WallClockAdvance = new("wall-clock-advance", "Projections:Engine:WallClockAdvance", "true|false", "true",
-        "When caught up and idle, stream time follows the wall clock so timeouts fire on time.");
+        "While the source is connected, caught up and idle, and its events are current, stream time follows the wall clock (up to now minus --allowed-lateness) so timeouts fire in a quiet period.");
+    public static readonly HostOption AllowedLateness = new("allowed-lateness", "Projections:Engine:AllowedLateness", "duration", "5m",
+        "How far behind the wall clock event times may be and still count as current; the wall clock never moves stream time past now minus this.");
 
     public static readonly HostOption LeaseTtl = new("lease-ttl", "Projections:Engine:LeaseTimeToLive", "duration", "10s",
         "Several hosts on one store: a standby takes over this long after the writing host stopped renewing (renewed every tenth of it).");
@@ -60,8 +64,8 @@ public static class HostOptionCatalog
 
     public static IReadOnlyList<HostOption> All { get; } =
     [
-        DataDirectory, EventStore, Mongo, MongoDatabase,
-        Partitions, MaxBatchSize, MaxFlushInterval, MaxUnflushedEvents, MaxUnflushedBytes, MaxLiveAggregates, WallClockAdvance, LeaseTtl,
+        DataDirectory, EventStore, Mongo, MongoDatabase, Postgres,
+        Partitions, MaxBatchSize, MaxFlushInterval, MaxUnflushedEvents, MaxUnflushedBytes, MaxLiveAggregates, WallClockAdvance, AllowedLateness, LeaseTtl,
         Simulate, NoSimulate, Items, Stations, Rate, Duration, TotalEvents, Seed,
         Urls, AdminToken, Progress, ProgressInterval,
     ];

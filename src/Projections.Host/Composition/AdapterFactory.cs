@@ -80,6 +80,11 @@ public static class AdapterFactory
             store = MongoAdapter.Open(mongo, settings.MongoDatabase);
             what = $"MongoDB at {mongo.Redacted} (given by {HostOptionCatalog.Mongo.Display})";
         }
+        else if (settings.Postgres is { } postgres)
+        {
+            store = PostgresAdapter.Open(postgres);
+            what = $"PostgreSQL at {postgres.Redacted} (given by {HostOptionCatalog.Postgres.Display})";
+        }
         else
         {
             store = Create(() => new SqliteProjectionStore(settings.ProjectionsDatabasePath), settings.ProjectionsDatabasePath);

@@ -13,6 +13,8 @@ public sealed record HostSettings
     public required ConnectionSetting? Mongo { get; init; }
     /// <summary>Null = the database named in the connection string, else "projections".</summary>
     public required string? MongoDatabase { get; init; }
+    /// <summary>PostgreSQL to persist projections in (an Npgsql connection string); null = SQLite or MongoDB.</summary>
+    public ConnectionSetting? Postgres { get; init; }
     public required ProjectionEngineOptions Engine { get; init; }
     public required SimulatorSettings Simulator { get; init; }
     public required IReadOnlyList<string> Urls { get; init; }
@@ -22,7 +24,7 @@ public sealed record HostSettings
     public required TimeSpan? ProgressInterval { get; init; }
 
     public bool UsesEmbeddedEventStore => EventStore is null;
-    public bool UsesSqlite => EventStore is null || Mongo is null;
+    public bool UsesSqlite => EventStore is null || (Mongo is null && Postgres is null);
     public string EventsDatabasePath => Path.Combine(DataDirectory, "events.db");
     public string ProjectionsDatabasePath => Path.Combine(DataDirectory, "projections.db");
 }

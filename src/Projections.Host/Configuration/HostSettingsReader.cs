@@ -28,6 +28,9 @@ public static class HostSettingsReader
             MaxUnflushedBytes = Get(MaxUnflushedBytes) is { } by ? ValueParsers.Long(MaxUnflushedBytes, by, 1024, long.MaxValue) : defaults.MaxUnflushedBytes,
             MaxLiveAggregates = Get(MaxLiveAggregates) is { } l ? ValueParsers.Int(MaxLiveAggregates, l, 1, int.MaxValue) : defaults.MaxLiveAggregates,
             WallClockAdvancesIdleStreamTime = Get(WallClockAdvance) is { } w ? ValueParsers.Bool(WallClockAdvance, w) : defaults.WallClockAdvancesIdleStreamTime,
+            AllowedLateness = Get(AllowedLateness) is { } al
+                ? ValueParsers.Duration(AllowedLateness, al, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(24))
+                : defaults.AllowedLateness,
         };
         if (Get(LeaseTtl) is { } ttl)
         {
@@ -50,6 +53,9 @@ public static class HostSettingsReader
             EventStore = Get(EventStore) is { } es ? ConnectionStrings.EventStore(EventStore, es) : null,
             Mongo = Get(Mongo) is { } m ? ConnectionStrings.Mongo(Mongo, m) : null,
             MongoDatabase = Get(MongoDatabase) is { } db ? ReadMongoDatabase(db) : null,
+            Postgres = Get(HostOptionCatalog.Postgres) is { } pg
+                ? Get(Mongo) is null ? ConnectionStrings.Postgres(HostOptionCatalog.Postgres, pg) : throw OneProjectionStore()
+                : null,
             Engine = engine,
             Simulator = simulator,
             Urls = ReadUrls(Get(Urls) ?? "http://127.0.0.1:5080"),
@@ -77,6 +83,9 @@ public static class HostSettingsReader
             throw ValueParsers.Invalid(DataDirectory, value, "expected a directory path");
         }
     }
+
+    private static HostUserException OneProjectionStore() =>
+        new($"{Mongo.Display} and {HostOptionCatalog.Postgres.Display} both name a projection store; give one of them.");
 
     private static string ReadMongoDatabase(string value)
     {

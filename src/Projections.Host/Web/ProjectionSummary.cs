@@ -24,8 +24,11 @@ public sealed record ProjectionSummary(
     long LiveAggregates,
     long ParkedEvents,
     DateTimeOffset? StreamTime,
+    double? WallClockLeadSeconds,
+    string StreamTimeAdvance,
     long UnflushedEvents,
     RebuildSummary? Rebuild,
+    PoisonSummary? StoppedOn,
     IReadOnlyList<OwnedShardSummary> OwnedShards)
 {
     public static ProjectionSummary From(IProjectionRuntime runtime)
@@ -52,8 +55,11 @@ public sealed record ProjectionSummary(
             stats.LiveAggregates,
             stats.ParkedEvents,
             stats.StreamTime,
+            stats.WallClockLead?.TotalSeconds,
+            Json.CamelCase(stats.StreamTimeAdvance.ToString()),
             stats.UnflushedEvents,
             runtime.Rebuild is { } rebuild ? RebuildSummary.From(rebuild) : null,
+            PoisonSummary.From(runtime),
             runtime.HeldLeases.Select(l => new OwnedShardSummary(l.Key.Generation, l.Key.Shard, l.Epoch, l.Owner)).ToArray());
     }
 }

@@ -86,6 +86,7 @@ internal static class ProjectionSchema
                 timeout_at       TEXT,
                 updated_at       TEXT    NOT NULL
             );
+            CREATE INDEX IF NOT EXISTS "{table}_timeouts" ON "{table}" (timeout_at, key) WHERE timeout_at IS NOT NULL;
             """;
         foreach (var index in indexes)
             sql += $"\nCREATE INDEX IF NOT EXISTS \"{SqliteNaming.IndexName(table, index.Field)}\" ON \"{table}\" ({SqliteNaming.JsonExtract(index.Field)});";

@@ -162,6 +162,30 @@ public sealed partial class SqliteProjectionStore : IProjectionStore, IDisposabl
         }
     }
 
+    /// <summary>Deadlines in (deadline, key) order from the partial index on timeout_at (sortable UTC text).</summary>
+    public Task<IReadOnlyList<StoredTimeout>> LoadTimeouts(string projection, int generation, StoredTimeout? after, int limit, CancellationToken cancellationToken)
+    {
+        var table = SqliteNaming.DocumentTable(projection, generation);
+        EnsureInitialized();
+        return Task.FromResult<IReadOnlyList<StoredTimeout>>(_database.Run(connection =>
+        {
+            var timeouts = new List<StoredTimeout>();
+            if (!TableExists(connection, table)) return timeouts;
+            using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                SELECT key, timeout_at FROM "{table}"
+                WHERE timeout_at IS NOT NULL AND ($after IS NULL OR (timeout_at, key) > ($after, $afterKey))
+                ORDER BY timeout_at, key LIMIT $limit
+                """;
+            command.Parameters.AddWithValue("$after", after is { } a ? SqliteTime.ToText(a.TimeoutAt) : DBNull.Value);
+            command.Parameters.AddWithValue("$afterKey", (object?)after?.Key ?? DBNull.Value);
+            command.Parameters.AddWithValue("$limit", limit);
+            using var reader = command.ExecuteReader();
+            while (reader.Read()) timeouts.Add(new StoredTimeout(reader.GetString(0), SqliteTime.Parse(reader.GetString(1))));
+            return timeouts;
+        }));
+    }
+
     public Task WriteBatch(ProjectionBatch batch, CancellationToken cancellationToken)
     {
         var table = SqliteNaming.DocumentTable(batch.Projection, batch.Generation);

@@ -29,6 +29,8 @@ public sealed record BenchOptions
     public string? EventStoreDb { get; init; }
     /// <summary>A mongodb:// connection string: scenarios 2, 3 and 5 run again with MongoDB as the projection store.</summary>
     public string? MongoDb { get; init; }
+    /// <summary>An Npgsql connection string (or "throwaway"): scenarios 2, 3 and 5 run again with PostgreSQL as the projection store.</summary>
+    public string? Postgres { get; init; }
     /// <summary>Write the markdown table here as well as to the console.</summary>
     public string? OutputFile { get; init; }
     public bool Smoke { get; init; }

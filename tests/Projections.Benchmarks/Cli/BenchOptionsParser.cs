@@ -26,6 +26,9 @@ public static class BenchOptionsParser
           --eventstore URL   also run scenarios 2, 3, 5 with this EventStoreDB (esdb://...) as event store
           --mongo URL        also run scenarios 2, 3, 5 with this MongoDB (mongodb://...) as projection store
                              (both given: also EventStoreDB events with MongoDB documents)
+          --postgres CS      also run scenarios 2, 3, 5 with PostgreSQL as projection store: an Npgsql
+                             connection string of a user that may create databases, or "throwaway"
+                             (starts a PostgreSQL 15 of its own from /usr/lib/postgresql/15)
           --out FILE         also write the markdown table to FILE
           --smoke            tiny workload, every scenario, finishes in seconds
         """;
@@ -52,6 +55,7 @@ public static class BenchOptionsParser
                 "--only" => options with { Only = Scenarios(name, Value()) },
                 "--eventstore" => options with { EventStoreDb = Value() },
                 "--mongo" => options with { MongoDb = Value() },
+                "--postgres" => options with { Postgres = Value() },
                 "--out" => options with { OutputFile = Value() },
                 _ => throw new BenchUsageException($"Unknown option '{name}'."),
             };

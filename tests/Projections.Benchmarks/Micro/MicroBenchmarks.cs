@@ -25,6 +25,7 @@ public static class MicroBenchmarks
             typeof(ApplyBenchmarks),
             typeof(JsonBenchmarks),
             typeof(BarrierSnapshotBenchmarks),
+            typeof(PostgresBulkWriteBenchmarks),
         ]).Run(args.Length == 0 ? ["--filter", "*"] : args, config);
         return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
     }

@@ -40,8 +40,9 @@ public sealed class BenchEnvironment : IAsyncDisposable
 
     private EventStoreDbEventStoreFactory? _eventStoreDb;
     private MongoProjectionStoreFactory? _mongo;
+    private PostgresProjectionStoreFactory? _postgres;
 
-    /// <summary>SQLite always; EventStoreDB and MongoDB when their connection strings were given.</summary>
+    /// <summary>SQLite always; EventStoreDB, MongoDB and PostgreSQL when their connection strings were given.</summary>
     public IReadOnlyList<Backend> StoreBackends
     {
         get
@@ -52,6 +53,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
             if (_options.EventStoreDb is { } esdb) backends.Add(new(_eventStoreDb ??= new EventStoreDbEventStoreFactory(esdb), sqliteDocuments));
             if (_options.MongoDb is { } mongo) backends.Add(new(sqliteEvents, _mongo ??= new MongoProjectionStoreFactory(mongo)));
             if (_eventStoreDb is not null && _mongo is not null) backends.Add(new(_eventStoreDb, _mongo));
+            if (_options.Postgres is { } postgres) backends.Add(new(sqliteEvents, _postgres ??= new PostgresProjectionStoreFactory(postgres)));
             return backends;
         }
     }
@@ -107,5 +109,6 @@ public sealed class BenchEnvironment : IAsyncDisposable
         _files.Dispose();
         if (_eventStoreDb is not null) await _eventStoreDb.DisposeAsync();
         _mongo?.Dispose();
+        if (_postgres is not null) await _postgres.DisposeAsync();
     }
 }

@@ -19,6 +19,8 @@ public sealed class Harness : IAsyncDisposable
     public FakeTimeProvider Time { get; }
     public ProjectionEngine Engine { get; private set; } = null!;
     public IProjection[] Projections { get; }
+    /// <summary>Every line the engine logged.</summary>
+    public global::Projections.Testing.Logging.RecordingLoggerFactory Logs { get; } = new();
 
     private Harness(IProjection[] projections, InMemoryEventStore? events, InMemoryProjectionStore? store, FakeTimeProvider? time)
     {
@@ -54,7 +56,7 @@ public sealed class Harness : IAsyncDisposable
 
     public async Task Start(ProjectionEngineOptions? options = null)
     {
-        Engine = new ProjectionEngine(Events, Store, Projections, options ?? DefaultOptions, Time);
+        Engine = new ProjectionEngine(Events, Store, Projections, options ?? DefaultOptions, Time, Logs);
         await Engine.StartAsync(Cancel());
     }
 

@@ -44,7 +44,9 @@ public sealed record ProjectionEngineOptions
     /// <summary>The operator's override of every projection's <see cref="IProjection.PoisonPolicy"/>; null keeps each projection's own.</summary>
     public PoisonEventPolicy? OnPoison { get; init; }
     /// <summary>Per-projection overrides by projection name; they win over <see cref="OnPoison"/>.</summary>
-    public IReadOnlyDictionary<string, PoisonEventPolicy> OnPoisonByProjection { get; init; } = new Dictionary<string, PoisonEventPolicy>();
+    public IReadOnlyDictionary<string, PoisonEventPolicy> OnPoisonByProjection { get; init; } = NoOverrides;
+    // One shared empty map, so options with the defaults compare equal (records compare this member by reference).
+    private static readonly IReadOnlyDictionary<string, PoisonEventPolicy> NoOverrides = new Dictionary<string, PoisonEventPolicy>();
 
     /// <summary>The policy in force for <paramref name="projection"/>: its override, else <see cref="OnPoison"/>, else its own.</summary>
     public PoisonEventPolicy PoisonPolicyOf(IProjection projection) =>

@@ -14,6 +14,8 @@ public interface IProjectionRuntime
     Exception? Error { get; }
     /// <summary>Set while a rebuild builds a new generation beside the active one.</summary>
     RebuildProgress? Rebuild { get; }
+    /// <summary>The leases (generation, shard, epoch) under which this host writes the projection; empty on a standby.</summary>
+    IReadOnlyList<Lease> HeldLeases => [];
     ProjectionStats GetStats();
 
     /// <summary>The aggregate's current in-memory state, without waiting for a flush. Null when not in memory.</summary>

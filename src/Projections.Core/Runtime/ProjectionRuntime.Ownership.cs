@@ -50,7 +50,8 @@ public sealed partial class ProjectionRuntime
             catch (Exception ex)
             {
                 // The store is unreachable or busy: a held lease stays usable until its time-to-live runs out (KeepLease).
-                _logger.LogWarning(ex, "Projection {Projection}: checking leases failed: {Message}", Name, ex.Message);
+                // The pipeline reports an outage once; a lease check every second must not repeat it.
+                _logger.Log(OutageLevel(ex), ex, "Projection {Projection}: checking leases failed: {Message}", Name, ex.Message);
                 await ExpireUnrenewed().ConfigureAwait(false);
             }
         }
@@ -206,6 +207,8 @@ public sealed partial class ProjectionRuntime
             _logger.LogWarning(ex, "Projection {Projection}: releasing the lease of generation {Generation} failed; it expires by itself", Name, lease.Key.Generation);
         }
     }
+
+    private static LogLevel OutageLevel(Exception ex) => ex is ProjectionStoreUnavailableException ? LogLevel.Debug : LogLevel.Warning;
 
     private void ClearBuilding(GenerationPipeline building)
     {

@@ -1,4 +1,5 @@
 using Projections.Core.Events;
+using Projections.Core.Ports;
 using Projections.Hosting.Progress;
 
 namespace Projections.Hosting.Commands;
@@ -32,8 +33,22 @@ internal sealed class StatusCommand() : ProjectionsCommand("status", "Per projec
                 line += $"; rebuilding generation {building}: {Progress(rebuilt, head)}";
             }
             await context.Output.WriteLineAsync(line);
+            if (adapters.Store is ILeaseStore leases)
+                foreach (var lease in await leases.ReadLeases(projection.Name, ct))
+                    await context.Output.WriteLineAsync($"  {LeaseLine(lease, DateTimeOffset.UtcNow)}");
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>"generation 1 shard 0: written by host-a (epoch 3), lease expires in 8.2 s" — or who held it last.</summary>
+    public static string LeaseLine(LeaseRecord lease, DateTimeOffset now)
+    {
+        var where = $"generation {lease.Key.Generation} shard {lease.Key.Shard}";
+        if (lease.Owner is null) return $"{where}: free (epoch {lease.Epoch})";
+        var left = lease.ExpiresAt - now;
+        return left > TimeSpan.Zero
+            ? $"{where}: written by {lease.Owner} (epoch {lease.Epoch}), lease expires in {left.TotalSeconds:0.0} s"
+            : $"{where}: {lease.Owner} stopped renewing {-left.TotalSeconds:0.0} s ago (epoch {lease.Epoch}); a standby takes over";
     }
 
     /// <summary>", stream time 2026-01-01T08:00:00Z (wall clock 2h 05m ahead)": the checkpoint's stream time, which timers are compared with.</summary>

@@ -28,7 +28,8 @@ public sealed record ProjectionSummary(
     string StreamTimeAdvance,
     long UnflushedEvents,
     RebuildSummary? Rebuild,
-    PoisonSummary? StoppedOn)
+    PoisonSummary? StoppedOn,
+    IReadOnlyList<OwnedShardSummary> OwnedShards)
 {
     public static ProjectionSummary From(IProjectionRuntime runtime)
     {
@@ -58,9 +59,13 @@ public sealed record ProjectionSummary(
             Json.CamelCase(stats.StreamTimeAdvance.ToString()),
             stats.UnflushedEvents,
             runtime.Rebuild is { } rebuild ? RebuildSummary.From(rebuild) : null,
-            PoisonSummary.From(runtime));
+            PoisonSummary.From(runtime),
+            runtime.HeldLeases.Select(l => new OwnedShardSummary(l.Key.Generation, l.Key.Shard, l.Epoch, l.Owner)).ToArray());
     }
 }
+
+/// <summary>A shard this host writes: a standby owns none (its live requests answer from the store).</summary>
+public sealed record OwnedShardSummary(int Generation, int Shard, long Epoch, string Owner);
 
 /// <summary>A running rebuild: how far the new generation is, against the head when it started.</summary>
 public sealed record RebuildSummary(

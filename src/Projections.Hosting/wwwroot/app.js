@@ -44,7 +44,7 @@
     return d.toDateString() === new Date().toDateString() ? clock : `${d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: '2-digit' })} ${clock.slice(0, 5)}`;
   };
   const humanize = (name) => name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase()).replace(/ ([A-Z])(?=[a-z])/g, (m, c) => ' ' + c.toLowerCase());
-  const statusLabel = { live: 'live', catchingUp: 'catching up', stopped: 'stopped', starting: 'starting', rebuilding: 'rebuilding' };
+  const statusLabel = { live: 'live', catchingUp: 'catching up', stopped: 'stopped', starting: 'starting', rebuilding: 'rebuilding', standby: 'standby (another host writes)' };
 
   function duration(seconds) {
     if (seconds === null || seconds === undefined) return '–';

@@ -13,6 +13,7 @@ internal sealed class CheckpointWriters : IAsyncDisposable
     private readonly string _connectionString;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Sample> _samples = [];
+    private readonly List<LeaseSample> _leases = [];
     private readonly Task _loop;
 
     public CheckpointWriters(string databasePath)
@@ -22,6 +23,15 @@ internal sealed class CheckpointWriters : IAsyncDisposable
     }
 
     public sealed record Sample(DateTime At, string Projection, int Generation, long Position, string? Writer, long? Epoch);
+
+    /// <summary>A change of a lease row: who holds it (null when free) under which epoch.</summary>
+    public sealed record LeaseSample(DateTime At, string Projection, int Generation, string? Owner, long Epoch);
+
+    /// <summary>The current holder of the projection's lease of its highest generation, as last sampled.</summary>
+    public LeaseSample? LeaseOf(string projection)
+    {
+        lock (_samples) return _leases.Where(l => l.Projection == projection).OrderBy(l => l.Generation).ThenBy(l => l.At).LastOrDefault();
+    }
 
     public IReadOnlyList<Sample> Samples
     {
@@ -65,6 +75,19 @@ internal sealed class CheckpointWriters : IAsyncDisposable
                 await connection.OpenAsync(_stop.Token);
                 await using var command = connection.CreateCommand();
                 command.CommandText = "SELECT projection, generation, commit_position, writer, writer_epoch FROM projection_checkpoints";
+                await using (var leases = connection.CreateCommand())
+                {
+                    leases.CommandText = "SELECT projection, generation, owner, epoch FROM projection_leases WHERE shard = 0";
+                    await using var rows = await leases.ExecuteReaderAsync(_stop.Token);
+                    while (await rows.ReadAsync(_stop.Token))
+                    {
+                        var lease = new LeaseSample(DateTime.UtcNow, rows.GetString(0), rows.GetInt32(1), rows.IsDBNull(2) ? null : rows.GetString(2), rows.GetInt64(3));
+                        lock (_samples)
+                            if (_leases.LastOrDefault(l => l.Projection == lease.Projection && l.Generation == lease.Generation) is not { } before
+                                || before.Owner != lease.Owner || before.Epoch != lease.Epoch)
+                                _leases.Add(lease);
+                    }
+                }
                 await using var reader = await command.ExecuteReaderAsync(_stop.Token);
                 while (await reader.ReadAsync(_stop.Token))
                 {

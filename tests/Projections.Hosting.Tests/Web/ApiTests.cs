@@ -52,6 +52,25 @@ public sealed class ApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_writing_host_lists_the_shards_it_owns_and_a_standby_none()
+    {
+        _server.Items.HeldLeases = [new Lease(new LeaseKey(TestItemsProjection.ProjectionName, 2, 0), "host-a", 5)];
+
+        var owner = await GetJson($"/api/projections/{TestItemsProjection.ProjectionName}");
+        _server.Items.HeldLeases = [];
+        _server.Items.Status = ProjectionStatus.Standby;
+        var standby = await GetJson($"/api/projections/{TestItemsProjection.ProjectionName}");
+
+        var shard = owner.GetProperty("ownedShards").EnumerateArray().Should().ContainSingle().Subject;
+        shard.GetProperty("generation").GetInt32().Should().Be(2);
+        shard.GetProperty("shard").GetInt32().Should().Be(0);
+        shard.GetProperty("epoch").GetInt64().Should().Be(5);
+        shard.GetProperty("owner").GetString().Should().Be("host-a");
+        standby.GetProperty("status").GetString().Should().Be("standby");
+        standby.GetProperty("ownedShards").EnumerateArray().Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task Stream_time_its_wall_clock_lead_and_why_it_does_not_advance_are_listed()
     {
         var streamTime = new DateTimeOffset(2026, 1, 1, 8, 0, 0, TimeSpan.Zero);

@@ -22,6 +22,7 @@ public sealed class FakeProjectionRuntime(IProjection projection) : IProjectionR
     public ProjectionStatus Status { get; set; } = ProjectionStatus.Live;
     public Exception? Error { get; set; }
     public RebuildProgress? Rebuild { get; set; }
+    public IReadOnlyList<Lease> HeldLeases { get; set; } = [];
     public List<DeadLetter> DeadLetters { get; } = [];
     public ProjectionStats Stats { get; set; } = EmptyStats;
 

@@ -2,6 +2,7 @@ using FluentAssertions;
 using Xunit;
 using Projections.Core.Ports;
 using Projections.Host.Cli;
+using Projections.Host.Commands;
 using Projections.Host.Tests.Support;
 using Projections.Sqlite.Events;
 
@@ -87,6 +88,17 @@ public sealed class HostProgramTests : IDisposable
         var lines = _output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
         lines.Should().Contain("plant-items: generation 1, checkpoint -, head 0, behind 0, caught up, dead letters 0");
         lines.Should().Contain("station-load: generation 1, checkpoint -, head 0, behind 0, caught up, dead letters 0");
+    }
+
+    [Fact]
+    public void Status_shows_the_checkpoint_stream_time_and_how_far_the_wall_clock_is_ahead_of_it()
+    {
+        var streamTime = new DateTimeOffset(2026, 1, 1, 8, 0, 0, TimeSpan.Zero);
+
+        StatusCommand.StreamTime(streamTime, streamTime + TimeSpan.FromMinutes(125))
+            .Should().Be(", stream time 2026-01-01T08:00:00Z (wall clock 2h 05m ahead)");
+        StatusCommand.StreamTime(streamTime, streamTime - TimeSpan.FromDays(3))
+            .Should().Be(", stream time 2026-01-01T08:00:00Z (wall clock 3d 00h behind)");
     }
 
     [Fact]

@@ -131,7 +131,7 @@ internal sealed class Flusher(GenerationPipeline p)
         {
             try { await p.Store.WriteBatch(batch, c).ConfigureAwait(false); }
             catch (ProjectionStoreWriteException ex) { throw ProjectionFailedException.ForWrite(p.Name, p.Generation, ex.Key, ex); }
-        }, what, p.Options, p.Time, p.Logger, ct);
+        }, what, p, ct);
     }
 
     private void AfterWrite(Barrier barrier, List<DirtySnapshot> snapshots, ProjectionCheckpoint checkpoint, long started)

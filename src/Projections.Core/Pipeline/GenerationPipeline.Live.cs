@@ -68,8 +68,10 @@ internal sealed partial class GenerationPipeline
         if (processed is { } pr && (head is null || pr > head.Value)) head = pr;
         var lagPositions = head is { } h && processed is { } p && h.Commit > p.Commit ? h.Commit - p.Commit
             : head is { } h2 && processed is null ? h2.Commit : 0;
+        var now = Time.GetUtcNow();
         var lagSeconds = Reader.Idle || Reader.LastEventCreated is null ? 0
-            : Math.Max(0, (Time.GetUtcNow() - Reader.LastEventCreated.Value).TotalSeconds);
+            : Math.Max(0, (now - Reader.LastEventCreated.Value).TotalSeconds);
+        var streamTime = Reader.StreamTime;
         var checkpoint = Checkpoint;
         return new ProjectionStats
         {
@@ -88,8 +90,11 @@ internal sealed partial class GenerationPipeline
             DirtyAggregates = (int)DirtyCount(),
             LiveAggregates = LiveCount(),
             ParkedEvents = Interlocked.Read(ref ParkedEvents),
-            StreamTime = Reader.StreamTime,
+            StreamTime = streamTime,
+            WallClockLead = streamTime is { } st ? now - st : null,
+            StreamTimeAdvance = Reader.WallClockAdvance(now),
             UnflushedEvents = Reader.UnflushedEvents,
+            Outage = StoreOutage.Current ?? SourceOutage.Current,
         };
     }
 

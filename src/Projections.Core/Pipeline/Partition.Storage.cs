@@ -20,7 +20,7 @@ internal sealed partial class Partition
     private async ValueTask<AggregateEntry?> Load(string key, CancellationToken ct)
     {
         var p = _pipeline;
-        var doc = await StoreRetry.Run(c => p.Store.LoadDocument(p.Name, p.Generation, key, c), $"Loading aggregate '{key}'", p.Options, p.Time, p.Logger, ct)
+        var doc = await StoreRetry.Run(c => p.Store.LoadDocument(p.Name, p.Generation, key, c), $"Loading aggregate '{key}'", p, ct)
             .ConfigureAwait(false);
         if (doc is null) return null;
         var entry = FromDocument(doc);

@@ -29,7 +29,9 @@ public static class HostOptionCatalog
     public static readonly HostOption MaxLiveAggregates = new("max-live-aggregates", "Projections:Engine:MaxLiveAggregates", "n", "(no cap)",
         "Cap on in-memory aggregates per projection; clean persisted ones are evicted first.");
     public static readonly HostOption WallClockAdvance = new("wall-clock-advance", "Projections:Engine:WallClockAdvance", "true|false", "true",
-        "When caught up and idle, stream time follows the wall clock so timeouts fire on time.");
+        "While the source is connected, caught up and idle, and its events are current, stream time follows the wall clock (up to now minus --allowed-lateness) so timeouts fire in a quiet period.");
+    public static readonly HostOption AllowedLateness = new("allowed-lateness", "Projections:Engine:AllowedLateness", "duration", "5m",
+        "How far behind the wall clock event times may be and still count as current; the wall clock never moves stream time past now minus this.");
 
     public static readonly HostOption Simulate = new("simulate", "Projections:Simulator:Enabled", "true|false", "true",
         "With the embedded event store, `run` also appends the plant workload in-process.");
@@ -60,7 +62,7 @@ public static class HostOptionCatalog
     public static IReadOnlyList<HostOption> All { get; } =
     [
         DataDirectory, EventStore, Mongo, MongoDatabase, Postgres,
-        Partitions, MaxBatchSize, MaxFlushInterval, MaxUnflushedEvents, MaxUnflushedBytes, MaxLiveAggregates, WallClockAdvance,
+        Partitions, MaxBatchSize, MaxFlushInterval, MaxUnflushedEvents, MaxUnflushedBytes, MaxLiveAggregates, WallClockAdvance, AllowedLateness,
         Simulate, NoSimulate, Items, Stations, Rate, Duration, TotalEvents, Seed,
         Urls, AdminToken, Progress, ProgressInterval,
     ];

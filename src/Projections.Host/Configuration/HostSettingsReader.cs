@@ -28,6 +28,9 @@ public static class HostSettingsReader
             MaxUnflushedBytes = Get(MaxUnflushedBytes) is { } by ? ValueParsers.Long(MaxUnflushedBytes, by, 1024, long.MaxValue) : defaults.MaxUnflushedBytes,
             MaxLiveAggregates = Get(MaxLiveAggregates) is { } l ? ValueParsers.Int(MaxLiveAggregates, l, 1, int.MaxValue) : defaults.MaxLiveAggregates,
             WallClockAdvancesIdleStreamTime = Get(WallClockAdvance) is { } w ? ValueParsers.Bool(WallClockAdvance, w) : defaults.WallClockAdvancesIdleStreamTime,
+            AllowedLateness = Get(AllowedLateness) is { } al
+                ? ValueParsers.Duration(AllowedLateness, al, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(24))
+                : defaults.AllowedLateness,
         };
 
         var simulator = new SimulatorSettings(

@@ -33,9 +33,20 @@ public sealed class ProjectionEngine : IAsyncDisposable
         if (list.Count == 0) throw new ArgumentException("The engine needs at least one projection.", nameof(projections));
         var duplicate = list.GroupBy(p => p.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ArgumentException($"Two projections are named '{duplicate.Key}'; names must be unique.", nameof(projections));
+        var unknown = options.OnPoisonByProjection.Keys.FirstOrDefault(name => list.All(p => p.Name != name));
+        if (unknown is not null)
+            throw new ArgumentException($"The poison policy names projection '{unknown}', which does not exist; known: {string.Join(", ", list.Select(p => p.Name))}.", nameof(options));
         _store = store;
-        _runtimes = list.Select(p => new ProjectionRuntime(p, source, store, options, time ?? TimeProvider.System, loggerFactory ?? NullLoggerFactory.Instance)).ToArray();
+        HostId = options.HostId ?? NewHostId();
+        // A store without leases can serve one host only; its runtimes are granted every lease.
+        var leases = store as ILeaseStore ?? new SingleHostLeases();
+        _runtimes = list.Select(p => new ProjectionRuntime(p, source, store, leases, HostId, options, time ?? TimeProvider.System, loggerFactory ?? NullLoggerFactory.Instance)).ToArray();
     }
+
+    /// <summary>This engine's name in the store's leases (<see cref="ProjectionEngineOptions.HostId"/>).</summary>
+    public string HostId { get; }
+
+    private static string NewHostId() => $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
 
     /// <summary>The projections, in registration order.</summary>
     public IReadOnlyList<IProjectionRuntime> Runtimes => _runtimes;

@@ -1,3 +1,5 @@
+using Projections.Core.Projections;
+
 namespace Projections.Core;
 
 /// <summary>Tuning of the engine; the defaults suit a 2-core machine with a local store.</summary>
@@ -39,4 +41,22 @@ public sealed record ProjectionEngineOptions
     /// <summary>First retry delay after a transient store failure; doubles up to <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(100);
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>The operator's override of every projection's <see cref="IProjection.PoisonPolicy"/>; null keeps each projection's own.</summary>
+    public PoisonEventPolicy? OnPoison { get; init; }
+    /// <summary>Per-projection overrides by projection name; they win over <see cref="OnPoison"/>.</summary>
+    public IReadOnlyDictionary<string, PoisonEventPolicy> OnPoisonByProjection { get; init; } = new Dictionary<string, PoisonEventPolicy>();
+
+    /// <summary>The policy in force for <paramref name="projection"/>: its override, else <see cref="OnPoison"/>, else its own.</summary>
+    public PoisonEventPolicy PoisonPolicyOf(IProjection projection) =>
+        OnPoisonByProjection.TryGetValue(projection.Name, out var own) ? own : OnPoison ?? projection.PoisonPolicy;
+
+    /// <summary>
+    /// This engine's name in the store's leases; unique per engine by default (machine, process, random).
+    /// Two engines must never share it: an owner re-acquiring its own lease keeps the epoch.
+    /// </summary>
+    public string? HostId { get; init; }
+    /// <summary>How long a lease lasts without renewal: a standby takes over this long after the holder stopped renewing.</summary>
+    public TimeSpan LeaseTimeToLive { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>How often the holder renews its leases and a standby tries to take over; well below <see cref="LeaseTimeToLive"/>.</summary>
+    public TimeSpan LeaseRenewInterval { get; init; } = TimeSpan.FromSeconds(1);
 }

@@ -18,6 +18,10 @@ internal static class ProjectionEngineOptionsValidation
         Positive(o.HeadRefreshInterval, nameof(o.HeadRefreshInterval));
         Positive(o.RetryDelay, nameof(o.RetryDelay));
         if (o.MaxRetryDelay < o.RetryDelay) Fail(nameof(o.MaxRetryDelay), o.MaxRetryDelay, $"must be at least RetryDelay ({o.RetryDelay})");
+        Positive(o.LeaseRenewInterval, nameof(o.LeaseRenewInterval));
+        // Two renewals must fit in one time-to-live, or one slow renewal would lose the lease.
+        if (o.LeaseTimeToLive < 2 * o.LeaseRenewInterval) Fail(nameof(o.LeaseTimeToLive), o.LeaseTimeToLive, $"must be at least twice LeaseRenewInterval ({o.LeaseRenewInterval})");
+        if (o.HostId is { } id && string.IsNullOrWhiteSpace(id)) Fail(nameof(o.HostId), "(blank)", "must not be blank");
     }
 
     private static void Positive(long value, string name)

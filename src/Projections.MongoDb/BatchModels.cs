@@ -4,18 +4,21 @@ using Projections.Core.Ports;
 
 namespace Projections.MongoDb;
 
-/// <summary>The bulk-write models of one flush: guarded upserts, dead letters, checkpoint.</summary>
+/// <summary>The bulk-write models of one flush: guarded upserts, dead letters, checkpoint, and the encoded size of each statement.</summary>
 internal sealed record BatchModels(
     string Collection,
     IReadOnlyList<WriteModel<BsonDocument>> Documents,
     IReadOnlyList<string> DocumentKeys,
+    IReadOnlyList<int> DocumentBytes,
     IReadOnlyList<WriteModel<BsonDocument>> DeadLetters,
+    IReadOnlyList<int> DeadLetterBytes,
     WriteModel<BsonDocument> CheckpointWrite)
 {
-    // MongoDB refuses documents above 16 MiB. A JSON text of n bytes becomes at most ~6.5n bytes of
-    // BSON (worst case: arrays of one-digit numbers), so only states above 2 MiB are measured exactly.
+    /// <summary>MongoDB refuses documents above 16 MiB.</summary>
     public const int MaxDocumentBytes = 16 * 1024 * 1024;
-    private const int MeasureAboveJsonBytes = 2 * 1024 * 1024;
+
+    // What a statement adds around its document: the filter, the guard expression, the pipeline wrapping.
+    private const int StatementOverheadBytes = 1024;
 
     public static BsonDocumentFilterDefinition<BsonDocument> ById(BsonValue id) => new(new BsonDocument("_id", id));
 
@@ -24,39 +27,45 @@ internal sealed record BatchModels(
         var collection = CollectionNames.Documents(databaseName, batch.Projection, batch.Generation);
         var documents = new List<WriteModel<BsonDocument>>(batch.Documents.Count);
         var keys = new List<string>(batch.Documents.Count);
+        var documentBytes = new List<int>(batch.Documents.Count);
         foreach (var document in batch.Documents)
         {
-            documents.Add(GuardedUpsert(document));
+            documents.Add(GuardedUpsert(document, out var bytes));
             keys.Add(document.Key);
+            documentBytes.Add(bytes + StatementOverheadBytes);
         }
-        var deadLetters = batch.DeadLetters.Select(l => DeadLetterModel(collection, batch.Projection, batch.Generation, l)).ToList();
-        return new BatchModels(collection, documents, keys, deadLetters, CheckpointModel(collection, batch.Projection, batch.Generation, batch.Checkpoint, now));
+        var deadLetters = new List<WriteModel<BsonDocument>>(batch.DeadLetters.Count);
+        var deadLetterBytes = new List<int>(batch.DeadLetters.Count);
+        foreach (var letter in batch.DeadLetters)
+        {
+            var fields = DeadLetterMapping.Fields(batch.Projection, batch.Generation, letter);
+            deadLetters.Add(DeadLetterModel(collection, letter.Position, fields));
+            deadLetterBytes.Add(BsonSize.Of(fields) + StatementOverheadBytes);
+        }
+        return new BatchModels(collection, documents, keys, documentBytes, deadLetters, deadLetterBytes,
+            CheckpointModel(collection, batch.Projection, batch.Generation, batch.Checkpoint, now));
     }
 
     /// <summary>Upsert by key through the version guard pipeline.</summary>
-    public static UpdateOneModel<BsonDocument> GuardedUpsert(StoredDocument document)
+    public static UpdateOneModel<BsonDocument> GuardedUpsert(StoredDocument document) => GuardedUpsert(document, out _);
+
+    private static UpdateOneModel<BsonDocument> GuardedUpsert(StoredDocument document, out int bytes)
     {
         var replacement = DocumentMapping.ToBson(document);
-        if (document.StateJson.Length > MeasureAboveJsonBytes)
-        {
-            var size = replacement.ToBson().Length;
-            if (size > MaxDocumentBytes)
-                throw new ProjectionStoreWriteException($"The document of aggregate '{document.Key}' is {size} bytes, above MongoDB's limit of {MaxDocumentBytes} bytes.", document.Key);
-        }
+        bytes = BsonSize.Of(replacement);
+        if (bytes > MaxDocumentBytes)
+            throw new ProjectionStoreWriteException($"The document of aggregate '{document.Key}' is {bytes} bytes, above MongoDB's limit of {MaxDocumentBytes} bytes.", document.Key);
         var pipeline = new BsonDocumentStagePipelineDefinition<BsonDocument, BsonDocument>([VersionGuard.ReplaceStage(replacement, document.Position, document.Version)]);
         return new UpdateOneModel<BsonDocument>(ById(document.Key), new PipelineUpdateDefinition<BsonDocument>(pipeline)) { IsUpsert = true };
     }
 
     /// <summary>Insert-once by "{collection}@{position}": parking the same event again changes nothing.</summary>
-    public static UpdateOneModel<BsonDocument> DeadLetterModel(string collection, string projection, int generation, DeadLetter letter)
+    private static UpdateOneModel<BsonDocument> DeadLetterModel(string collection, Core.Events.GlobalPosition position, BsonDocument fields)
     {
-        var update = new BsonDocumentUpdateDefinition<BsonDocument>(new BsonDocument("$setOnInsert", DeadLetterMapping.Fields(projection, generation, letter)));
-        return new UpdateOneModel<BsonDocument>(ById(CollectionNames.DeadLetterId(collection, letter.Position)), update) { IsUpsert = true };
+        var update = new BsonDocumentUpdateDefinition<BsonDocument>(new BsonDocument("$setOnInsert", fields));
+        return new UpdateOneModel<BsonDocument>(ById(CollectionNames.DeadLetterId(collection, position)), update) { IsUpsert = true };
     }
 
-    public static ReplaceOneModel<BsonDocument> CheckpointModel(string collection, string projection, int generation, ProjectionCheckpoint checkpoint, DateTimeOffset now)
-    {
-        var document = CheckpointMapping.ToBson(collection, projection, generation, checkpoint, now);
-        return new ReplaceOneModel<BsonDocument>(ById(document["_id"]), document) { IsUpsert = true };
-    }
+    public static UpdateOneModel<BsonDocument> CheckpointModel(string collection, string projection, int generation, ProjectionCheckpoint checkpoint, DateTimeOffset now) =>
+        CheckpointMapping.GuardedWrite(CheckpointMapping.ToBson(collection, projection, generation, checkpoint, now));
 }

@@ -10,7 +10,7 @@ internal enum BulkTriageKind
     Fail,
     /// <summary>The writes went through but the write concern was not satisfied in time: write everything again.</summary>
     RetryAll,
-    /// <summary>Only these writes failed, transiently (duplicate-key upsert race, write conflict): write them again.</summary>
+    /// <summary>Only these writes failed, transiently (interrupted by a step-down, an _id upsert race the server gave up retrying): write them again.</summary>
     RetrySome,
 }
 
@@ -24,7 +24,7 @@ internal sealed record BulkTriage(BulkTriageKind Kind, IReadOnlyList<int> RetryI
     public static BulkTriage Of(IReadOnlyList<WriteFailure> writeErrors, (int Code, string Message)? writeConcernError)
     {
         foreach (var error in writeErrors)
-            if (!MongoErrorClassifier.IsTransientCode(error.Code))
+            if (!MongoErrorClassifier.IsTransientWriteError(error.Code, error.Message))
                 return new BulkTriage(BulkTriageKind.Fail, [], error, null);
         if (writeConcernError is { } wc)
             return MongoErrorClassifier.IsTransientCode(wc.Code)

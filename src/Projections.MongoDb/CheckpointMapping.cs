@@ -1,4 +1,5 @@
 using MongoDB.Bson;
+using MongoDB.Driver;
 using Projections.Core.Ports;
 
 namespace Projections.MongoDb;
@@ -9,6 +10,9 @@ namespace Projections.MongoDb;
 /// </summary>
 internal static class CheckpointMapping
 {
+    private const string StoredCommit = "$position.commit";
+    private const string StoredPrepare = "$position.prepare";
+
     public static BsonDocument ToBson(string collection, string projection, int generation, ProjectionCheckpoint checkpoint, DateTimeOffset now) => new()
     {
         { "_id", CollectionNames.CheckpointId(collection) },
@@ -19,6 +23,24 @@ internal static class CheckpointMapping
         { "streamTimeTicks", BsonValues.Ticks(checkpoint.StreamTime) },
         { "updatedAt", BsonValues.Date(now) },
     };
+
+    /// <summary>
+    /// The checkpoint write: an upsert that replaces the stored checkpoint only when the stored position
+    /// is absent, lower or the same (idle ticks move stream time at one position), so a late or racing
+    /// flush never moves a checkpoint backwards.
+    /// </summary>
+    public static UpdateOneModel<BsonDocument> GuardedWrite(BsonDocument checkpoint)
+    {
+        var position = BsonValues.ReadPosition(checkpoint["position"]);
+        var conditions = VersionGuard.PositionIsMissingOrLower(StoredCommit, StoredPrepare, position);
+        conditions.Add(new BsonDocument("$and", new BsonArray
+        {
+            new BsonDocument("$eq", new BsonArray { StoredCommit, BsonValues.ToInt64(position.Commit) }),
+            new BsonDocument("$eq", new BsonArray { StoredPrepare, BsonValues.ToInt64(position.Prepare) }),
+        }));
+        var pipeline = new BsonDocumentStagePipelineDefinition<BsonDocument, BsonDocument>([VersionGuard.ReplaceWhen(new BsonDocument("$or", conditions), checkpoint)]);
+        return new UpdateOneModel<BsonDocument>(BatchModels.ById(checkpoint["_id"]), new PipelineUpdateDefinition<BsonDocument>(pipeline)) { IsUpsert = true };
+    }
 
     public static ProjectionCheckpoint FromBson(BsonDocument document) => new(
         BsonValues.ReadPosition(document["position"]),

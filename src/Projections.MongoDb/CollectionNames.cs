@@ -21,10 +21,16 @@ internal static class CollectionNames
         CheckProjectionName(projection);
         if (generation < 1)
             throw new ArgumentOutOfRangeException(nameof(generation), generation, $"Generations of projection '{projection}' are numbered from 1.");
-        var name = $"{projection}.g{generation}";
-        if (Encoding.UTF8.GetByteCount(databaseName) + 1 + Encoding.UTF8.GetByteCount(name) > MaxNamespaceBytes)
-            throw new ArgumentException($"The projection name '{projection}' is too long for MongoDB: '{databaseName}.{name}' exceeds {MaxNamespaceBytes} bytes.", nameof(projection));
-        return name;
+        CheckNamespaceLength(databaseName, projection);
+        return $"{projection}.g{generation}";
+    }
+
+    // Checked with the longest generation number, so a name that fits g1 cannot fail at a later rebuild.
+    private static void CheckNamespaceLength(string databaseName, string projection)
+    {
+        var longest = $"{projection}.g{int.MaxValue}";
+        if (Encoding.UTF8.GetByteCount(databaseName) + 1 + Encoding.UTF8.GetByteCount(longest) > MaxNamespaceBytes)
+            throw new ArgumentException($"The projection name '{projection}' is too long for MongoDB: '{databaseName}.{longest}' (its largest generation) exceeds {MaxNamespaceBytes} bytes.", nameof(projection));
     }
 
     /// <summary>The checkpoint document of a generation has the same id as the generation's collection.</summary>
@@ -41,5 +47,11 @@ internal static class CollectionNames
             throw new ArgumentException($"The projection name '{projection.Replace("\0", "\\0")}' contains '$' or a NUL character, which MongoDB collection names cannot hold.", nameof(projection));
         if (projection.StartsWith("system.", StringComparison.Ordinal))
             throw new ArgumentException($"The projection name '{projection}' starts with 'system.', which MongoDB reserves.", nameof(projection));
+        if (projection.Contains(".system.", StringComparison.Ordinal))
+            throw new ArgumentException($"The projection name '{projection}' contains '.system.', which MongoDB refuses in collection names.", nameof(projection));
+        if (projection.StartsWith('.'))
+            throw new ArgumentException($"The projection name '{projection}' starts with '.', which MongoDB refuses in collection names.", nameof(projection));
+        if (projection.EndsWith('.'))
+            throw new ArgumentException($"The projection name '{projection}' ends with '.', which would give its collections an empty name segment ('{projection}.g1').", nameof(projection));
     }
 }

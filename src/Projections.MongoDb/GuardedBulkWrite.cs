@@ -5,10 +5,10 @@ using Projections.Core.Ports;
 namespace Projections.MongoDb;
 
 /// <summary>
-/// Sends models as one unordered bulkWrite. Writes that failed transiently (two upserts of one new
-/// key racing to insert it) are sent again, alone: the retry finds the document, and the version
-/// guard keeps whichever is newer. Inside a transaction any write error aborts the transaction, so
-/// there the whole transaction is retried instead.
+/// Sends models as one unordered bulkWrite. Writes that failed transiently (interrupted by a step-down
+/// or shutdown) are sent again, alone; the version guard keeps whichever write is newer. Inside a
+/// transaction any write error aborts the transaction, so there the whole transaction is retried instead.
+/// A refused write stops with the thing written named.
 /// </summary>
 internal static class GuardedBulkWrite
 {
@@ -36,8 +36,8 @@ internal static class GuardedBulkWrite
             }
             catch (MongoBulkWriteException<BsonDocument> e)
             {
-                // WithTransactionAsync retries the whole transaction itself on this label.
-                if (session is not null && e.HasErrorLabel("TransientTransactionError")) throw;
+                if (e.WriteErrors.FirstOrDefault(w => TransactionTooLargeException.IsCode(w.Code)) is { } tooLarge)
+                    throw new TransactionTooLargeException(tooLarge.Code, tooLarge.Message, e);
                 var triage = BulkTriage.Of(e);
                 if (triage.Kind == BulkTriageKind.Fail)
                 {

@@ -14,15 +14,22 @@ namespace Projections.MongoDb;
 /// </summary>
 internal static class JsonToBson
 {
+    /// <summary>
+    /// The deepest state (the root object counting as 1) the store writes: the driver's BSON writer stops
+    /// at 100 levels, and the guarded update statement puts the state 6 levels deep
+    /// (statement, pipeline, stage, $replaceWith, $cond, $literal).
+    /// </summary>
+    public const int MaxStateDepth = 100 - 6;
+
     /// <exception cref="FormatException">The JSON is not an object, is malformed, or has a field name MongoDB cannot store.</exception>
     public static BsonDocument ReadObject(ReadOnlySpan<byte> utf8Json, Func<string, string>? topLevelName = null)
     {
-        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = 100 });
+        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = MaxStateDepth + 2 });
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
                 throw new FormatException($"The state is not a JSON object (it starts with {DescribeStart(ref reader)}).");
-            var document = ReadDocument(ref reader, "", topLevelName);
+            var document = ReadDocument(ref reader, "", 1, topLevelName);
             if (reader.Read())
                 throw new FormatException("The state has text after its closing '}'.");
             return document;
@@ -33,28 +40,48 @@ internal static class JsonToBson
         }
     }
 
-    private static BsonDocument ReadDocument(ref Utf8JsonReader reader, string path, Func<string, string>? rename)
+    private static BsonDocument ReadDocument(ref Utf8JsonReader reader, string path, int depth, Func<string, string>? rename)
     {
+        CheckDepth(path, depth);
         var document = new BsonDocument();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
-            var name = reader.GetString()!;
+            var name = ReadString(ref reader, path.Length == 0 ? "a top-level field name" : $"a field name in '{path}'");
             var fieldPath = path.Length == 0 ? name : $"{path}.{name}";
             if (name.StartsWith('$'))
                 throw new FormatException($"The state field '{fieldPath}' starts with '$', which the MongoDB store does not accept in field names.");
             if (name.Contains('\0'))
                 throw new FormatException($"The state field '{fieldPath.Replace("\0", "\\0")}' contains a NUL character, which BSON field names cannot hold.");
             reader.Read();
-            document.Set(rename is null ? name : rename(name), ReadValue(ref reader, fieldPath));
+            document.Set(rename is null ? name : rename(name), ReadValue(ref reader, fieldPath, depth));
         }
         return document;
     }
 
-    private static BsonValue ReadValue(ref Utf8JsonReader reader, string path) => reader.TokenType switch
+    private static void CheckDepth(string path, int depth)
     {
-        JsonTokenType.StartObject => ReadDocument(ref reader, path, null),
-        JsonTokenType.StartArray => ReadArray(ref reader, path),
-        JsonTokenType.String => new BsonString(reader.GetString()!),
+        if (depth > MaxStateDepth)
+            throw new FormatException($"The state is nested more than {MaxStateDepth} levels deep (at '{path}'), deeper than the MongoDB store can write (MongoDB's 100 levels less the 6 of its update).");
+    }
+
+    /// <summary>A string as UTF-16; a lone surrogate escape ("\ud800") has no UTF-8 form and is refused.</summary>
+    private static string ReadString(ref Utf8JsonReader reader, string what)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new FormatException($"The state has an invalid string at {what}: a lone UTF-16 surrogate (e.g. \\ud800) that UTF-8 and BSON cannot hold ({e.Message})", e);
+        }
+    }
+
+    private static BsonValue ReadValue(ref Utf8JsonReader reader, string path, int depth) => reader.TokenType switch
+    {
+        JsonTokenType.StartObject => ReadDocument(ref reader, path, depth + 1, null),
+        JsonTokenType.StartArray => ReadArray(ref reader, path, depth + 1),
+        JsonTokenType.String => new BsonString(ReadString(ref reader, $"'{path}'")),
         JsonTokenType.Number => ReadNumber(ref reader),
         JsonTokenType.True => BsonBoolean.True,
         JsonTokenType.False => BsonBoolean.False,
@@ -62,11 +89,12 @@ internal static class JsonToBson
         var other => throw new FormatException($"Unexpected JSON token {other} at '{path}'."),
     };
 
-    private static BsonArray ReadArray(ref Utf8JsonReader reader, string path)
+    private static BsonArray ReadArray(ref Utf8JsonReader reader, string path, int depth)
     {
+        CheckDepth(path, depth);
         var array = new BsonArray();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-            array.Add(ReadValue(ref reader, $"{path}[{array.Count}]"));
+            array.Add(ReadValue(ref reader, $"{path}[{array.Count}]", depth));
         return array;
     }
 

@@ -6,6 +6,11 @@ internal static class MongoErrorCodes
     public const int DuplicateKey = 11000;
     public const int NamespaceExists = 48;
     public const int NamespaceNotFound = 26;
+    public const int IndexOptionsConflict = 85;
+    public const int IndexKeySpecsConflict = 86;
+    public const int TransactionExceededLifetimeLimitSeconds = 290;
+    public const int TransactionTooLargeForCache = 388;
+    public const string UnknownTransactionCommitResult = "UnknownTransactionCommitResult";
 
     /// <summary>Failures that go away by themselves: elections, restarts, network, overload, write concern timeouts, transaction conflicts.</summary>
     public static readonly IReadOnlySet<int> Transient = new HashSet<int>
@@ -34,6 +39,8 @@ internal static class MongoErrorCodes
 
     public static readonly IReadOnlySet<string> TransientLabels = new HashSet<string>
     {
-        "RetryableWriteError", "TransientTransactionError", "SystemOverloadedError",
+        // An unknown commit result is retried by committing again, then by writing the piece again:
+        // every write of a flush is idempotent, so either is safe.
+        "RetryableWriteError", "TransientTransactionError", "SystemOverloadedError", UnknownTransactionCommitResult,
     };
 }

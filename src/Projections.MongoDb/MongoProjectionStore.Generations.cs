@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using Projections.Core.Ports;
@@ -56,6 +57,8 @@ public sealed partial class MongoProjectionStore
         await DropStorage(projection, generation, cancellationToken).ConfigureAwait(false);
     }
 
+    public Task<ProjectionGenerations> ReadGenerations(string projection, CancellationToken cancellationToken) => LoadGenerations(projection, cancellationToken);
+
     private async Task<ProjectionGenerations> LoadGenerations(string projection, CancellationToken cancellationToken)
     {
         await Ready(cancellationToken).ConfigureAwait(false);
@@ -83,6 +86,7 @@ public sealed partial class MongoProjectionStore
             await Collection(CollectionNames.DeadLetters).DeleteManyAsync(DeadLettersOf(projection, generation), t).ConfigureAwait(false);
             await _database.DropCollectionAsync(name, t).ConfigureAwait(false);
         }, cancellationToken, isWrite: true).ConfigureAwait(false);
+        await RevokeLeases(projection, generation, cancellationToken).ConfigureAwait(false);
     }
 
     private Task CreateDocumentsCollection(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken)
@@ -91,8 +95,12 @@ public sealed partial class MongoProjectionStore
         return _retry.Run($"create '{name}' and its indexes", async t =>
         {
             await CreateCollection(name, t).ConfigureAwait(false);
-            var models = IndexModels.For(indexes);
-            if (models.Count > 0) await Collection(name).Indexes.CreateManyAsync(models, t).ConfigureAwait(false);
+            if (indexes.Count == 0) return;
+            using var found = await Collection(name).Indexes.ListAsync(t).ConfigureAwait(false);
+            var plan = IndexPlan.For(name, indexes, await found.ToListAsync(t).ConfigureAwait(false));
+            foreach (var adopted in plan.Adopted)
+                _logger.LogInformation("{Store}: '{Collection}' already has the index '{Index}' on the same key; using it", Description, name, adopted);
+            if (plan.Create.Count > 0) await Collection(name).Indexes.CreateManyAsync(plan.Create, t).ConfigureAwait(false);
         }, cancellationToken);
     }
 }

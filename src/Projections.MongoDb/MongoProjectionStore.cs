@@ -10,8 +10,9 @@ namespace Projections.MongoDb;
 /// <summary>
 /// The projection store on MongoDB. Read models are plain documents, one collection per projection
 /// generation ("plant-items.g1"); see <see cref="DocumentMapping"/> for their shape and the README for
-/// queries. A flush is one unordered bulkWrite of version-guarded upserts, then dead letters, then the
-/// checkpoint — in one transaction when the server supports them, otherwise strictly in that order.
+/// queries. A flush is written in pieces small enough for one transaction each (<see cref="FlushPiece"/>):
+/// unordered bulkWrites of version-guarded upserts, then dead letters, and in the last piece the
+/// checkpoint — each piece in a transaction when the server supports them, otherwise strictly in that order.
 /// </summary>
 public sealed partial class MongoProjectionStore : IProjectionStore, IDisposable
 {
@@ -24,6 +25,7 @@ public sealed partial class MongoProjectionStore : IProjectionStore, IDisposable
     private readonly RetryPolicy _retry;
     private readonly SemaphoreSlim _initializeLock = new(1, 1);
     private volatile bool _initialized;
+    private TransactionLimits _limits = TransactionLimits.Default;
 
     /// <exception cref="MongoStoreConfigurationException">The options are unusable; the message names what is wrong (never the password).</exception>
     public MongoProjectionStore(MongoProjectionStoreOptions options, TimeProvider? time = null, ILogger<MongoProjectionStore>? logger = null)
@@ -52,16 +54,15 @@ public sealed partial class MongoProjectionStore : IProjectionStore, IDisposable
             // One attempt: an unreachable server at start is reported at once, not after minutes of retries.
             var hello = await _retry.Run("answer 'hello'", t => _database.RunCommandAsync<BsonDocument>(new BsonDocument("hello", 1), cancellationToken: t), cancellationToken, attempts: 1).ConfigureAwait(false);
             UsesTransactions = _options.UseTransactionsWhenAvailable && TransactionSupport.FromHello(hello);
+            _limits = TransactionLimits.FromHello(hello);
             await _retry.Run("create the store's collections", async t =>
             {
-                foreach (var name in new[] { CollectionNames.Generations, CollectionNames.Checkpoints, CollectionNames.DeadLetters })
+                foreach (var name in new[] { CollectionNames.Generations, CollectionNames.Checkpoints, CollectionNames.DeadLetters, LeaseModels.Collection })
                     await CreateCollection(name, t).ConfigureAwait(false);
-                await Collection(CollectionNames.DeadLetters).Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(
-                    new BsonDocument { { "projection", 1 }, { "generation", 1 }, { "position.commit", 1 }, { "position.prepare", 1 } },
-                    new CreateIndexOptions { Name = "projection_generation_position" }), cancellationToken: t).ConfigureAwait(false);
+                await CreateDeadLetterIndex(t).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
             _logger.LogInformation("{Store}: connected to a {Topology}; flushes {Mode}", Description, TransactionSupport.Describe(hello),
-                UsesTransactions ? "write documents and checkpoint in one transaction" : "write the checkpoint after the documents");
+                UsesTransactions ? "write each piece in a transaction, the checkpoint in the last" : "write the checkpoint after the documents");
             _initialized = true;
         }
         finally
@@ -97,15 +98,6 @@ public sealed partial class MongoProjectionStore : IProjectionStore, IDisposable
                 yield return DocumentMapping.FromBson(document, name);
     }
 
-    public async Task WriteBatch(ProjectionBatch batch, CancellationToken cancellationToken)
-    {
-        // Mapping first: a state MongoDB cannot hold is reported naming its aggregate, even while the server is down.
-        var models = BatchModels.For(_settings.DatabaseName, batch, _time.GetUtcNow());
-        await Ready(cancellationToken).ConfigureAwait(false);
-        var operation = $"write a batch of {batch.Documents.Count} document(s) to '{models.Collection}'";
-        await _retry.Run(operation, t => UsesTransactions ? WriteInTransaction(models, t) : WriteInOrder(null, models, t), cancellationToken, isWrite: true).ConfigureAwait(false);
-    }
-
     public async Task<IReadOnlyList<DeadLetter>> ReadDeadLetters(string projection, int generation, int skip, int take, CancellationToken cancellationToken)
     {
         await Ready(cancellationToken).ConfigureAwait(false);
@@ -132,26 +124,6 @@ public sealed partial class MongoProjectionStore : IProjectionStore, IDisposable
         _initializeLock.Dispose();
     }
 
-    private async Task WriteInTransaction(BatchModels models, CancellationToken cancellationToken)
-    {
-        using var session = await _client.StartSessionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        await session.WithTransactionAsync(
-            async (s, t) => { await WriteInOrder(s, models, t).ConfigureAwait(false); return true; },
-            new TransactionOptions(writeConcern: _settings.WriteConcern),
-            cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Documents, then dead letters, then the checkpoint: each step starts only after the previous one succeeded.</summary>
-    private async Task WriteInOrder(IClientSessionHandle? session, BatchModels models, CancellationToken cancellationToken)
-    {
-        await GuardedBulkWrite.Run(Collection(models.Collection), session, models.Documents,
-            i => ($"the document of aggregate '{models.DocumentKeys[i]}'", models.DocumentKeys[i]), cancellationToken).ConfigureAwait(false);
-        await GuardedBulkWrite.Run(Collection(CollectionNames.DeadLetters), session, models.DeadLetters,
-            i => ($"a dead letter of '{models.Collection}'", null), cancellationToken).ConfigureAwait(false);
-        await GuardedBulkWrite.Run(Collection(CollectionNames.Checkpoints), session, [models.CheckpointWrite],
-            _ => ($"the checkpoint of '{models.Collection}'", null), cancellationToken).ConfigureAwait(false);
-    }
-
     private async Task CreateCollection(string name, CancellationToken cancellationToken)
     {
         try
@@ -160,6 +132,24 @@ public sealed partial class MongoProjectionStore : IProjectionStore, IDisposable
         }
         catch (MongoCommandException e) when (e.Code == MongoErrorCodes.NamespaceExists)
         {
+        }
+        using var found = await _database.ListCollectionsAsync(new ListCollectionsOptions { Filter = new BsonDocument("name", name) }, cancellationToken).ConfigureAwait(false);
+        if (CollectionOptionsCheck.Problem(name, await found.FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)) is { } problem)
+            throw new InvalidOperationException($"{Description}: {problem}");
+    }
+
+    private async Task CreateDeadLetterIndex(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Collection(CollectionNames.DeadLetters).Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(
+                new BsonDocument { { "projection", 1 }, { "generation", 1 }, { "position.commit", 1 }, { "position.prepare", 1 } },
+                new CreateIndexOptions { Name = "projection_generation_position" }), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (MongoCommandException e) when (e.Code == MongoErrorCodes.IndexOptionsConflict)
+        {
+            // An operator made the same index under another name: it serves the same reads.
+            _logger.LogInformation("{Store}: using the existing index of '{Collection}' on the same key ({Message})", Description, CollectionNames.DeadLetters, e.ErrorMessage);
         }
     }
 

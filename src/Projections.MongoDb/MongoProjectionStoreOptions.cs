@@ -18,6 +18,12 @@ public sealed record MongoProjectionStoreOptions
     /// <summary>Write documents and checkpoint in one transaction when the server supports transactions (replica set or sharded cluster).</summary>
     public bool UseTransactionsWhenAvailable { get; init; } = true;
 
+    /// <summary>
+    /// How long one transaction of a flush may take before it is abandoned and its writes are sent again in
+    /// smaller transactions. Keep it below the server's transactionLifetimeLimitSeconds (60 s by default).
+    /// </summary>
+    public TimeSpan TransactionTimeLimit { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Used unless the connection string sets serverSelectionTimeoutMS: how long an operation waits for a usable server.</summary>
     public TimeSpan ServerSelectionTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

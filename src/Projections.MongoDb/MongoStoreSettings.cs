@@ -32,6 +32,7 @@ internal sealed record MongoStoreSettings(
         var database = options.DatabaseName ?? shape.Database ?? DefaultDatabaseName;
         CheckDatabaseName(database);
         CheckRetries(options);
+        Positive(options.TransactionTimeLimit, nameof(options.TransactionTimeLimit));
         var writeConcern = ParseWriteConcern(options.WriteConcern, Positive(options.WriteConcernTimeout, nameof(options.WriteConcernTimeout)));
         return new MongoStoreSettings(client, database, writeConcern, $"MongoDB {string.Join(',', shape.Hosts)}/{database}");
     }

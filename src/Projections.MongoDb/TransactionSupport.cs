@@ -12,13 +12,13 @@ internal static class TransactionSupport
     public static bool FromHello(BsonDocument hello)
     {
         if (!hello.Contains("logicalSessionTimeoutMinutes") || hello["logicalSessionTimeoutMinutes"].IsBsonNull)
-            return false; // no sessions, no transactions (standalone servers report none)
+            return false; // no sessions, no transactions
         var wireVersion = hello.GetValue("maxWireVersion", 0).ToInt32();
         if (hello.Contains("setName"))
             return wireVersion >= ReplicaSetTransactionsWireVersion;
         if (hello.GetValue("msg", "").ToString() == "isdbgrid")
             return wireVersion >= ShardedTransactionsWireVersion;
-        return false;
+        return false; // a standalone server has sessions but no transactions
     }
 
     public static string Describe(BsonDocument hello) =>

@@ -19,37 +19,47 @@ internal static class VersionGuard
     /// <summary>True when the stored (position, version) is absent or lower than the new one (commit, then prepare, then version).</summary>
     public static BsonDocument StoredIsOlderThan(GlobalPosition position, long version)
     {
-        var commit = BsonValues.ToInt64(position.Commit);
-        var prepare = BsonValues.ToInt64(position.Prepare);
-        return new BsonDocument("$or", new BsonArray
+        var conditions = PositionIsMissingOrLower(StoredCommit, StoredPrepare, position);
+        conditions.Add(new BsonDocument("$and", new BsonArray
         {
-            Op("$eq", new BsonDocument("$type", StoredCommit), "missing"),
-            Op("$lt", StoredCommit, commit),
-            new BsonDocument("$and", new BsonArray
-            {
-                Op("$eq", StoredCommit, commit),
-                Op("$lt", StoredPrepare, prepare),
-            }),
-            new BsonDocument("$and", new BsonArray
-            {
-                Op("$eq", StoredCommit, commit),
-                Op("$eq", StoredPrepare, prepare),
-                Op("$lt", StoredVersion, version),
-            }),
-        });
+            Op("$eq", StoredCommit, BsonValues.ToInt64(position.Commit)),
+            Op("$eq", StoredPrepare, BsonValues.ToInt64(position.Prepare)),
+            Op("$lt", StoredVersion, version),
+        }));
+        return new BsonDocument("$or", conditions);
     }
+
+    /// <summary>The conditions (for an $or) that the stored position at these field paths is absent or lower than <paramref name="position"/>.</summary>
+    public static BsonArray PositionIsMissingOrLower(string storedCommit, string storedPrepare, GlobalPosition position)
+    {
+        var commit = BsonValues.ToInt64(position.Commit);
+        return
+        [
+            Op("$eq", new BsonDocument("$type", storedCommit), "missing"),
+            Op("$lt", storedCommit, commit),
+            new BsonDocument("$and", new BsonArray
+            {
+                Op("$eq", storedCommit, commit),
+                Op("$lt", storedPrepare, BsonValues.ToInt64(position.Prepare)),
+            }),
+        ];
+    }
+
+    /// <summary>The single pipeline stage: <paramref name="replacement"/> when <paramref name="condition"/> holds, else the stored document unchanged.</summary>
+    public static BsonDocument ReplaceWhen(BsonDocument condition, BsonDocument replacement) =>
+        new("$replaceWith", new BsonDocument("$cond", new BsonDocument
+        {
+            { "if", condition },
+            { "then", new BsonDocument("$literal", replacement) },
+            { "else", "$$ROOT" },
+        }));
 
     /// <summary>
     /// The single pipeline stage: the new document when the guard holds, else the stored one unchanged.
     /// $literal keeps state values such as "$5 off" from being read as field paths.
     /// </summary>
     public static BsonDocument ReplaceStage(BsonDocument replacement, GlobalPosition position, long version) =>
-        new("$replaceWith", new BsonDocument("$cond", new BsonDocument
-        {
-            { "if", StoredIsOlderThan(position, version) },
-            { "then", new BsonDocument("$literal", replacement) },
-            { "else", "$$ROOT" },
-        }));
+        ReplaceWhen(StoredIsOlderThan(position, version), replacement);
 
     private static BsonDocument Op(string op, BsonValue left, BsonValue right) => new(op, new BsonArray { left, right });
 }

@@ -58,6 +58,8 @@ public sealed class CheckpointTests
         await h.Start(Harness.DefaultOptions with { Partitions = 2 });
         await using var _ = h;
         var runtime = h.Runtime();
+        // The start-up flush must be done first, or its barrier could be the one stuck behind the held event.
+        await Eventually.Until(() => runtime.GetStats().Flushes >= 1, "the start-up flush is written");
         try
         {
             h.Append(held, new Bumped(99));

@@ -47,6 +47,30 @@ public sealed class EvictionTests
     }
 
     [Fact]
+    public async Task Aggregates_handed_to_a_flush_that_has_not_landed_are_never_evicted()
+    {
+        var h = Harness.Create(new CounterProjection());
+        var gate = new BlockingGate();
+        var gated = 0;
+        h.Store.BeforeWrite = (batch, ct) => batch.Documents.Count > 0 && Interlocked.Exchange(ref gated, 1) == 0 ? gate.Pass(ct) : Task.CompletedTask;
+        for (var k = 0; k < 8; k++) h.Append($"c-{k}", new Bumped(0));
+        await h.Start(Capped);
+        await using var _ = h;
+        try
+        {
+            await gate.Entered.WaitAsync(Harness.Cancel()); // the first flush made its aggregates clean, but they are not persisted
+            for (var k = 8; k < 16; k++) h.Append($"c-{k}", new Bumped(0)); // new aggregates push the partition over its cap
+            await Eventually.Until(() => h.Runtime().GetLive("c-15") is not null, "the last event is applied (one partition: all before it are too)");
+            h.Runtime().GetStats().LiveAggregates.Should().Be(16, "an aggregate whose write has not landed exists nowhere else");
+        }
+        finally { gate.Open(); }
+        for (var k = 0; k < 16; k++) h.Append($"c-{k}", new Bumped(1));
+        await h.WaitForHead();
+
+        (await h.Verify(new CounterProjection())).Mismatches.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task The_timer_of_an_evicted_aggregate_still_fires()
     {
         await using var h = await Harness.Started(Capped, new TrackerProjection());
@@ -65,5 +89,29 @@ public sealed class EvictionTests
         var item0 = (Item)h.Runtime("tracker").GetLive("item-0")!.State;
         item0.Status.Should().Be("Lost");
         (await h.Verify(new TrackerProjection())).Mismatches.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Timers_of_evicted_aggregates_stay_in_the_store_and_still_fire_in_order()
+    {
+        await using var h = await Harness.Started(Capped, new TrackerProjection());
+        for (var batch = 0; batch < 10; batch++)
+        {
+            for (var k = 0; k < 20; k++)
+            {
+                var n = batch * 20 + k;
+                h.Append($"item-{n:D3}", new ItemSeen("s1", Harness.T0.AddSeconds(n)));
+            }
+            await h.WaitForHead("tracker"); // flushed, so the next batch evicts this one
+        }
+        var stats = h.Runtime("tracker").GetStats();
+        stats.TimersInMemory.Should().BeLessThanOrEqualTo(stats.LiveAggregates, "an evicted aggregate's timer is its stored deadline, not a heap entry");
+
+        h.Append("item-late", new ItemSeen("s1", Harness.T0.AddMinutes(20)));
+        await h.WaitForHead("tracker");
+
+        (await h.Verify(new TrackerProjection())).Mismatches.Should().BeEmpty();
+        var lost = await h.Store.LoadDocument("tracker", 1, "item-123", Harness.Cancel());
+        lost!.TimeoutAt.Should().BeNull("its timeout fired");
     }
 }

@@ -4,7 +4,11 @@ using Projections.Testing.ProjectionStores;
 
 namespace Projections.Core.Tests;
 
-/// <summary>The shared projection store contract against the in-memory store; a "restart" keeps the same instance, as its memory is its storage.</summary>
+/// <summary>
+/// The shared projection store contract, run against the in-memory store every engine test uses, so
+/// the fake those tests rely on behaves like the durable stores. A restart keeps the same instance:
+/// its memory is the storage.
+/// </summary>
 public sealed class InMemoryProjectionStoreContractTests : ProjectionStoreContract
 {
     private readonly InMemoryProjectionStore _store = new();

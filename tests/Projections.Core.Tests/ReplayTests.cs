@@ -22,9 +22,13 @@ public sealed class ReplayTests
         await first.DisposeAsync();
 
         // A crash between documents and checkpoint (non-transactional store): the checkpoint is far behind.
-        await first.Store.WriteBatch(new ProjectionBatch("counter", 1, [], [], new ProjectionCheckpoint(GlobalPosition.Of(7), Harness.T0)), Harness.Cancel());
+        // Stores never move a checkpoint backwards, so the crashed state is copied into a fresh store.
+        var crashed = new InMemory.InMemoryProjectionStore();
+        await crashed.EnsureProjection("counter", [], Harness.Cancel());
+        var documents = await first.Store.LoadAllDocuments("counter", 1, Harness.Cancel()).ToListAsync(Harness.Cancel());
+        await crashed.WriteBatch(new ProjectionBatch("counter", 1, documents, [], new ProjectionCheckpoint(GlobalPosition.Of(7), Harness.T0)), Harness.Cancel());
 
-        var second = first.Restarted();
+        var second = first.Restarted(crashed);
         await second.Start(Harness.DefaultOptions with { WarmStart = warmStart });
         await using var _ = second;
         for (var k = 0; k < 6; k++) second.Append($"c-{k}", new Bumped(10));

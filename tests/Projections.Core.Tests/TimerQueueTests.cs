@@ -4,33 +4,24 @@ using Projections.Core.Timers;
 
 namespace Projections.Core.Tests;
 
-/// <summary>Invariant 6 for timers: an aggregate that reschedules its timeout on every event holds one pending timer, not one per event.</summary>
+/// <summary>Invariant 6 for timers: a key holds one armed deadline, and stale heap entries are compacted away.</summary>
 public sealed class TimerQueueTests
 {
     [Fact]
-    public void Rescheduling_later_and_later_keeps_one_pending_timer_and_the_last_deadline_still_fires()
+    public void Rescheduling_later_and_later_keeps_one_armed_deadline_a_bounded_heap_and_only_the_last_fires()
     {
         var queue = new TimerQueue();
-        DateTimeOffset? current = null;
-        for (var i = 1; i <= 1000; i++)
-        {
-            current = Harness.T0.AddSeconds(i);
-            queue.Arm("item-1", current.Value);
-        }
-        queue.Count.Should().Be(1, "later deadlines fold into the pending earlier one");
+        for (var i = 1; i <= 100_000; i++) queue.Arm("item-1", Harness.T0.AddSeconds(i));
 
+        queue.Count.Should().Be(1);
+        queue.HeapSize.Should().BeLessThan(2_000, "stale entries are compacted away");
         var fired = new List<DateTimeOffset>();
-        while (queue.TryTakeDue(DateTimeOffset.MaxValue, out var key, out var deadline))
-        {
-            if (deadline != current) { queue.RearmIfLater(key, deadline, current); continue; }
-            fired.Add(deadline);
-            current = null;
-        }
-        fired.Should().Equal(Harness.T0.AddSeconds(1000));
+        while (queue.TryTakeDue(DateTimeOffset.MaxValue, out _, out var deadline)) fired.Add(deadline);
+        fired.Should().Equal(Harness.T0.AddSeconds(100_000));
     }
 
     [Fact]
-    public void An_earlier_deadline_is_armed_even_when_a_later_one_is_pending()
+    public void An_earlier_deadline_replaces_a_later_one()
     {
         var queue = new TimerQueue();
         queue.Arm("item-1", Harness.T0.AddMinutes(10));
@@ -38,5 +29,21 @@ public sealed class TimerQueueTests
 
         queue.TryTakeDue(Harness.T0.AddMinutes(5), out _, out var deadline).Should().BeTrue();
         deadline.Should().Be(Harness.T0.AddMinutes(5));
+        queue.TryTakeDue(DateTimeOffset.MaxValue, out _, out _).Should().BeFalse("the later deadline was replaced");
+    }
+
+    [Fact]
+    public void Disarmed_keys_cost_nothing_once_compacted_and_never_fire()
+    {
+        var queue = new TimerQueue();
+        for (var i = 0; i < 100_000; i++) queue.Arm($"item-{i}", Harness.T0.AddSeconds(i));
+        for (var i = 0; i < 100_000; i++)
+            if (i % 100 != 0) queue.Disarm($"item-{i}");
+
+        queue.Count.Should().Be(1_000);
+        queue.HeapSize.Should().BeLessThan(4_000);
+        var fired = new List<string>();
+        while (queue.TryTakeDue(DateTimeOffset.MaxValue, out var key, out _)) fired.Add(key);
+        fired.Should().HaveCount(1_000).And.OnlyContain(k => int.Parse(k.Substring(5)) % 100 == 0);
     }
 }

@@ -93,14 +93,14 @@ public sealed class BatchModelsTests
     }
 
     [Fact]
-    public void Checkpoint_replaces_the_generation_checkpoint_by_collection_name()
+    public void Checkpoint_is_replaced_only_when_the_stored_position_is_not_higher()
     {
         var models = BatchModels.For("projections", Batch(), Now);
 
-        var model = models.CheckpointWrite.Should().BeOfType<ReplaceOneModel<BsonDocument>>().Subject;
+        var model = models.CheckpointWrite.Should().BeOfType<UpdateOneModel<BsonDocument>>().Subject;
         model.IsUpsert.Should().BeTrue();
         TestData.RenderFilter(model.Filter).ShouldBeBson(new BsonDocument("_id", "plant-items.g2"));
-        model.Replacement.ShouldBeBson(new BsonDocument
+        var checkpoint = new BsonDocument
         {
             { "_id", "plant-items.g2" },
             { "projection", "plant-items" },
@@ -109,8 +109,27 @@ public sealed class BatchModelsTests
             { "streamTime", new BsonDateTime(Now.UtcDateTime) },
             { "streamTimeTicks", Now.UtcTicks + 5 },
             { "updatedAt", new BsonDateTime(Now.UtcDateTime) },
+        };
+        TestData.RenderUpdate(model.Update).ShouldBeBson(new BsonArray
+        {
+            new BsonDocument("$replaceWith", new BsonDocument("$cond", new BsonDocument
+            {
+                { "if", BsonDocument.Parse("""
+                    { "$or": [
+                        { "$eq": [ { "$type": "$position.commit" }, "missing" ] },
+                        { "$lt": [ "$position.commit", { "$numberLong": "510" } ] },
+                        { "$and": [
+                            { "$eq": [ "$position.commit", { "$numberLong": "510" } ] },
+                            { "$lt": [ "$position.prepare", { "$numberLong": "509" } ] } ] },
+                        { "$and": [
+                            { "$eq": [ "$position.commit", { "$numberLong": "510" } ] },
+                            { "$eq": [ "$position.prepare", { "$numberLong": "509" } ] } ] } ] }
+                    """) },
+                { "then", new BsonDocument("$literal", checkpoint) },
+                { "else", "$$ROOT" },
+            })),
         });
-        CheckpointMapping.FromBson(model.Replacement).Should().Be(new ProjectionCheckpoint(new GlobalPosition(510, 509), Now.AddTicks(5)));
+        CheckpointMapping.FromBson(checkpoint).Should().Be(new ProjectionCheckpoint(new GlobalPosition(510, 509), Now.AddTicks(5)));
     }
 
     [Fact]

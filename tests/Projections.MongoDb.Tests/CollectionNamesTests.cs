@@ -34,6 +34,9 @@ public sealed class CollectionNamesTests
     [InlineData("", "empty")]
     [InlineData("cost$", "'$'")]
     [InlineData("system.views", "'system.'")]
+    [InlineData(".hidden", "starts with '.'")]
+    [InlineData("plant.system.items", "'.system.'")]
+    [InlineData("plant.", "ends with '.'")]
     public void Names_mongo_cannot_hold_are_refused_with_the_reason(string projection, string reason)
     {
         var act = () => CollectionNames.Documents("projections", projection, 1);
@@ -45,6 +48,17 @@ public sealed class CollectionNamesTests
     public void Too_long_a_namespace_is_refused()
     {
         var act = () => CollectionNames.Documents("projections", new string('p', 250), 1);
+
+        act.Should().Throw<ArgumentException>().WithMessage("*too long*255 bytes*");
+    }
+
+    [Fact]
+    public void A_name_that_fits_only_the_first_generations_is_refused_at_once()
+    {
+        // "projections." + name + ".g1" is 255 bytes: generation 1 fits, generation 10 would not.
+        var name = new string('p', 255 - "projections.".Length - ".g1".Length);
+
+        var act = () => CollectionNames.Documents("projections", name, 1);
 
         act.Should().Throw<ArgumentException>().WithMessage("*too long*255 bytes*");
     }

@@ -119,4 +119,12 @@ public sealed class ConnectionSettingsTests
 
         act.Should().Throw<MongoStoreConfigurationException>().WithMessage($"*{reason}*");
     }
+
+    [Fact]
+    public void A_transaction_time_limit_must_be_positive()
+    {
+        var act = () => MongoStoreSettings.From(new MongoProjectionStoreOptions { ConnectionString = "mongodb://localhost", TransactionTimeLimit = TimeSpan.Zero });
+
+        act.Should().Throw<MongoStoreConfigurationException>().WithMessage("TransactionTimeLimit must be positive*");
+    }
 }

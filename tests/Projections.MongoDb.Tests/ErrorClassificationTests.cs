@@ -23,7 +23,6 @@ public sealed class ErrorClassificationTests
     [InlineData(64, "WriteConcernFailed")]
     [InlineData(112, "WriteConflict")]
     [InlineData(89, "NetworkTimeout")]
-    [InlineData(11000, "DuplicateKey")]
     public void Elections_restarts_timeouts_and_upsert_races_are_transient(int code, string name)
     {
         MongoErrorClassifier.IsTransient(CommandError(code, name)).Should().BeTrue();
@@ -34,6 +33,7 @@ public sealed class ErrorClassificationTests
     [InlineData(10334, "BSONObjectTooLarge")]
     [InlineData(13, "Unauthorized")]
     [InlineData(2, "BadValue")]
+    [InlineData(11000, "DuplicateKey")]
     public void Validation_size_and_permission_errors_are_not_transient(int code, string name)
     {
         MongoErrorClassifier.IsTransient(CommandError(code, name)).Should().BeFalse();
@@ -58,5 +58,33 @@ public sealed class ErrorClassificationTests
 
         MongoErrorClassifier.IsTransient(error).Should().BeTrue();
         MongoErrorClassifier.IsTransient(unknown).Should().BeTrue();
+    }
+
+    /// <summary>How the driver's CommandWireProtocol builds the exception for <c>{ ok: 1, writeConcernError }</c>.</summary>
+    internal static MongoWriteConcernException WriteConcernError(int code, string name, params string[] labels)
+    {
+        var error = new BsonDocument { { "code", code }, { "codeName", name }, { "errmsg", name } };
+        if (labels.Length > 0) error.Add("errorLabels", new BsonArray(labels));
+        var reply = new BsonDocument { { "ok", 1 }, { "writeConcernError", error } };
+        return new MongoWriteConcernException(Connection, name, new WriteConcernResult(reply));
+    }
+
+    [Fact]
+    public void A_write_concern_timeout_reported_beside_ok_1_is_transient_though_the_exception_code_is_minus_one()
+    {
+        var timeout = WriteConcernError(64, "WriteConcernFailed");
+
+        timeout.Code.Should().Be(-1, "the driver reads the top-level code");
+        MongoErrorClassifier.IsTransient(timeout).Should().BeTrue();
+        MongoErrorClassifier.IsTransient(WriteConcernError(100, "UnsatisfiableWriteConcern")).Should().BeFalse();
+    }
+
+    [Fact]
+    public void An_unknown_commit_result_is_transient()
+    {
+        var commit = WriteConcernError(100, "UnsatisfiableWriteConcern");
+        commit.AddErrorLabel("UnknownTransactionCommitResult");
+
+        MongoErrorClassifier.IsTransient(commit).Should().BeTrue();
     }
 }

@@ -84,4 +84,27 @@ public sealed class MongoServerTests(MongoServerFixture server) : IAsyncLifetime
         (await act.Should().ThrowAsync<ProjectionStoreWriteException>()).Which.Key.Should().Be("item-bad");
         (await Store.LoadCheckpoint("plant-items", 1, Token)).Should().BeNull("the checkpoint never passes a refused document");
     }
+
+    [Fact]
+    public async Task A_refused_document_in_a_flush_of_several_transactions_is_named()
+    {
+        // db.runCommand({ collMod: "plant-items.g1", validator: { status: { $in: ["Active", "Lost"] } } })
+        // then a flush of 5,000 documents of 10 KB (above the driver's 48 MB split) with one "Exploded".
+        await Store.EnsureProjection("plant-items", [], Token);
+        await Raw.RunCommandAsync<BsonDocument>(new BsonDocument
+        {
+            { "collMod", "plant-items.g1" },
+            { "validator", new BsonDocument("status", new BsonDocument("$in", new BsonArray { "Active", "Lost" })) },
+        }, cancellationToken: Token);
+        var pad = new string('x', 10_000);
+        var documents = Enumerable.Range(0, 5_000)
+            .Select(i => new StoredDocument($"item-{i:D4}", Encoding.UTF8.GetBytes($$"""{"status":"{{(i == 4_321 ? "Exploded" : "Active")}}","pad":"{{pad}}"}"""),
+                1, GlobalPosition.Of((ulong)i + 1), null, DateTimeOffset.UnixEpoch))
+            .ToArray();
+
+        var act = () => Store.WriteBatch(Batch(5_001, documents), Token);
+
+        (await act.Should().ThrowAsync<ProjectionStoreWriteException>()).Which.Key.Should().Be("item-4321");
+        (await Store.LoadCheckpoint("plant-items", 1, Token)).Should().BeNull();
+    }
 }

@@ -145,6 +145,32 @@ public sealed class SqliteProjectionStoreTests : IAsyncLifetime
         path.Should().Throw<ArgumentException>().WithMessage("*field*");
     }
 
+    [Fact]
+    public async Task The_checkpoint_row_names_the_writer_and_its_lease_epoch()
+    {
+        await _store.EnsureProjection(Projection, [], Ct);
+        var lease = (await _store.TryAcquire(new LeaseKey(Projection, 1, 0), "host-a", TimeSpan.FromMinutes(1), Ct))!;
+
+        await _store.WriteBatch(Batch(1, 5, Doc("item-1", "{}", 5)) with { Fence = lease }, Ct);
+
+        Query($"SELECT writer || ':' || writer_epoch FROM projection_checkpoints WHERE projection = '{Projection}'").Should().Equal($"host-a:{lease.Epoch}");
+    }
+
+    [Fact]
+    public async Task A_file_from_before_leases_gains_the_writer_columns_and_keeps_its_checkpoint()
+    {
+        await _store.EnsureProjection(Projection, [], Ct);
+        await _store.WriteBatch(Batch(1, 5, Doc("item-1", "{}", 5)), Ct);
+        Execute("ALTER TABLE projection_checkpoints DROP COLUMN writer; ALTER TABLE projection_checkpoints DROP COLUMN writer_epoch;");
+        _store.Dispose();
+
+        _store = new SqliteProjectionStore(_files.Path("projections.db"));
+        await _store.Initialize(Ct);
+        await _store.WriteBatch(Batch(1, 6, Doc("item-1", "{}", 6)), Ct);
+
+        (await _store.LoadCheckpoint(Projection, 1, Ct))!.Position.Should().Be(GlobalPosition.Of(6));
+    }
+
     private List<string> Query(string sql, int column = 0)
     {
         using var connection = OpenRaw();

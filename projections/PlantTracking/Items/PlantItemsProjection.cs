@@ -19,10 +19,12 @@ public sealed class PlantItemsProjection : Projection<PlantItem>
     public const string ProjectionName = "plant-items";
     public const int DefaultDetectionHistoryLimit = 256;
     public static readonly TimeSpan DefaultLostAfter = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan DefaultRetireCompletedAfter = TimeSpan.FromHours(1);
 
     /// <param name="lostAfter">An active item not detected for this long (in plant time) becomes Lost. Default 10 minutes.</param>
     /// <param name="detectionHistoryLimit">Detections kept per item. Default 256.</param>
-    public PlantItemsProjection(TimeSpan? lostAfter = null, int detectionHistoryLimit = DefaultDetectionHistoryLimit)
+    /// <param name="retireCompletedAfter">A completed item leaves memory this long (in plant time) after completion, once persisted; it stays in the store. Default 1 hour.</param>
+    public PlantItemsProjection(TimeSpan? lostAfter = null, int detectionHistoryLimit = DefaultDetectionHistoryLimit, TimeSpan? retireCompletedAfter = null)
         : base(ProjectionName)
     {
         LostAfter = lostAfter ?? DefaultLostAfter;
@@ -72,6 +74,9 @@ public sealed class PlantItemsProjection : Projection<PlantItem>
             }
             return ItemRules.MarkLost(item, ctx.Deadline);
         });
+
+        // Completed items are done for good; annotations may still arrive and read them back from the store.
+        RetireWhen(item => item.Status == ItemStatus.Completed, retireCompletedAfter ?? DefaultRetireCompletedAfter);
 
         Index("status", item => item.Status);
         Index("currentStation", item => item.CurrentStation);

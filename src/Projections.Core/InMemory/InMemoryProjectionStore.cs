@@ -42,6 +42,15 @@ public sealed partial class InMemoryProjectionStore(TimeProvider? clock = null) 
         }
     }
 
+    public Task<ProjectionGenerations> ReadGenerations(string projection, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            var p = Projection(projection);
+            return Task.FromResult(new ProjectionGenerations(p.Active, p.Building));
+        }
+    }
+
     public Task BeginGeneration(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken)
     {
         lock (_sync)
@@ -113,8 +122,8 @@ public sealed partial class InMemoryProjectionStore(TimeProvider? clock = null) 
         cancellationToken.ThrowIfCancellationRequested();
         lock (_sync)
         {
-            var g = Generation(batch.Projection, batch.Generation);
             if (batch.Fence is { } fence) CheckFence(fence);
+            var g = Generation(batch.Projection, batch.Generation);
             foreach (var d in batch.Documents)
             {
                 if (g.Documents.TryGetValue(d.Key, out var existing) && !d.Supersedes(existing)) continue;
@@ -141,7 +150,7 @@ public sealed partial class InMemoryProjectionStore(TimeProvider? clock = null) 
     /// <summary>Number of documents in a generation.</summary>
     public int CountDocuments(string projection, int generation)
     {
-        lock (_sync) return Generation(projection, generation).Documents.Count;
+        lock (_sync) return Existing(projection, generation)?.Documents.Count ?? 0;
     }
 
     /// <summary>Reads of a dropped generation find nothing, as in the durable stores.</summary>

@@ -20,6 +20,10 @@ public static class ProjectionMetrics
         "projections.flush.size", "{aggregate}", "Aggregates written per flush.");
     private static readonly Histogram<double> FlushDuration = Meter.CreateHistogram<double>(
         "projections.flush.duration", "s", "Time to write one flush (documents and checkpoint).");
+    private static readonly Histogram<double> LeaseRenewDuration = Meter.CreateHistogram<double>(
+        "projections.lease.renew.duration", "s", "Time to renew one lease in the store.");
+    private static readonly Counter<long> OwnerChanges = Meter.CreateCounter<long>(
+        "projections.lease.owner_changes", "{change}", "Leases this host took (change=acquired) or gave up (change=released, lost).");
 
     static ProjectionMetrics()
     {
@@ -53,6 +57,16 @@ public static class ProjectionMetrics
         var tags = Tags(pipeline);
         FlushSize.Record(documents, tags);
         FlushDuration.Record(duration.TotalSeconds, tags);
+    }
+
+    internal static void RecordRenew(string projection, int generation, TimeSpan duration)
+    {
+        if (LeaseRenewDuration.Enabled) LeaseRenewDuration.Record(duration.TotalSeconds, new("projection", projection), new("generation", generation));
+    }
+
+    internal static void RecordOwnerChange(string projection, int generation, string change)
+    {
+        if (OwnerChanges.Enabled) OwnerChanges.Add(1, new("projection", projection), new("generation", generation), new("change", change));
     }
 
     private static IEnumerable<Measurement<T>> Observe<T>(Func<GenerationPipeline, T> read) where T : struct

@@ -32,6 +32,8 @@ internal sealed class AggregateEntry
     public bool Dirty;
     public AggregateEntry? LruPrev, LruNext;
     public bool InLru;
+    /// <summary>When this finished aggregate retires (stream time); null while not finished.</summary>
+    public DateTimeOffset? RetireAt;
 
     /// <summary>A new aggregate, holding the state its first event produced.</summary>
     public static AggregateEntry Created(string key, object state, RecordedEvent e, DateTimeOffset time, DateTimeOffset? timeoutAt, int recentEvents)

@@ -43,6 +43,7 @@ internal sealed class Flusher(GenerationPipeline p)
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        catch (LeaseLostException ex) { p.LoseLease(ex); }
         catch (ProjectionFailedException ex) { p.Fail(ex); }
         catch (Exception ex)
         {
@@ -118,7 +119,7 @@ internal sealed class Flusher(GenerationPipeline p)
             var count = Math.Min(size, documents.Length - offset);
             var last = offset + count >= documents.Length;
             var chunk = new ArraySegment<StoredDocument>(documents, offset, count);
-            var batch = new ProjectionBatch(p.Name, p.Generation, chunk, last ? parked : [], last ? checkpoint : unchanged);
+            var batch = new ProjectionBatch(p.Name, p.Generation, chunk, last ? parked : [], last ? checkpoint : unchanged) { Fence = p.Lease };
             await WriteWithRetry(batch, ct).ConfigureAwait(false);
             offset += count;
         } while (offset < documents.Length);

@@ -89,6 +89,8 @@ internal sealed partial class GenerationPipeline
             LastFlushAt = Flusher.LastFlushAt,
             DirtyAggregates = (int)DirtyCount(),
             LiveAggregates = LiveCount(),
+            RetiredAggregates = Interlocked.Read(ref RetiredAggregates),
+            TimersInMemory = Partitions.Sum(p => (long)p.TimerCount),
             ParkedEvents = Interlocked.Read(ref ParkedEvents),
             StreamTime = streamTime,
             WallClockLead = streamTime is { } st ? now - st : null,

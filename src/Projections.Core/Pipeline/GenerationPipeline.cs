@@ -27,11 +27,13 @@ internal sealed partial class GenerationPipeline
     private int _stopRequested;
     private int _finalFlushRequested;
 
-    public GenerationPipeline(IProjection projection, int generation, IEventSource source, IProjectionStore store,
-        ProjectionEngineOptions options, TimeProvider time, ILogger logger, Action onCheckpoint)
+    public GenerationPipeline(IProjection projection, int generation, Lease? lease, IEventSource source, IProjectionStore store,
+        ProjectionEngineOptions options, TimeProvider time, ILogger logger, Action onCheckpoint, OperatorPark? operatorPark = null)
     {
+        OperatorPark = operatorPark;
         Projection = projection;
         Generation = generation;
+        Lease = lease;
         Source = source;
         Store = store;
         Options = options;
@@ -42,6 +44,7 @@ internal sealed partial class GenerationPipeline
         _positionRate = new RateMeter(time, TimeSpan.FromSeconds(10));
         Partitions = new Partition[options.Partitions];
         for (var i = 0; i < Partitions.Length; i++) Partitions[i] = new Partition(this, i);
+        PoisonPolicy = options.PoisonPolicyOf(projection);
         StoreOutage = new Outage(projection.Name, $"projection store ({store.Description})", time, logger);
         SourceOutage = new Outage(projection.Name, $"event source ({source.Description})", time, logger);
         Reader = new Reader(this);
@@ -49,8 +52,29 @@ internal sealed partial class GenerationPipeline
     }
 
     public IProjection Projection { get; }
+    /// <summary>The projection's policy, or the operator's override from the options.</summary>
+    public PoisonEventPolicy PoisonPolicy { get; }
+    /// <summary>The one event or timer an operator asked this pipeline to park whatever the policy ("park this event and continue").</summary>
+    public OperatorPark? OperatorPark { get; }
+
+    /// <summary>Whether a failing event is parked (policy or operator); the reason says who parked it.</summary>
+    public bool ParksEvent(GlobalPosition position, string failure, out string reason) =>
+        Parks(OperatorPark?.Covers(position) == true, failure, out reason);
+
+    public bool ParksTimer(string key, DateTimeOffset deadline, string failure, out string reason) =>
+        Parks(OperatorPark?.Covers(key, deadline) == true, failure, out reason);
+
+    private bool Parks(bool byOperator, string failure, out string reason)
+    {
+        reason = byOperator ? $"Parked by '{OperatorPark!.Actor}': {failure}" : failure;
+        return byOperator || PoisonPolicy == PoisonEventPolicy.Park;
+    }
     public string Name => Projection.Name;
     public int Generation { get; }
+    /// <summary>The lease this pipeline writes under: every batch carries it as its fence.</summary>
+    public Lease? Lease { get; }
+    /// <summary>When the lease was last renewed (a <see cref="TimeProvider.GetTimestamp"/>); the runtime's renew loop owns it.</summary>
+    public long LeaseRenewedAt;
     public IEventSource Source { get; }
     public IProjectionStore Store { get; }
     public ProjectionEngineOptions Options { get; }
@@ -73,10 +97,14 @@ internal sealed partial class GenerationPipeline
     public long PersistedEvents;
     public long PersistedBytes;
     public long ParkedEvents;
+    public long RetiredAggregates;
     public int DirtyHint;
     public int UrgentFlush;
 
     public ProjectionStatus Status => (ProjectionStatus)_status;
+    /// <summary>The store refused a write because another host took the lease: stopped without an error.</summary>
+    public bool LostLease => Volatile.Read(ref _lostLease) == 1;
+    private int _lostLease;
     public Exception? Error => Volatile.Read(ref _error);
     public ProjectionCheckpoint? Checkpoint => _checkpoint;
     /// <summary>The reader has stopped for good: the flusher writes one last flush and ends.</summary>
@@ -138,14 +166,13 @@ internal sealed partial class GenerationPipeline
         await foreach (var doc in Store.LoadAllDocuments(Name, Generation, ct).ConfigureAwait(false))
         {
             var partition = PartitionOf(doc.Key);
-            if (Options.WarmStart && (cap is null || loaded < cap))
+            if (Options.WarmStart && (cap is null || loaded < cap) && partition.LoadWarm(doc))
             {
-                partition.LoadWarm(doc);
                 loaded++;
             }
             else
             {
-                if (doc.TimeoutAt is { } deadline) partition.ArmTimer(doc.Key, deadline);
+                partition.TimersStayInStore();
                 skipped++;
             }
         }
@@ -182,6 +209,21 @@ internal sealed partial class GenerationPipeline
         _status = (int)ProjectionStatus.Stopped;
         Logger.LogError(error, "Projection {Projection} generation {Generation} stopped: {Message}", Name, Generation, error.Message);
         _caughtUpAndFlushed.TrySetException(error);
+        _lifetime.Cancel();
+        ProjectionMetrics.Unregister(this);
+        OnCheckpoint();
+    }
+
+    /// <summary>
+    /// Another host owns this shard now: stop at once, write nothing more, and leave no error (this is a
+    /// hand-over, not a failure). The new owner resumes from the stored checkpoint.
+    /// </summary>
+    public void LoseLease(LeaseLostException reason)
+    {
+        if (Interlocked.Exchange(ref _lostLease, 1) == 1) return;
+        _status = (int)ProjectionStatus.Stopped;
+        Logger.LogWarning("Projection {Projection} generation {Generation}: {Message} This host stops writing it.", Name, Generation, reason.Message);
+        _caughtUpAndFlushed.TrySetCanceled();
         _lifetime.Cancel();
         ProjectionMetrics.Unregister(this);
         OnCheckpoint();

@@ -25,8 +25,7 @@ internal sealed partial class Partition
         if (doc is null) return null;
         var entry = FromDocument(doc);
         Insert(entry);
-        // Its timer is usually still armed, but a store may round the stored deadline; arm what was stored.
-        // A duplicate is harmless: a timer fires only while it equals the aggregate's current deadline.
+        // An aggregate in memory always has its deadline armed (a store may round it: arm what was stored).
         if (doc.TimeoutAt is { } deadline) _timers.Arm(doc.Key, deadline);
         return entry;
     }
@@ -49,6 +48,18 @@ internal sealed partial class Partition
         _entries[entry.Key] = entry;
         _pipeline.Index.Add(entry.Key);
         Touch(entry);
+    }
+
+    /// <summary>Takes a clean, persisted aggregate out of memory; its document (and deadline) stay in the store.</summary>
+    private void Remove(AggregateEntry entry, bool retired)
+    {
+        if (entry.InLru) Unlink(entry);
+        _entries.TryRemove(entry.Key, out _);
+        entry.RetireAt = null;
+        TimerEvicted(entry);
+        _pipeline.Index.Remove(entry.Key);
+        AllPersistedInMemory = false; // an unknown key may be stored: read through
+        if (retired) Interlocked.Increment(ref _pipeline.RetiredAggregates);
     }
 
     private void Touch(AggregateEntry entry)
@@ -79,12 +90,9 @@ internal sealed partial class Partition
         while (node is not null && _entries.Count > cap && scanned++ < EvictionScanLimit)
         {
             var next = node.LruNext;
-            if (!node.Dirty && node.PersistedVersion == node.Current.Version)
+            if (IsCleanAndPersisted(node))
             {
-                Unlink(node);
-                _entries.TryRemove(node.Key, out _);
-                _pipeline.Index.Remove(node.Key);
-                AllPersistedInMemory = false;
+                Remove(node, retired: false);
             }
             else if (node != _lruTail)
             {

@@ -46,22 +46,27 @@ internal sealed partial class Partition
     public ChannelWriter<PartitionMessage> Writer => _channel.Writer;
     public int DirtyCount => _dirtyCount;
     public int Count => _entries.Count;
+    /// <summary>Armed timers; read from other threads for statistics only (a dictionary's count is one field).</summary>
+    public int TimerCount => _timers.Count;
 
     public AggregateEntry? TryGet(string key) => _entries.GetValueOrDefault(key);
 
     /// <summary>The aggregates in memory; safe to enumerate from other threads while the partition runs.</summary>
     public IEnumerable<AggregateEntry> Entries => _entries.Values;
 
-    /// <summary>Before the worker starts: an aggregate loaded by warm start.</summary>
-    public void LoadWarm(StoredDocument doc)
+    /// <summary>Before the worker starts: an aggregate loaded by warm start; false when it is finished (retired) and stays on disk.</summary>
+    public bool LoadWarm(StoredDocument doc)
     {
         var entry = FromDocument(doc);
+        if (_projection.Retirement is { } rule && rule.IsFinished(entry.Current.State))
+        {
+            TimersStayInStore();
+            return false;
+        }
         Insert(entry);
         if (doc.TimeoutAt is { } deadline) _timers.Arm(doc.Key, deadline);
+        return true;
     }
-
-    /// <summary>Before the worker starts: the timer of a persisted aggregate that stays on disk.</summary>
-    public void ArmTimer(string key, DateTimeOffset deadline) => _timers.Arm(key, deadline);
 
     public async Task Run(CancellationToken ct)
     {
@@ -121,23 +126,21 @@ internal sealed partial class Partition
         }
         else entry.ApplyEvent(next, e, m.EventTime, timeout);
         if (request.Kind == TimeoutRequestKind.Set) _timers.Arm(key, request.Deadline);
-        Changed(entry, EntityChangeKind.Applied);
+        else if (request.Kind == TimeoutRequestKind.Clear) _timers.Disarm(key);
+        Changed(entry, EntityChangeKind.Applied, m.StreamTime);
         return true;
     }
 
     /// <summary>Fires every timer whose deadline is at or below <paramref name="streamTime"/> (design.md "Stream time and timers").</summary>
     private async ValueTask<bool> FireDue(DateTimeOffset streamTime, CancellationToken ct)
     {
+        await PageInStoredTimers(streamTime, ct).ConfigureAwait(false);
         while (_timers.TryTakeDue(streamTime, out var key, out var deadline))
         {
             var entry = await Find(key, ct).ConfigureAwait(false);
             if (entry is null) continue;
             var current = entry.Current;
-            if (current.TimeoutAt != deadline) // stale: cleared or moved since armed
-            {
-                _timers.RearmIfLater(key, deadline, current.TimeoutAt);
-                continue;
-            }
+            if (current.TimeoutAt != deadline) continue; // stale: the stored deadline was cleared or moved
             object next;
             DateTimeOffset? again;
             try
@@ -149,26 +152,47 @@ internal sealed partial class Partition
             }
             catch (Exception ex)
             {
-                _pipeline.Fail(ProjectionFailedException.ForTimeout(_pipeline.Name, key, deadline, ex));
-                return false;
+                if (!_pipeline.ParksTimer(key, deadline, $"Timeout of aggregate '{key}' due {deadline:O}: {ex.GetType().Name}: {ex.Message}", out var reason))
+                {
+                    _pipeline.Fail(ProjectionFailedException.ForTimeout(_pipeline.Name, key, deadline, ex));
+                    return false;
+                }
+                ParkTimer(entry, key, deadline, reason, streamTime);
+                continue;
             }
             entry.ApplyTimeout(next, deadline, again);
             if (again is { } d) _timers.Arm(key, d);
-            Changed(entry, EntityChangeKind.TimedOut);
+            else _timers.Disarm(key); // loading it may have armed the deadline that just fired
+            Changed(entry, EntityChangeKind.TimedOut, streamTime);
         }
+        RetireDue(streamTime);
+        RetirePersisted();
         return true;
     }
 
     private bool Poison(RecordedEvent e, string key, Exception ex)
     {
-        if (_projection.PoisonPolicy == PoisonEventPolicy.Stop)
+        if (!_pipeline.ParksEvent(e.Position, $"Aggregate '{key}': {ex.GetType().Name}: {ex.Message}", out var reason))
         {
             _pipeline.Fail(ProjectionFailedException.ForEvent(_pipeline.Name, e, key, ex));
             return false;
         }
-        var reason = $"Aggregate '{key}': {ex.GetType().Name}: {ex.Message}";
         ParkLetter(new DeadLetter(e.Position, e.StreamId, e.StreamRevision, e.EventId, e.EventType, e.Data, e.Metadata, reason, _pipeline.Time.GetUtcNow()));
         return true;
+    }
+
+    /// <summary>
+    /// A timer has no event to park: its dead letter carries the aggregate key and the deadline, at the
+    /// aggregate's last position. The timer is dropped (the state stays as it was, with no timeout),
+    /// and that change is written in the same flush as the dead letter.
+    /// </summary>
+    private void ParkTimer(AggregateEntry entry, string key, DateTimeOffset deadline, string reason, DateTimeOffset streamTime)
+    {
+        var current = entry.Current;
+        entry.ApplyTimeout(current.State, deadline, null);
+        Changed(entry, EntityChangeKind.TimedOut, streamTime);
+        ParkLetter(new DeadLetter(current.Position, key, (ulong)current.Version, Guid.Empty, OperatorPark.TimeoutEventType,
+            OperatorPark.TimerData(key, deadline), ReadOnlyMemory<byte>.Empty, reason, _pipeline.Time.GetUtcNow()));
     }
 
     private ValueTask<bool> Park(DeadLetter letter)
@@ -204,8 +228,9 @@ internal sealed partial class Partition
         return true;
     }
 
-    private void Changed(AggregateEntry entry, EntityChangeKind kind)
+    private void Changed(AggregateEntry entry, EntityChangeKind kind, DateTimeOffset streamTime)
     {
+        ConsiderRetirement(entry, streamTime);
         if (!entry.Dirty)
         {
             entry.Dirty = true;

@@ -29,13 +29,12 @@ internal sealed partial class Reader
         }
         catch (Exception ex)
         {
-            if (projection.PoisonPolicy == PoisonEventPolicy.Stop)
+            if (!_p.ParksEvent(e.Position, $"Routing: {ex.GetType().Name}: {ex.Message}", out var reason))
             {
                 _p.Fail(ProjectionFailedException.ForEvent(_p.Name, e, null, ex));
                 return false;
             }
-            var letter = new DeadLetter(e.Position, e.StreamId, e.StreamRevision, e.EventId, e.EventType, e.Data, e.Metadata,
-                $"Routing: {ex.GetType().Name}: {ex.Message}", _p.Time.GetUtcNow());
+            var letter = new DeadLetter(e.Position, e.StreamId, e.StreamRevision, e.EventId, e.EventType, e.Data, e.Metadata, reason, _p.Time.GetUtcNow());
             var partition = KeyHash.Partition(e.StreamId, _lastStamp.Length);
             await Send(partition, PartitionMessage.Park(letter, _streamTime)).ConfigureAwait(false);
             Advance(e.Position);

@@ -8,7 +8,7 @@ namespace Projections.Core.Pipeline;
 /// <summary>
 /// Retries store calls with the engine's <see cref="Backoff"/>: <see cref="ProjectionStoreUnavailableException"/>
 /// for as long as it takes (an outage, logged once through <see cref="Outage"/>), other unexpected
-/// exceptions a few times, <see cref="ProjectionStoreWriteException"/> never.
+/// exceptions a few times, <see cref="ProjectionStoreWriteException"/> and <see cref="LeaseLostException"/> never.
 /// </summary>
 internal static class StoreRetry
 {
@@ -32,7 +32,7 @@ internal static class StoreRetry
                 delay = backoff.Next();
                 p.StoreOutage.Failed(what, ex.Message, delay);
             }
-            catch (Exception ex) when (ex is not ProjectionStoreWriteException and not ProjectionFailedException and not OperationCanceledException && ++unexpected < MaxUnexpectedFailures)
+            catch (Exception ex) when (ex is not ProjectionStoreWriteException and not ProjectionFailedException and not LeaseLostException and not OperationCanceledException && ++unexpected < MaxUnexpectedFailures)
             {
                 delay = backoff.Next();
                 p.Logger.LogWarning(ex, "{What} failed unexpectedly (attempt {Attempt} of {Max}); retrying in {Delay}", what, unexpected, MaxUnexpectedFailures, delay);

@@ -18,6 +18,14 @@ public interface IProjectionStore
     /// <summary>Returns the projection's generations, creating generation 1 (active, empty) the first time.</summary>
     Task<ProjectionGenerations> EnsureProjection(string projection, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The projection's generations as recorded, read without changing anything: hosts poll it every lease
+    /// renewal to follow a switch or a rebuild made elsewhere. The default goes through <see cref="EnsureProjection"/>;
+    /// stores override it with a plain read.
+    /// </summary>
+    Task<ProjectionGenerations> ReadGenerations(string projection, CancellationToken cancellationToken) =>
+        EnsureProjection(projection, [], cancellationToken);
+
     /// <summary>Creates empty storage for a new generation and records it as being built; revokes that generation's leases (an earlier builder is fenced out).</summary>
     Task BeginGeneration(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken);
 
@@ -42,6 +50,22 @@ public interface IProjectionStore
     /// current epoch; otherwise nothing is written and <see cref="LeaseLostException"/> is thrown.
     /// </summary>
     Task WriteBatch(ProjectionBatch batch, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> documents' deadlines (documents with no deadline are left out), in
+    /// (deadline, key) order, strictly after <paramref name="after"/> (null: from the first). The engine
+    /// pages through these for the timers of aggregates it does not keep in memory. This default scans
+    /// every document; a store with an index on the deadline should answer it from the index.
+    /// </summary>
+    async Task<IReadOnlyList<StoredTimeout>> LoadTimeouts(string projection, int generation, StoredTimeout? after, int limit, CancellationToken cancellationToken)
+    {
+        var timeouts = new List<StoredTimeout>();
+        await foreach (var doc in LoadAllDocuments(projection, generation, cancellationToken).ConfigureAwait(false))
+            if (doc.TimeoutAt is { } deadline && (after is not { } a || new StoredTimeout(doc.Key, deadline).CompareTo(a) > 0))
+                timeouts.Add(new StoredTimeout(doc.Key, deadline));
+        timeouts.Sort();
+        return timeouts.Count <= limit ? timeouts : timeouts.GetRange(0, limit);
+    }
 
     Task<IReadOnlyList<DeadLetter>> ReadDeadLetters(string projection, int generation, int skip, int take, CancellationToken cancellationToken);
 
@@ -73,6 +97,16 @@ public sealed record StoredDocument(
     /// </summary>
     public bool Supersedes(StoredDocument stored) =>
         Position != stored.Position ? Position > stored.Position : Version > stored.Version;
+}
+
+/// <summary>A stored document's deadline, ordered by (deadline, key ordinal).</summary>
+public readonly record struct StoredTimeout(string Key, DateTimeOffset TimeoutAt) : IComparable<StoredTimeout>
+{
+    public int CompareTo(StoredTimeout other)
+    {
+        var c = TimeoutAt.CompareTo(other.TimeoutAt);
+        return c != 0 ? c : string.CompareOrdinal(Key, other.Key);
+    }
 }
 
 /// <summary>An event that a projection could not handle, parked with the reason instead of stopping.</summary>

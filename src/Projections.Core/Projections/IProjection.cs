@@ -17,6 +17,8 @@ public interface IProjection
     /// <summary>Fields of the state that the live entity browser can filter on.</summary>
     IReadOnlyList<ProjectionField> Fields { get; }
     bool HasTimeoutHandler { get; }
+    /// <summary>When finished aggregates leave memory; null keeps every aggregate until evicted.</summary>
+    RetirementRule? Retirement => null;
     Type StateType { get; }
 
     bool TryGetHandler(string eventType, out IProjectionEventHandler handler);

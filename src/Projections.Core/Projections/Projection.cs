@@ -48,6 +48,7 @@ public abstract class Projection<TState> : IProjection where TState : class
     public IReadOnlyList<IndexDefinition> Indexes => _indexes;
     public IReadOnlyList<ProjectionField> Fields => _fields;
     public bool HasTimeoutHandler => _onTimeout is not null;
+    public RetirementRule? Retirement { get; private set; }
 
     public EventFilter Filter => _filter ??= new EventFilter
     {
@@ -78,6 +79,19 @@ public abstract class Projection<TState> : IProjection where TState : class
 
     /// <summary>Called when an aggregate's timeout fires (stream time reached its deadline).</summary>
     protected void OnTimeout(Func<TState, TimeoutContext, TState> apply) => _onTimeout = apply;
+
+    /// <summary>
+    /// Retires finished aggregates: once <paramref name="finished"/> has held for <paramref name="after"/> of
+    /// stream time and the aggregate is persisted, it leaves memory and comes back (read from the store)
+    /// only if another event arrives. The stored documents are unchanged; a retired aggregate's pending
+    /// timeout still fires from the store.
+    /// </summary>
+    protected void RetireWhen(Func<TState, bool> finished, TimeSpan after)
+    {
+        ArgumentNullException.ThrowIfNull(finished);
+        if (after < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(after), after, $"Projection '{Name}': RetireWhen needs a delay of zero or more.");
+        Retirement = new RetirementRule(s => finished((TState)s), after);
+    }
 
     /// <summary>Uses a payload field of <typeparamref name="TEvent"/> as the event time (for stream time), instead of the recorded time.</summary>
     protected void EventTimeFrom<TEvent>(Func<TEvent, DateTimeOffset> read) => _eventTimes[typeof(TEvent)] = p => read((TEvent)p);

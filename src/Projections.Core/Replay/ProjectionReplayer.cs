@@ -24,7 +24,14 @@ public sealed class ProjectionReplayer
     private DateTimeOffset _streamTime = DateTimeOffset.MinValue;
     private GlobalPosition? _position;
 
-    public ProjectionReplayer(IProjection projection) => _projection = projection ?? throw new ArgumentNullException(nameof(projection));
+    private readonly IReadOnlySet<GlobalPosition> _parkedInStore;
+
+    /// <param name="parkedInStore">Positions the store holds dead letters for: an event there that fails is parked as the engine did, whatever the policy.</param>
+    public ProjectionReplayer(IProjection projection, IReadOnlySet<GlobalPosition>? parkedInStore = null)
+    {
+        _projection = projection ?? throw new ArgumentNullException(nameof(projection));
+        _parkedInStore = parkedInStore ?? new HashSet<GlobalPosition>();
+    }
 
     /// <summary>Folds every event of <paramref name="events"/>, then advances stream time to <paramref name="finalStreamTime"/> when given.</summary>
     public static ReplayResult Replay(IProjection projection, IEnumerable<RecordedEvent> events, DateTimeOffset? finalStreamTime = null)
@@ -36,9 +43,10 @@ public sealed class ProjectionReplayer
     }
 
     /// <summary>Folds the source's events up to and including <paramref name="upTo"/> (all when null), then advances stream time.</summary>
-    public static async Task<ReplayResult> Replay(IProjection projection, IEventSource source, GlobalPosition? upTo, DateTimeOffset? finalStreamTime, CancellationToken cancellationToken)
+    public static async Task<ReplayResult> Replay(IProjection projection, IEventSource source, GlobalPosition? upTo, DateTimeOffset? finalStreamTime, CancellationToken cancellationToken,
+        IReadOnlySet<GlobalPosition>? parkedInStore = null)
     {
-        var replayer = new ProjectionReplayer(projection);
+        var replayer = new ProjectionReplayer(projection, parkedInStore);
         await foreach (var e in source.ReadAllForward(null, projection.Filter, cancellationToken).ConfigureAwait(false))
         {
             if (upTo is { } limit && e.Position > limit) break;
@@ -115,6 +123,7 @@ public sealed class ProjectionReplayer
         aggregate.HasPosition = true;
         aggregate.TimeoutAt = TimeoutRules.AfterEvent(aggregate.TimeoutAt, _context.Timeout);
         if (_context.Timeout.Kind == TimeoutRequestKind.Set) _timers.Arm(key, _context.Timeout.Deadline);
+        else if (_context.Timeout.Kind == TimeoutRequestKind.Clear) _timers.Disarm(key);
     }
 
     private void FireDue(DateTimeOffset streamTime)
@@ -122,11 +131,7 @@ public sealed class ProjectionReplayer
         while (_timers.TryTakeDue(streamTime, out var key, out var deadline))
         {
             if (!_aggregates.TryGetValue(key, out var aggregate)) continue;
-            if (aggregate.TimeoutAt != deadline)
-            {
-                _timers.RearmIfLater(key, deadline, aggregate.TimeoutAt);
-                continue;
-            }
+            if (aggregate.TimeoutAt != deadline) continue;
             try
             {
                 _timeoutContext.Reset(key, deadline, streamTime);
@@ -136,7 +141,10 @@ public sealed class ProjectionReplayer
             }
             catch (Exception ex)
             {
-                throw ProjectionFailedException.ForTimeout(_projection.Name, key, deadline, ex);
+                if (_projection.PoisonPolicy == PoisonEventPolicy.Stop && !_parkedInStore.Contains(aggregate.Position))
+                    throw ProjectionFailedException.ForTimeout(_projection.Name, key, deadline, ex);
+                aggregate.TimeoutAt = null; // parked as the engine does: the timer is dropped, the state kept
+                _parked.Add(aggregate.Position);
             }
             aggregate.Version++;
             if (aggregate.TimeoutAt is { } again) _timers.Arm(key, again);
@@ -145,7 +153,8 @@ public sealed class ProjectionReplayer
 
     private void Poison(RecordedEvent e, string? key, Exception ex)
     {
-        if (_projection.PoisonPolicy == PoisonEventPolicy.Stop) throw ProjectionFailedException.ForEvent(_projection.Name, e, key, ex);
+        if (_projection.PoisonPolicy == PoisonEventPolicy.Stop && !_parkedInStore.Contains(e.Position))
+            throw ProjectionFailedException.ForEvent(_projection.Name, e, key, ex);
         if (_parked.Count == 0 || _parked[^1] != e.Position) _parked.Add(e.Position);
     }
 

@@ -31,11 +31,25 @@ public static class ProjectionVerifier
         var checkpoint = await store.LoadCheckpoint(projection.Name, g, cancellationToken).ConfigureAwait(false);
         var expected = checkpoint is null
             ? new ReplayResult(new Dictionary<string, ReplayedAggregate>(), null, null, [])
-            : await ProjectionReplayer.Replay(projection, source, checkpoint.Position, checkpoint.StreamTime, cancellationToken).ConfigureAwait(false);
+            : await ProjectionReplayer.Replay(projection, source, checkpoint.Position, checkpoint.StreamTime, cancellationToken,
+                await ParkedPositions(store, projection.Name, g, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         var stored = new List<StoredDocument>();
         await foreach (var d in store.LoadAllDocuments(projection.Name, g, cancellationToken).ConfigureAwait(false)) stored.Add(d);
         var mismatches = Compare(projection, expected, stored);
         return new VerificationResult(projection.Name, g, checkpoint?.Position, expected.Aggregates.Count, stored.Count, mismatches);
+    }
+
+    /// <summary>Events the generation parked (by policy or by the operator) are parked in the reference fold too.</summary>
+    private static async Task<IReadOnlySet<GlobalPosition>> ParkedPositions(IProjectionStore store, string projection, int generation, CancellationToken ct)
+    {
+        const int page = 1000;
+        var positions = new HashSet<GlobalPosition>();
+        for (var skip = 0; ; skip += page)
+        {
+            var letters = await store.ReadDeadLetters(projection, generation, skip, page, ct).ConfigureAwait(false);
+            foreach (var letter in letters) positions.Add(letter.Position);
+            if (letters.Count < page) return positions;
+        }
     }
 
     /// <summary>Compares a reference fold with stored documents; states are compared after a round trip through the projection's serializer.</summary>

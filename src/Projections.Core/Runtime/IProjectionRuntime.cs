@@ -27,6 +27,12 @@ public interface IProjectionRuntime
     /// <summary>Calls <paramref name="onChange"/> (on an engine thread: keep it short) when the aggregate <paramref name="key"/> changes, or any aggregate when null.</summary>
     IDisposable SubscribeChanges(string? key, Action<EntityChange> onChange);
 
+    /// <summary>
+    /// For a projection stopped on a poison event or timer: parks it as a dead letter (written with the
+    /// checkpoint that passes it) and restarts the projection after it. Returns what was parked.
+    /// </summary>
+    Task<string> ParkAndContinue(string actor, GlobalPosition? expectedPosition, CancellationToken cancellationToken);
+
     /// <summary>Completes when the persisted checkpoint is at or past <paramref name="position"/>; throws if the projection stops first.</summary>
     Task WaitForCheckpoint(GlobalPosition position, CancellationToken cancellationToken);
 }

@@ -3,39 +3,56 @@ using Projections.Core.Pipeline;
 
 namespace Projections.Core.Runtime;
 
-/// <summary>Rebuild (design.md "Rebuild"): generation g+1 is built beside g, then becomes active and g is dropped.</summary>
+/// <summary>
+/// Rebuild (design.md "Rebuild"): generation g+1 is built beside g, then becomes active and g is dropped.
+/// The store records the rebuild, so it is carried out once by whichever host holds g+1's lease, and
+/// every other host follows the switch.
+/// </summary>
 public sealed partial class ProjectionRuntime
 {
-    /// <summary>Starts building the next generation from the first event; returns once it runs.</summary>
+    /// <summary>Records a rebuild of the next generation in the store and starts building it here when this host gets its lease.</summary>
     internal async Task StartRebuild(CancellationToken ct)
     {
         await _lifecycle.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            var active = Active();
+            if (_startError is not null || _servedGeneration == 0) throw new InvalidOperationException($"Projection '{Name}' has not started{(_startError is null ? "" : $": {_startError.Message}")}.");
             if (_stopped) throw new InvalidOperationException($"Projection '{Name}' is stopped; it cannot rebuild.");
-            if (_building is not null) throw new InvalidOperationException($"Projection '{Name}' is already rebuilding generation {_building.Generation}.");
-            if (active.Status == ProjectionStatus.Stopped)
-                throw new InvalidOperationException($"Projection '{Name}' is stopped{(active.Error is null ? "" : $" ({active.Error.Message})")}; restart it to rebuild.");
-            var generation = active.Generation + 1;
+            if (_active is { LostLease: false, Status: ProjectionStatus.Stopped } failed)
+                throw new InvalidOperationException($"Projection '{Name}' is stopped{(failed.Error is null ? "" : $" ({failed.Error.Message})")}; restart it to rebuild.");
+            var generations = await _store.EnsureProjection(Name, Projection.Indexes, ct).ConfigureAwait(false);
+            if (generations.Building is { } running)
+                throw new RebuildAlreadyRunningException($"Projection '{Name}' is already rebuilding generation {running}.");
+            var generation = generations.Active + 1;
             await _store.BeginGeneration(Name, generation, Projection.Indexes, ct).ConfigureAwait(false);
             _logger.LogInformation("Projection {Projection}: rebuilding into generation {Generation}", Name, generation);
-            await StartBuilding(generation, resume: false, ct).ConfigureAwait(false);
+            if (await TryTake(generation, ct).ConfigureAwait(false) is { } lease)
+                await StartBuilding(generation, lease, resume: false, ct).ConfigureAwait(false);
+            else
+                _logger.LogInformation("Projection {Projection}: another host took the lease of generation {Generation} and builds it", Name, generation);
         }
         finally { _lifecycle.Release(); }
     }
 
     /// <summary>Starts the pipeline of the generation being built and arranges the switch. Caller holds the lifecycle lock.</summary>
-    private async Task StartBuilding(int generation, bool resume, CancellationToken ct)
+    private async Task StartBuilding(int generation, TakenLease lease, bool resume, CancellationToken ct)
     {
         var target = await _source.ReadHeadPosition(ct).ConfigureAwait(false);
         var state = new RebuildState(target, _time.GetUtcNow());
-        var building = NewPipeline(generation);
-        var checkpoint = resume ? await _store.LoadCheckpoint(Name, generation, ct).ConfigureAwait(false) : null;
-        await building.StartAsync(checkpoint, ct).ConfigureAwait(false);
+        var building = resume
+            ? await StartPipeline(generation, lease, ct).ConfigureAwait(false)
+            : await StartPipelineFromScratch(generation, lease, ct).ConfigureAwait(false);
         _rebuild = state;
         _building = building;
         state.Switch = Task.Run(() => SwitchWhenCaughtUp(building, state), CancellationToken.None);
+    }
+
+    private async Task<GenerationPipeline> StartPipelineFromScratch(int generation, TakenLease taken, CancellationToken ct)
+    {
+        var pipeline = NewPipeline(generation, taken.Lease);
+        pipeline.LeaseRenewedAt = taken.AskedAt;
+        await pipeline.StartAsync(null, ct).ConfigureAwait(false);
+        return pipeline;
     }
 
     private async Task SwitchWhenCaughtUp(GenerationPipeline building, RebuildState state)
@@ -55,7 +72,7 @@ public sealed partial class ProjectionRuntime
         try
         {
             if (_stopped || _building != building) return;
-            // It caught up, then failed before the switch: never make a stopped generation active.
+            // It caught up, then failed (or lost its lease) before the switch: never make a stopped generation active.
             if (building.Status == ProjectionStatus.Stopped) old = null;
             else
             {
@@ -63,6 +80,7 @@ public sealed partial class ProjectionRuntime
                 old = _active;
                 building.Notifier = _hub;
                 _active = building;
+                _servedGeneration = building.Generation;
                 _building = null;
                 _rebuild = null;
             }
@@ -77,29 +95,43 @@ public sealed partial class ProjectionRuntime
 
         if (_active != building)
         {
-            await AbandonRebuild(building, state, building.Error ?? new InvalidOperationException($"generation {building.Generation} stopped before the switch")).ConfigureAwait(false);
+            if (building.LostLease) await ClearBuildingLocked(building).ConfigureAwait(false);
+            else await AbandonRebuild(building, state, building.Error ?? new InvalidOperationException($"generation {building.Generation} stopped before the switch")).ConfigureAwait(false);
             return;
         }
         _checkpointSignal.Set();
         _logger.LogInformation("Projection {Projection}: generation {Generation} is active", Name, building.Generation);
-        if (old is null) return;
-        await old.AbortAsync().ConfigureAwait(false);
-        try { await _store.DropGeneration(Name, old.Generation, CancellationToken.None).ConfigureAwait(false); }
-        catch (Exception ex) { _logger.LogWarning(ex, "Projection {Projection}: dropping generation {Generation} failed", Name, old.Generation); }
+        if (old is not null) await LetGo(old, "replaced by the rebuild").ConfigureAwait(false);
+        // Dropping revokes the old generation's leases, so a host still writing it (as the holder here, or elsewhere) is fenced out.
+        try { await _store.DropGeneration(Name, building.Generation - 1, CancellationToken.None).ConfigureAwait(false); }
+        catch (Exception ex) { _logger.LogWarning(ex, "Projection {Projection}: dropping generation {Generation} failed", Name, building.Generation - 1); }
+    }
+
+    private async Task ClearBuildingLocked(GenerationPipeline building)
+    {
+        await _lifecycle.WaitAsync().ConfigureAwait(false);
+        try { ClearBuilding(building); }
+        finally { _lifecycle.Release(); }
     }
 
     /// <summary>
     /// A failed rebuild leaves the active generation serving, reports the failure through
-    /// <see cref="Error"/>, and lets a later rebuild start again (BeginGeneration clears the leftovers).
+    /// <see cref="Error"/>, and lets a later rebuild start again. Its generation is dropped, so no host
+    /// (this one or another) resumes a rebuild that fails the same way every time.
     /// </summary>
     private async Task AbandonRebuild(GenerationPipeline building, RebuildState state, Exception error)
     {
         state.Error = error;
         _logger.LogError(error, "Projection {Projection}: the rebuild of generation {Generation} failed; generation {Active} keeps serving",
-            Name, building.Generation, _active?.Generation);
+            Name, building.Generation, _servedGeneration);
         await _lifecycle.WaitAsync().ConfigureAwait(false);
-        try { if (_building == building) _building = null; }
+        try
+        {
+            if (_building == building) _building = null;
+            await building.AbortAsync().ConfigureAwait(false);
+            if (!_stopped) await _store.DropGeneration(Name, building.Generation, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) { _logger.LogWarning(ex, "Projection {Projection}: dropping the failed generation {Generation} failed", Name, building.Generation); }
         finally { _lifecycle.Release(); }
-        await building.AbortAsync().ConfigureAwait(false);
     }
 }

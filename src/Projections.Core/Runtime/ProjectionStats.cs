@@ -24,6 +24,10 @@ public sealed record ProjectionStats
     public required DateTimeOffset? LastFlushAt { get; init; }
     public required int DirtyAggregates { get; init; }
     public required long LiveAggregates { get; init; }
+    /// <summary>Finished aggregates that left memory since start (RetireWhen); they stay in the store.</summary>
+    public long RetiredAggregates { get; init; }
+    /// <summary>Timers held in memory (aggregates in memory with a deadline, and stored ones paged in as they come due).</summary>
+    public long TimersInMemory { get; init; }
     public required long ParkedEvents { get; init; }
     /// <summary>The time timers are compared with: the latest event time, or what the idle wall clock moved it to.</summary>
     public required DateTimeOffset? StreamTime { get; init; }

@@ -1,41 +1,61 @@
 namespace Projections.Core.Timers;
 
 /// <summary>
-/// Pending aggregate timeouts ordered by deadline. Entries are never removed early: a popped entry is
-/// stale when the aggregate's current deadline differs, which the caller checks. Arming a key that
-/// already has an earlier deadline pending adds nothing (an aggregate that reschedules on every event
-/// would otherwise leave one entry per event); the caller re-arms the later deadline when that earlier
-/// entry pops stale, see <see cref="RearmIfLater"/>.
+/// Pending aggregate timeouts ordered by deadline: one armed deadline per key, kept in a dictionary, and
+/// a heap with lazy deletion. Re-arming or disarming a key leaves its old heap entry behind as stale; a
+/// stale entry is dropped when it reaches the top, and the heap is rebuilt from the armed deadlines when
+/// stale entries outnumber the armed ones, so memory is proportional to the armed keys (design.md
+/// "Working set larger than memory").
 /// </summary>
 internal sealed class TimerQueue
 {
-    private readonly PriorityQueue<string, DateTimeOffset> _heap = new();
-    private readonly Dictionary<string, DateTimeOffset> _earliest = new(StringComparer.Ordinal);
+    private const int CompactionSlack = 1024;
+    private readonly Dictionary<string, DateTimeOffset> _armed = new(StringComparer.Ordinal);
+    private PriorityQueue<string, DateTimeOffset> _heap = new();
 
-    public int Count => _heap.Count;
+    /// <summary>Keys with an armed deadline.</summary>
+    public int Count => _armed.Count;
 
+    /// <summary>Heap entries, stale ones included (at most about twice <see cref="Count"/>).</summary>
+    public int HeapSize => _heap.Count;
+
+    public bool TryGetArmed(string key, out DateTimeOffset deadline) => _armed.TryGetValue(key, out deadline);
+
+    /// <summary>Makes <paramref name="deadline"/> the key's one armed deadline.</summary>
     public void Arm(string key, DateTimeOffset deadline)
     {
-        if (_earliest.TryGetValue(key, out var pending) && pending <= deadline) return;
-        _earliest[key] = deadline;
+        if (_armed.TryGetValue(key, out var armed) && armed == deadline) return;
+        _armed[key] = deadline;
         _heap.Enqueue(key, deadline);
+        CompactIfMostlyStale();
     }
 
-    /// <summary>For a popped stale entry: the aggregate's current deadline is later, and its arm may have been folded into the popped one.</summary>
-    public void RearmIfLater(string key, DateTimeOffset popped, DateTimeOffset? current)
+    public void Disarm(string key)
     {
-        if (current is { } deadline && deadline > popped) Arm(key, deadline);
+        if (_armed.Remove(key)) CompactIfMostlyStale();
     }
 
-    /// <summary>Takes the earliest timer if its deadline is at or below <paramref name="streamTime"/>.</summary>
+    /// <summary>Takes (and disarms) the earliest armed timer if its deadline is at or below <paramref name="streamTime"/>.</summary>
     public bool TryTakeDue(DateTimeOffset streamTime, out string key, out DateTimeOffset deadline)
     {
-        if (_heap.TryPeek(out key!, out deadline) && deadline <= streamTime)
+        while (_heap.TryPeek(out key!, out deadline))
         {
+            if (!_armed.TryGetValue(key, out var armed) || armed != deadline)
+            {
+                _heap.Dequeue(); // stale
+                continue;
+            }
+            if (deadline > streamTime) return false;
             _heap.Dequeue();
-            if (_earliest.TryGetValue(key, out var earliest) && earliest == deadline) _earliest.Remove(key);
+            _armed.Remove(key);
             return true;
         }
         return false;
+    }
+
+    private void CompactIfMostlyStale()
+    {
+        if (_heap.Count <= 2 * _armed.Count + CompactionSlack) return;
+        _heap = new PriorityQueue<string, DateTimeOffset>(_armed.Select(a => (a.Key, a.Value)));
     }
 }

@@ -33,6 +33,9 @@ public static class HostOptionCatalog
     public static readonly HostOption AllowedLateness = new("allowed-lateness", "Projections:Engine:AllowedLateness", "duration", "5m",
         "How far behind the wall clock event times may be and still count as current; the wall clock never moves stream time past now minus this.");
 
+    public static readonly HostOption LeaseTtl = new("lease-ttl", "Projections:Engine:LeaseTimeToLive", "duration", "10s",
+        "Several hosts on one store: a standby takes over this long after the writing host stopped renewing (renewed every tenth of it).");
+
     public static readonly HostOption Simulate = new("simulate", "Projections:Simulator:Enabled", "true|false", "true",
         "With the embedded event store, `run` also appends the plant workload in-process.");
     public static readonly HostOption NoSimulate = new("no-simulate", "Projections:Simulator:Enabled", null, "",
@@ -62,7 +65,7 @@ public static class HostOptionCatalog
     public static IReadOnlyList<HostOption> All { get; } =
     [
         DataDirectory, EventStore, Mongo, MongoDatabase, Postgres,
-        Partitions, MaxBatchSize, MaxFlushInterval, MaxUnflushedEvents, MaxUnflushedBytes, MaxLiveAggregates, WallClockAdvance, AllowedLateness,
+        Partitions, MaxBatchSize, MaxFlushInterval, MaxUnflushedEvents, MaxUnflushedBytes, MaxLiveAggregates, WallClockAdvance, AllowedLateness, LeaseTtl,
         Simulate, NoSimulate, Items, Stations, Rate, Duration, TotalEvents, Seed,
         Urls, AdminToken, Progress, ProgressInterval,
     ];

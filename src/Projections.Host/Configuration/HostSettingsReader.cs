@@ -32,6 +32,11 @@ public static class HostSettingsReader
                 ? ValueParsers.Duration(AllowedLateness, al, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(24))
                 : defaults.AllowedLateness,
         };
+        if (Get(LeaseTtl) is { } ttl)
+        {
+            var leaseTtl = ValueParsers.Duration(LeaseTtl, ttl, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+            engine = engine with { LeaseTimeToLive = leaseTtl, LeaseRenewInterval = leaseTtl / 10 };
+        }
 
         var simulator = new SimulatorSettings(
             Enabled: Get(Simulate) is not { } s || ValueParsers.Bool(Simulate, s),

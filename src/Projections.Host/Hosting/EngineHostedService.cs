@@ -1,4 +1,5 @@
 using Projections.Core;
+using Projections.Core.Runtime;
 
 namespace Projections.Host.Hosting;
 
@@ -10,11 +11,20 @@ public sealed class EngineHostedService(ProjectionEngine engine, RebuildRequest 
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        logger.LogInformation("This host's lease owner id is {HostId}", engine.HostId);
         await engine.StartAsync(cancellationToken);
         foreach (var name in rebuild.Projections)
         {
             logger.LogInformation("Starting a rebuild of {Projection}", name);
-            await engine.StartRebuild(name, cancellationToken);
+            try
+            {
+                await engine.StartRebuild(name, cancellationToken);
+            }
+            catch (RebuildAlreadyRunningException e)
+            {
+                // A rolling deploy starts every host with --rebuild: the first records it, the others find it running.
+                logger.LogInformation("{Message} This host does not start another.", e.Message);
+            }
         }
     }
 

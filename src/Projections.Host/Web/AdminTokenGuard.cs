@@ -11,10 +11,13 @@ namespace Projections.Host.Web;
 /// </summary>
 internal sealed class AdminTokenGuard(IOptions<WebOptions> options)
 {
-    public IResult? Refusal(HttpRequest request)
+    public IResult? Refusal(HttpRequest request) => Refusal(request, out _);
+
+    /// <param name="actor">The token's name (<see cref="AdminToken"/>), for the log line of the action.</param>
+    public IResult? Refusal(HttpRequest request, out string actor)
     {
-        var configured = options.Value.AdminToken;
-        if (string.IsNullOrEmpty(configured))
+        actor = "";
+        if (AdminToken.Parse(options.Value.AdminToken) is not { } configured)
             return TypedResults.Problem(
                 "State-changing endpoints are disabled because no admin token is configured. " +
                 $"Set {WebOptions.Section}:AdminToken and send it as 'Authorization: Bearer <token>'.",
@@ -23,7 +26,11 @@ internal sealed class AdminTokenGuard(IOptions<WebOptions> options)
         var header = request.Headers.Authorization.ToString();
         const string scheme = "Bearer ";
         var presented = header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : "";
-        if (presented.Length > 0 && SameSecret(presented, configured)) return null;
+        if (presented.Length > 0 && SameSecret(presented, configured.Secret))
+        {
+            actor = configured.Name;
+            return null;
+        }
 
         request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
         return TypedResults.Problem(

@@ -30,7 +30,7 @@ internal static class ProjectionEndpoints
         api.MapPost("/projections/{name}/rebuild", async (string name, HttpRequest request, IProjectionCatalog catalog,
             AdminTokenGuard guard, ILoggerFactory loggers, IHostApplicationLifetime lifetime) =>
         {
-            if (guard.Refusal(request) is { } refusal) return refusal;
+            if (guard.Refusal(request, out var actor) is { } refusal) return refusal;
             if (catalog.Find(name) is null) return ApiErrors.UnknownProjection(catalog, name);
             try
             {
@@ -41,7 +41,7 @@ internal static class ProjectionEndpoints
             {
                 return TypedResults.Problem(SecretRedactor.Redact(e.Message), statusCode: StatusCodes.Status409Conflict, title: "Cannot rebuild now");
             }
-            loggers.CreateLogger(typeof(ProjectionEndpoints)).LogInformation("Rebuild of projection {Projection} requested over HTTP", name);
+            loggers.CreateLogger(typeof(ProjectionEndpoints)).LogInformation("{Actor} requested a rebuild of projection {Projection} over HTTP", actor, name);
             return Results.Accepted($"/api/projections/{Uri.EscapeDataString(name)}",
                 new { projection = name, message = $"Rebuild of '{name}' started; follow its progress at /api/projections/{name}." });
         });

@@ -27,7 +27,8 @@ public sealed record ProjectionSummary(
     double? WallClockLeadSeconds,
     string StreamTimeAdvance,
     long UnflushedEvents,
-    RebuildSummary? Rebuild)
+    RebuildSummary? Rebuild,
+    PoisonSummary? StoppedOn)
 {
     public static ProjectionSummary From(IProjectionRuntime runtime)
     {
@@ -56,7 +57,8 @@ public sealed record ProjectionSummary(
             stats.WallClockLead?.TotalSeconds,
             Json.CamelCase(stats.StreamTimeAdvance.ToString()),
             stats.UnflushedEvents,
-            runtime.Rebuild is { } rebuild ? RebuildSummary.From(rebuild) : null);
+            runtime.Rebuild is { } rebuild ? RebuildSummary.From(rebuild) : null,
+            PoisonSummary.From(runtime));
     }
 }
 

@@ -28,6 +28,7 @@ public static class WebExtensions
     {
         var api = app.MapGroup("/api");
         ProjectionEndpoints.Map(api);
+        ParkEndpoint.Map(api);
         EntityEndpoints.Map(api);
         EntityStreamEndpoint.Map(api);
 

@@ -7,11 +7,13 @@ namespace Projections.Sqlite.Documents;
 /// <summary>Writes one flush — the lease fence, guarded document upserts, dead letters, then the checkpoint (never backwards) — inside one transaction.</summary>
 internal static class BatchWriter
 {
-    public static void Write(SqliteConnection connection, ProjectionBatch batch, string table, string now)
+    /// <param name="requireTable">Throws when the generation's table is missing; called after the fence, so a writer of a dropped generation learns that it lost its lease.</param>
+    public static void Write(SqliteConnection connection, ProjectionBatch batch, string table, string now, Action requireTable)
     {
         using var transaction = connection.BeginTransaction(deferred: false);
         // The write lock is held from here to the commit, so no acquisition can slip between the check and the writes.
         if (batch.Fence is { } fence) LeaseRows.CheckFence(connection, transaction, fence);
+        requireTable();
         WriteDocuments(connection, transaction, batch.Documents, table);
         WriteDeadLetters(connection, transaction, batch);
         WriteCheckpoint(connection, transaction, batch, now);
@@ -63,19 +65,23 @@ internal static class BatchWriter
     private static void WriteCheckpoint(SqliteConnection connection, SqliteTransaction transaction, ProjectionBatch batch, string now)
     {
         using var upsert = Command(connection, transaction, """
-            INSERT INTO projection_checkpoints (projection, generation, commit_position, prepare_position, stream_time, updated_at)
-            VALUES ($projection, $generation, $commit, $prepare, $streamTime, $now)
+            INSERT INTO projection_checkpoints (projection, generation, commit_position, prepare_position, stream_time, updated_at, writer, writer_epoch)
+            VALUES ($projection, $generation, $commit, $prepare, $streamTime, $now, $writer, $epoch)
             ON CONFLICT (projection, generation) DO UPDATE SET
                 commit_position = excluded.commit_position, prepare_position = excluded.prepare_position,
-                stream_time = excluded.stream_time, updated_at = excluded.updated_at
+                stream_time = excluded.stream_time, updated_at = excluded.updated_at,
+                writer = excluded.writer, writer_epoch = excluded.writer_epoch
             WHERE (excluded.commit_position, excluded.prepare_position) >= (projection_checkpoints.commit_position, projection_checkpoints.prepare_position)
-            """, "$projection", "$generation", "$commit", "$prepare", "$streamTime", "$now");
+            """, "$projection", "$generation", "$commit", "$prepare", "$streamTime", "$now", "$writer", "$epoch");
         upsert.Parameters["$projection"].Value = batch.Projection;
         upsert.Parameters["$generation"].Value = batch.Generation;
         upsert.Parameters["$commit"].Value = DocumentRows.ToDb(batch.Checkpoint.Position.Commit);
         upsert.Parameters["$prepare"].Value = DocumentRows.ToDb(batch.Checkpoint.Position.Prepare);
         upsert.Parameters["$streamTime"].Value = SqliteTime.ToDb(batch.Checkpoint.StreamTime);
         upsert.Parameters["$now"].Value = now;
+        // Who wrote the checkpoint, under which lease epoch: lets an observer check that one writer at a time moved it.
+        upsert.Parameters["$writer"].Value = (object?)batch.Fence?.Owner ?? DBNull.Value;
+        upsert.Parameters["$epoch"].Value = (object?)batch.Fence?.Epoch ?? DBNull.Value;
         upsert.ExecuteNonQuery();
     }
 

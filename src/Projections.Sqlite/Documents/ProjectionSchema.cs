@@ -18,6 +18,8 @@ internal static class ProjectionSchema
             prepare_position INTEGER NOT NULL,
             stream_time      TEXT,
             updated_at       TEXT    NOT NULL,
+            writer           TEXT,
+            writer_epoch     INTEGER,
             PRIMARY KEY (projection, generation)
         );
         CREATE TABLE IF NOT EXISTS projection_dead_letters (
@@ -46,6 +48,29 @@ internal static class ProjectionSchema
         );
         """;
 
+    /// <summary>Columns added after the first release, for files created before them: (table, column, type).</summary>
+    public static readonly (string Table, string Column, string Type)[] AddedColumns =
+    [
+        ("projection_checkpoints", "writer", "TEXT"),
+        ("projection_checkpoints", "writer_epoch", "INTEGER"),
+    ];
+
+    /// <summary>Adds <see cref="AddedColumns"/> to a file created by an earlier version (ALTER TABLE ADD COLUMN keeps the rows).</summary>
+    public static void AddMissingColumns(Microsoft.Data.Sqlite.SqliteConnection connection)
+    {
+        foreach (var (table, column, type) in AddedColumns)
+        {
+            using var probe = connection.CreateCommand();
+            probe.CommandText = $"SELECT 1 FROM pragma_table_info('{table}') WHERE name = '{column}'";
+            if (probe.ExecuteScalar() is not null) continue;
+            try { SqliteDatabase.Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {type}"); }
+            catch (Microsoft.Data.Sqlite.SqliteException e) when (e.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
+            {
+                // Another process starting on the same file added it first.
+            }
+        }
+    }
+
     public const string DocumentColumns = "key, state, version, commit_position, prepare_position, timeout_at, updated_at";
 
     /// <summary>The document table and one json_extract expression index per declared field.</summary>
@@ -61,6 +86,7 @@ internal static class ProjectionSchema
                 timeout_at       TEXT,
                 updated_at       TEXT    NOT NULL
             );
+            CREATE INDEX IF NOT EXISTS "{table}_timeouts" ON "{table}" (timeout_at, key) WHERE timeout_at IS NOT NULL;
             """;
         foreach (var index in indexes)
             sql += $"\nCREATE INDEX IF NOT EXISTS \"{SqliteNaming.IndexName(table, index.Field)}\" ON \"{table}\" ({SqliteNaming.JsonExtract(index.Field)});";

@@ -37,6 +37,7 @@ public sealed partial class SqliteProjectionStore : IProjectionStore, IDisposabl
     public Task Initialize(CancellationToken cancellationToken)
     {
         _database.Initialize(ProjectionSchema.Create);
+        _database.Run(connection => { ProjectionSchema.AddMissingColumns(connection); return 0; });
         Volatile.Write(ref _initialized, 1);
         return Task.CompletedTask;
     }
@@ -55,6 +56,16 @@ public sealed partial class SqliteProjectionStore : IProjectionStore, IDisposabl
             catalog.PointViewAt(projection, generations.Active);
             return generations;
         }, projection);
+
+    public Task<ProjectionGenerations> ReadGenerations(string projection, CancellationToken cancellationToken)
+    {
+        EnsureInitialized();
+        return Task.FromResult(_database.Run(connection =>
+        {
+            using var transaction = connection.BeginTransaction(deferred: true);
+            return new GenerationCatalog(connection, transaction).Require(projection);
+        }));
+    }
 
     /// <summary>Creates empty storage for <paramref name="generation"/> (wiping what an earlier attempt left there) and records it as being built.</summary>
     public Task BeginGeneration(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
@@ -151,6 +162,30 @@ public sealed partial class SqliteProjectionStore : IProjectionStore, IDisposabl
         }
     }
 
+    /// <summary>Deadlines in (deadline, key) order from the partial index on timeout_at (sortable UTC text).</summary>
+    public Task<IReadOnlyList<StoredTimeout>> LoadTimeouts(string projection, int generation, StoredTimeout? after, int limit, CancellationToken cancellationToken)
+    {
+        var table = SqliteNaming.DocumentTable(projection, generation);
+        EnsureInitialized();
+        return Task.FromResult<IReadOnlyList<StoredTimeout>>(_database.Run(connection =>
+        {
+            var timeouts = new List<StoredTimeout>();
+            if (!TableExists(connection, table)) return timeouts;
+            using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                SELECT key, timeout_at FROM "{table}"
+                WHERE timeout_at IS NOT NULL AND ($after IS NULL OR (timeout_at, key) > ($after, $afterKey))
+                ORDER BY timeout_at, key LIMIT $limit
+                """;
+            command.Parameters.AddWithValue("$after", after is { } a ? SqliteTime.ToText(a.TimeoutAt) : DBNull.Value);
+            command.Parameters.AddWithValue("$afterKey", (object?)after?.Key ?? DBNull.Value);
+            command.Parameters.AddWithValue("$limit", limit);
+            using var reader = command.ExecuteReader();
+            while (reader.Read()) timeouts.Add(new StoredTimeout(reader.GetString(0), SqliteTime.Parse(reader.GetString(1))));
+            return timeouts;
+        }));
+    }
+
     public Task WriteBatch(ProjectionBatch batch, CancellationToken cancellationToken)
     {
         var table = SqliteNaming.DocumentTable(batch.Projection, batch.Generation);
@@ -159,11 +194,13 @@ public sealed partial class SqliteProjectionStore : IProjectionStore, IDisposabl
         var now = SqliteTime.ToText(_clock.GetUtcNow());
         _database.Run(connection =>
         {
-            if (!TableExists(connection, table))
-                throw new ProjectionStoreWriteException($"Projection '{batch.Projection}' has no generation {batch.Generation} in '{FilePath}'; EnsureProjection or BeginGeneration creates it.");
             try
             {
-                BatchWriter.Write(connection, batch, table, now);
+                BatchWriter.Write(connection, batch, table, now, () =>
+                {
+                    if (!TableExists(connection, table))
+                        throw new ProjectionStoreWriteException($"Projection '{batch.Projection}' has no generation {batch.Generation} in '{FilePath}'; EnsureProjection or BeginGeneration creates it.");
+                });
             }
             catch (SqliteException e) when (e.SqliteErrorCode == 19)
             {

@@ -37,7 +37,7 @@ public class BarrierSnapshotBenchmarks
     public void Setup()
     {
         var projection = new PlantItemsProjection();
-        _pipeline = new GenerationPipeline(projection, 1, new InMemoryEventStore(), new InMemoryProjectionStore(),
+        _pipeline = new GenerationPipeline(projection, 1, null, new InMemoryEventStore(), new InMemoryProjectionStore(),
             new ProjectionEngineOptions { Partitions = 1, PartitionQueueCapacity = 1 << 16 }, TimeProvider.System, NullLogger.Instance, () => { });
         _partition = _pipeline.Partitions[0];
         _partition.AllPersistedInMemory = true;

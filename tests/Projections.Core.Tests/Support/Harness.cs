@@ -19,6 +19,8 @@ public sealed class Harness : IAsyncDisposable
     public FakeTimeProvider Time { get; }
     public ProjectionEngine Engine { get; private set; } = null!;
     public IProjection[] Projections { get; }
+    /// <summary>Every line the engine logged.</summary>
+    public global::Projections.Testing.Logging.RecordingLoggerFactory Logs { get; } = new();
 
     private Harness(IProjection[] projections, InMemoryEventStore? events, InMemoryProjectionStore? store, FakeTimeProvider? time)
     {
@@ -49,9 +51,12 @@ public sealed class Harness : IAsyncDisposable
     /// <summary>A second harness over the same stores and clock (a restart).</summary>
     public Harness Restarted(params IProjection[] projections) => new(projections.Length == 0 ? Projections : projections, Events, Store, Time);
 
+    /// <summary>A restart over the same events and clock but another projection store (a state a crash could leave).</summary>
+    public Harness Restarted(InMemoryProjectionStore store) => new(Projections, Events, store, Time);
+
     public async Task Start(ProjectionEngineOptions? options = null)
     {
-        Engine = new ProjectionEngine(Events, Store, Projections, options ?? DefaultOptions, Time);
+        Engine = new ProjectionEngine(Events, Store, Projections, options ?? DefaultOptions, Time, Logs);
         await Engine.StartAsync(Cancel());
     }
 

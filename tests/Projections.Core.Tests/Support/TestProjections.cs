@@ -10,7 +10,8 @@ public sealed record Counter(string Key, int Count, string Trail);
 public sealed class CounterProjection : Projection<Counter>
 {
     /// <param name="beforeApply">Runs on the partition before each event is applied (tests hold a partition with it).</param>
-    public CounterProjection(string name = "counter", PoisonEventPolicy policy = PoisonEventPolicy.Stop, Action<string, Bumped>? beforeApply = null) : base(name)
+    /// <param name="fixedBumps">The "fixed code": bumps marked to fail are applied like any other.</param>
+    public CounterProjection(string name = "counter", PoisonEventPolicy policy = PoisonEventPolicy.Stop, Action<string, Bumped>? beforeApply = null, bool fixedBumps = false) : base(name)
     {
         PoisonPolicy = policy;
         FromStreams("c-");
@@ -18,7 +19,7 @@ public sealed class CounterProjection : Projection<Counter>
         On<Bumped>((s, e, _) =>
         {
             beforeApply?.Invoke(s.Key, e);
-            return e.Fail
+            return e.Fail && !fixedBumps
                 ? throw new InvalidOperationException($"bump {e.Seq} is bad")
                 : s with { Count = s.Count + 1, Trail = s.Trail + e.Seq + "," };
         });
@@ -35,8 +36,9 @@ public sealed class TrackerProjection : Projection<Item>
 {
     public static readonly TimeSpan LostAfter = TimeSpan.FromMinutes(10);
 
-    public TrackerProjection(string name = "tracker") : base(name)
+    public TrackerProjection(string name = "tracker", TimeSpan? retireDoneAfter = null) : base(name)
     {
+        if (retireDoneAfter is { } after) RetireWhen(s => s.Status == "Done", after);
         FromStreams("item-");
         Initially(key => new Item(key, "Active", null, 0, null, null));
         On<ItemSeen>((s, e, ctx) =>

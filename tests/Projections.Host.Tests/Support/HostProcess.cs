@@ -99,6 +99,19 @@ internal sealed class HostProcess : IAsyncDisposable
             throw new InvalidOperationException($"kill(SIGTERM) failed for {_process.Id}: errno {Marshal.GetLastPInvokeError()}");
     }
 
+    /// <summary>Freezes the host (SIGSTOP), as a long GC pause or a stalled VM would: it neither renews nor writes until <see cref="Thaw"/>.</summary>
+    public void Freeze() => Signal(19, "SIGSTOP");
+
+    /// <summary>Lets a frozen host run again (SIGCONT).</summary>
+    public void Thaw() => Signal(18, "SIGCONT");
+
+    private void Signal(int signal, string name)
+    {
+        if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException($"{name} is sent with Linux signal numbers.");
+        if (!HasExited && SendSignal(_process.Id, signal) != 0)
+            throw new InvalidOperationException($"kill({name}) failed for {_process.Id}: errno {Marshal.GetLastPInvokeError()}");
+    }
+
     public async ValueTask DisposeAsync()
     {
         Kill();

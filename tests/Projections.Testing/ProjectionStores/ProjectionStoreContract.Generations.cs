@@ -46,6 +46,20 @@ public abstract partial class ProjectionStoreContract
     }
 
     [Fact]
+    public async Task Reading_the_generations_follows_a_rebuild_and_its_switch()
+    {
+        // Other hosts poll this to follow a rebuild carried out elsewhere.
+        await EnsureOwnProjection();
+        (await Store.ReadGenerations(Projection, Ct)).Should().Be(new ProjectionGenerations(1, null));
+
+        await Store.BeginGeneration(Projection, 2, [], Ct);
+        (await Store.ReadGenerations(Projection, Ct)).Should().Be(new ProjectionGenerations(1, 2));
+
+        await Store.ActivateGeneration(Projection, 2, Ct);
+        (await Store.ReadGenerations(Projection, Ct)).Should().Be(new ProjectionGenerations(2, null));
+    }
+
+    [Fact]
     public async Task The_switch_survives_a_restart()
     {
         await EnsureOwnProjection();

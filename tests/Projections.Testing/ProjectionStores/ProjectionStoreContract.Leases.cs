@@ -162,6 +162,8 @@ public abstract partial class ProjectionStoreContract
         await Store.DropGeneration(Projection, 1, Ct);
 
         (await Leases.Renew(holder, Long, Ct)).Should().BeFalse("the generation it leased is gone");
+        await Store.Invoking(s => s.WriteBatch(Batch(1, 20, Document("a", "{}", 1, 20)) with { Fence = holder }, Ct)).Should()
+            .ThrowAsync<LeaseLostException>("a host still writing the dropped generation learns that it lost the lease, not that the store failed");
         (await Leases.TryAcquire(Shard(), "host-b", Long, Ct))!.Epoch.Should().BeGreaterThan(holder.Epoch);
     }
 

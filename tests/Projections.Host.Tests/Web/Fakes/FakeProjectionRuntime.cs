@@ -111,6 +111,21 @@ public sealed class FakeProjectionRuntime(IProjection projection) : IProjectionR
 
     public Task WaitForCheckpoint(GlobalPosition position, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>Who asked to park, and the position they expected.</summary>
+    public List<(string Actor, GlobalPosition? Expected)> ParkRequests { get; } = [];
+
+    public Task<string> ParkAndContinue(string actor, GlobalPosition? expectedPosition, CancellationToken cancellationToken)
+    {
+        if (Status != ProjectionStatus.Stopped || Error is not ProjectionFailedException { Position: { } position })
+            throw new InvalidOperationException($"Projection '{Name}' is not stopped on a poison event; there is nothing to park.");
+        if (expectedPosition is { } expected && expected != position)
+            throw new InvalidOperationException($"Projection '{Name}' stopped at the event at position {position}, not at position {expected}; nothing was parked.");
+        ParkRequests.Add((actor, expectedPosition));
+        Status = ProjectionStatus.Live;
+        Error = null;
+        return Task.FromResult($"the event at position {position}");
+    }
+
     private sealed class Unsubscriber(Action dispose) : IDisposable
     {
         public void Dispose() => dispose();

@@ -1,0 +1,56 @@
+namespace Projections.Core.Pipeline;
+
+/// <summary>
+/// Finished aggregates leave memory (the projection's <see cref="Projections.RetirementRule"/>): once
+/// finished for the rule's delay of stream time, and persisted. Stream time only moves forward and the
+/// delay is the same for every aggregate, so candidates queue in retirement order.
+/// </summary>
+internal sealed partial class Partition
+{
+    private readonly Queue<(AggregateEntry Entry, DateTimeOffset At)> _retiring = new();
+    private readonly List<AggregateEntry> _retireOncePersisted = [];
+
+    /// <summary>After an aggregate changed: starts (or cancels) its retirement countdown.</summary>
+    private void ConsiderRetirement(AggregateEntry entry, DateTimeOffset streamTime)
+    {
+        if (_projection.Retirement is not { } rule) return;
+        if (!rule.IsFinished(entry.Current.State))
+        {
+            entry.RetireAt = null;
+            return;
+        }
+        if (entry.RetireAt is not null) return; // counting since it finished
+        var at = streamTime == DateTimeOffset.MinValue || DateTimeOffset.MaxValue - streamTime < rule.After ? streamTime : streamTime + rule.After;
+        entry.RetireAt = at;
+        _retiring.Enqueue((entry, at));
+    }
+
+    /// <summary>Retires the aggregates whose countdown ended by <paramref name="streamTime"/>; unpersisted ones wait for a flush.</summary>
+    private void RetireDue(DateTimeOffset streamTime)
+    {
+        while (_retiring.TryPeek(out var candidate) && candidate.At <= streamTime)
+        {
+            _retiring.Dequeue();
+            if (candidate.Entry.RetireAt != candidate.At || !Holds(candidate.Entry)) continue; // active again, or gone
+            if (IsCleanAndPersisted(candidate.Entry)) Remove(candidate.Entry, retired: true);
+            else _retireOncePersisted.Add(candidate.Entry);
+        }
+    }
+
+    /// <summary>At a barrier the previous flush has finished: retire the candidates it persisted.</summary>
+    private void RetirePersisted()
+    {
+        if (_retireOncePersisted.Count == 0) return;
+        _retireOncePersisted.RemoveAll(entry =>
+        {
+            if (entry.RetireAt is null || !Holds(entry)) return true;
+            if (!IsCleanAndPersisted(entry)) return false;
+            Remove(entry, retired: true);
+            return true;
+        });
+    }
+
+    private bool Holds(AggregateEntry entry) => _entries.TryGetValue(entry.Key, out var held) && ReferenceEquals(held, entry);
+
+    private static bool IsCleanAndPersisted(AggregateEntry entry) => !entry.Dirty && entry.PersistedVersion == entry.Current.Version;
+}

@@ -1,0 +1,85 @@
+using FluentAssertions;
+using Projections.Core.Runtime;
+using Projections.Core.Tests.Support;
+
+namespace Projections.Core.Tests;
+
+/// <summary>RetireWhen: finished aggregates leave memory once persisted and come back only through read-through.</summary>
+public sealed class RetirementTests
+{
+    private static readonly TimeSpan RetireAfter = TimeSpan.FromMinutes(5);
+
+    [Fact]
+    public async Task A_finished_aggregate_leaves_memory_after_its_delay_and_a_new_event_reads_it_back_from_the_store()
+    {
+        await using var h = await Harness.Started(null, new TrackerProjection(retireDoneAfter: RetireAfter));
+        var tracker = h.Runtime("tracker");
+        h.Append("item-1", new ItemSeen("s1", Harness.T0));
+        h.Append("item-1", new ItemDone(), created: Harness.T0.AddMinutes(1));
+        h.Append("item-2", new ItemSeen("s1", Harness.T0.AddMinutes(2)));
+        await h.WaitForHead("tracker");
+        tracker.GetLive("item-1").Should().NotBeNull("it finished less than five minutes of stream time ago");
+
+        h.Append("item-2", new ItemSeen("s2", Harness.T0.AddMinutes(7)));
+        await h.WaitForHead("tracker");
+        await Eventually.Until(() => tracker.GetLive("item-1") is null, "item-1 retires");
+        tracker.Query(new EntityQuery { Take = 10 }).Items.Select(e => e.Key).Should().Equal("item-2");
+        var stats = tracker.GetStats();
+        stats.RetiredAggregates.Should().Be(1);
+        stats.TimersInMemory.Should().Be(1, "only item-2 has a deadline");
+
+        h.Append("item-1", new ItemSeen("s3", Harness.T0.AddMinutes(8)));
+        await h.WaitForHead("tracker");
+        var back = tracker.GetLive("item-1")!;
+        ((Item)back.State).Seen.Should().Be(2, "a retired key is not known to be new: its state is read from the store");
+        ((Item)back.State).Status.Should().Be("Active");
+        back.Version.Should().Be(3);
+        (await h.Verify(new TrackerProjection())).Mismatches.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_finished_aggregate_that_is_not_persisted_yet_stays_in_memory_until_it_is()
+    {
+        var h = Harness.Create(new TrackerProjection(retireDoneAfter: TimeSpan.Zero));
+        var gate = new BlockingGate();
+        h.Store.BeforeWrite = (b, ct) => b.Documents.Count > 0 ? gate.Pass(ct) : Task.CompletedTask;
+        await h.Start();
+        await using var _ = h;
+        var tracker = h.Runtime("tracker");
+        h.Append("item-1", new ItemSeen("s1", Harness.T0));
+        h.Append("item-1", new ItemDone(), created: Harness.T0.AddMinutes(1));
+        h.Append("item-2", new ItemSeen("s1", Harness.T0.AddMinutes(30)));
+        await Eventually.Until(() => tracker.GetStats().EventsProcessed == 3, "all events are applied");
+
+        tracker.GetLive("item-1").Should().NotBeNull("nothing is persisted while the store is blocked");
+        tracker.GetStats().RetiredAggregates.Should().Be(0);
+
+        gate.Open();
+        await h.WaitForHead("tracker");
+        h.Append("item-2", new ItemSeen("s1", Harness.T0.AddMinutes(31)));
+        await h.WaitForHead("tracker");
+        await Eventually.Until(() => tracker.GetLive("item-1") is null, "item-1 retires once persisted");
+        (await h.Store.LoadDocument("tracker", 1, "item-1", Harness.Cancel()))!.Version.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Warm_start_leaves_finished_aggregates_in_the_store()
+    {
+        var h = await Harness.Started(null, new TrackerProjection(retireDoneAfter: RetireAfter));
+        h.Append("item-1", new ItemSeen("s1", Harness.T0));
+        h.Append("item-1", new ItemDone(), created: Harness.T0.AddMinutes(1));
+        h.Append("item-2", new ItemSeen("s1", Harness.T0.AddMinutes(2)));
+        await h.WaitForHead("tracker");
+        await h.DisposeAsync();
+
+        await using var restarted = h.Restarted(new TrackerProjection(retireDoneAfter: RetireAfter));
+        await restarted.Start();
+        var tracker = restarted.Runtime("tracker");
+        tracker.GetLive("item-1").Should().BeNull();
+        tracker.GetLive("item-2").Should().NotBeNull();
+
+        restarted.Append("item-1", new ItemSeen("s2", Harness.T0.AddMinutes(3)));
+        await restarted.WaitForHead("tracker");
+        ((Item)tracker.GetLive("item-1")!.State).Seen.Should().Be(2);
+    }
+}

@@ -1,0 +1,92 @@
+using Microsoft.Data.Sqlite;
+
+namespace Projections.Host.Tests.EndToEnd;
+
+/// <summary>
+/// The observable for "one writer per shard at a time": samples the checkpoint rows of projections.db
+/// (which name the writer and its lease epoch) from outside the hosts, every few milliseconds, and
+/// records every change. Within one generation the epoch may only grow, each epoch has one writer,
+/// and the position never moves backwards.
+/// </summary>
+internal sealed class CheckpointWriters : IAsyncDisposable
+{
+    private readonly string _connectionString;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Sample> _samples = [];
+    private readonly Task _loop;
+
+    public CheckpointWriters(string databasePath)
+    {
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
+        _loop = Task.Run(Run);
+    }
+
+    public sealed record Sample(DateTime At, string Projection, int Generation, long Position, string? Writer, long? Epoch);
+
+    public IReadOnlyList<Sample> Samples
+    {
+        get { lock (_samples) return _samples.ToArray(); }
+    }
+
+    /// <summary>The newest sample of a projection (any generation), or null before its first checkpoint.</summary>
+    public Sample? Latest(string projection) => Samples.LastOrDefault(s => s.Projection == projection);
+
+    /// <summary>Every breach of the single-writer rules seen so far, described.</summary>
+    public IReadOnlyList<string> Violations()
+    {
+        var problems = new List<string>();
+        foreach (var series in Samples.Where(s => s.Writer is not null).GroupBy(s => (s.Projection, s.Generation)))
+        {
+            Sample? previous = null;
+            var writers = new Dictionary<long, string>();
+            foreach (var s in series)
+            {
+                if (writers.TryGetValue(s.Epoch!.Value, out var w) && w != s.Writer)
+                    problems.Add($"{s.Projection} g{s.Generation}: epoch {s.Epoch} written by {w} and {s.Writer}");
+                writers[s.Epoch.Value] = s.Writer!;
+                if (previous is not null && s.Epoch < previous.Epoch)
+                    problems.Add($"{s.Projection} g{s.Generation}: epoch went back from {previous.Epoch} ({previous.Writer}) to {s.Epoch} ({s.Writer}) at {s.At:HH:mm:ss.fff}");
+                if (previous is not null && s.Position < previous.Position)
+                    problems.Add($"{s.Projection} g{s.Generation}: checkpoint went back from {previous.Position} to {s.Position} at {s.At:HH:mm:ss.fff}");
+                previous = s;
+            }
+        }
+        return problems;
+    }
+
+    private async Task Run()
+    {
+        var last = new Dictionary<(string, int), Sample>();
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = new SqliteConnection(_connectionString);
+                await connection.OpenAsync(_stop.Token);
+                await using var command = connection.CreateCommand();
+                command.CommandText = "SELECT projection, generation, commit_position, writer, writer_epoch FROM projection_checkpoints";
+                await using var reader = await command.ExecuteReaderAsync(_stop.Token);
+                while (await reader.ReadAsync(_stop.Token))
+                {
+                    var sample = new Sample(DateTime.UtcNow, reader.GetString(0), reader.GetInt32(1), reader.GetInt64(2),
+                        reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetInt64(4));
+                    var key = (sample.Projection, sample.Generation);
+                    if (last.TryGetValue(key, out var before) && before with { At = sample.At } == sample) continue;
+                    last[key] = sample;
+                    lock (_samples) _samples.Add(sample);
+                }
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested) { return; }
+            catch (SqliteException) { } // not created yet, or busy: sample again
+            try { await Task.Delay(15, _stop.Token); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        _stop.Dispose();
+    }
+}

@@ -89,6 +89,8 @@ internal sealed class PostgresSchema(string schema)
                 timeout_ticks    bigint
             );
             """;
+        // The engine pages through deadlines of aggregates it does not keep in memory (LoadTimeouts).
+        sql += $"\nCREATE INDEX IF NOT EXISTS {PostgresNaming.Quote(table + "__timeouts")} ON {Table(table)} (timeout_ticks, key) WHERE timeout_ticks IS NOT NULL;";
         foreach (var index in indexes)
             sql += $"\nCREATE INDEX IF NOT EXISTS {PostgresNaming.Quote(PostgresNaming.IndexName(table, index.Field))} ON {Table(table)} (({PostgresNaming.FieldExpression(index.Field)}));";
         return sql;

@@ -11,7 +11,8 @@ namespace Projections.Testing.PostgreSql;
 public sealed class ThrowawayPostgresServer : IAsyncDisposable
 {
     public const string SuperUser = "postgres";
-    private static readonly string Root = Path.Combine(Path.GetTempPath(), "projections-postgres-tests");
+    /// <summary>Where every throwaway server keeps its folder (and the owner file beside it).</summary>
+    public static readonly string Root = Path.Combine(Path.GetTempPath(), "projections-postgres-tests");
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(90);
 
     private readonly PostgresBinaries _binaries;
@@ -103,7 +104,9 @@ public sealed class ThrowawayPostgresServer : IAsyncDisposable
 
     private static void Delete(string folder)
     {
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        // Another test run starting at the same moment may be removing the same orphan.
+        try { Directory.Delete(folder, recursive: true); }
+        catch (DirectoryNotFoundException) { }
         File.Delete(folder + ".owner");
     }
 

@@ -17,8 +17,17 @@ public sealed record ProjectionEngineOptions
     public long MaxUnflushedBytes { get; init; } = 256L * 1024 * 1024;
     /// <summary>Cap on aggregates kept in memory per projection; null = no cap. Only persisted aggregates are evicted.</summary>
     public int? MaxLiveAggregates { get; init; }
-    /// <summary>When caught up and no events arrive, stream time follows the wall clock so timeouts still fire.</summary>
+    /// <summary>
+    /// When the source is connected, caught up and idle, and its events are current, stream time follows the
+    /// wall clock (up to now minus <see cref="AllowedLateness"/>) so timeouts still fire in a quiet period.
+    /// </summary>
     public bool WallClockAdvancesIdleStreamTime { get; init; } = true;
+    /// <summary>
+    /// How far behind the wall clock an event's time may be and still count as current. The wall clock moves
+    /// stream time only while the latest event time was within this of the wall clock when the last event
+    /// arrived, and never past now minus this; an event later than this may see its timers fire first.
+    /// </summary>
+    public TimeSpan AllowedLateness { get; init; } = TimeSpan.FromMinutes(5);
     /// <summary>How often the wall clock advances stream time while caught up and idle.</summary>
     public TimeSpan IdleTickInterval { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>How many applied events each aggregate remembers for the detail view (0 saves memory).</summary>

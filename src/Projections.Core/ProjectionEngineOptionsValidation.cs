@@ -14,6 +14,7 @@ internal static class ProjectionEngineOptionsValidation
         if (o.RecentEventsPerAggregate < 0) Fail(nameof(o.RecentEventsPerAggregate), o.RecentEventsPerAggregate, "must not be negative");
         Positive(o.MaxFlushInterval, nameof(o.MaxFlushInterval));
         Positive(o.IdleTickInterval, nameof(o.IdleTickInterval));
+        Positive(o.AllowedLateness, nameof(o.AllowedLateness));
         Positive(o.HeadRefreshInterval, nameof(o.HeadRefreshInterval));
         Positive(o.RetryDelay, nameof(o.RetryDelay));
         if (o.MaxRetryDelay < o.RetryDelay) Fail(nameof(o.MaxRetryDelay), o.MaxRetryDelay, $"must be at least RetryDelay ({o.RetryDelay})");

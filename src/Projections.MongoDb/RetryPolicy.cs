@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Logging;
 using MongoDB.Driver;
 using Projections.Core.Ports;
+using Projections.Core.Resilience;
 
 namespace Projections.MongoDb;
 
 /// <summary>
-/// Runs one store operation, retrying transient failures with exponential backoff. When attempts run
+/// Runs one store operation, retrying transient failures with the engine's <see cref="Backoff"/>. When attempts run
 /// out the failure becomes <see cref="ProjectionStoreUnavailableException"/> (the engine backs off and
 /// tries again later); a failure retrying cannot fix is thrown at once with the operation named.
 /// </summary>
@@ -16,7 +17,7 @@ internal sealed class RetryPolicy(int maxAttempts, TimeSpan firstDelay, TimeSpan
     public async Task<T> Run<T>(string operation, Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken, bool isWrite = false, int? attempts = null)
     {
         var limit = attempts ?? maxAttempts;
-        var delay = firstDelay;
+        var backoff = new Backoff(firstDelay, maxDelay);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -27,10 +28,11 @@ internal sealed class RetryPolicy(int maxAttempts, TimeSpan firstDelay, TimeSpan
             {
                 if (attempt >= limit)
                     throw new ProjectionStoreUnavailableException($"{storeDescription} could not {operation} after {attempt} attempt(s): {e.Message}", e);
-                logger.LogWarning("{Store}: {Operation} failed transiently (attempt {Attempt} of {Limit}), retrying in {Delay}: {Error}",
+                var delay = backoff.Next();
+                // Debug: the engine logs the outage once when these attempts run out (Outage).
+                logger.LogDebug("{Store}: {Operation} failed transiently (attempt {Attempt} of {Limit}), retrying in {Delay}: {Error}",
                     storeDescription, operation, attempt, limit, delay, e.Message);
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maxDelay.Ticks));
             }
             catch (MongoException e) when (!cancellationToken.IsCancellationRequested)
             {

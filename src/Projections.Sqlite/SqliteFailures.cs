@@ -5,7 +5,7 @@ namespace Projections.Sqlite;
 /// <summary>Turns SQLite errors into the exceptions a port promises: transient (busy) or permanent, each naming the file.</summary>
 internal abstract class SqliteFailures(string path)
 {
-    private const int Busy = 5, Locked = 6;
+    private const int Busy = 5, Locked = 6, Full = 13;
 
     public string Path { get; } = path;
 
@@ -14,9 +14,13 @@ internal abstract class SqliteFailures(string path)
     public abstract Exception Unavailable(string message, Exception inner);
     public abstract Exception Unusable(string message, Exception? inner);
 
-    public Exception Translate(SqliteException e) => IsTransient(e)
-        ? Unavailable($"SQLite database '{Path}' stayed locked by another writer beyond the busy timeout: {e.Message}", e)
-        : Unusable($"SQLite database '{Path}' {Describe(e.SqliteErrorCode)}: {e.Message}", e);
+    /// <summary>Busy/locked and disk full pass (a writer ends, space is freed): callers retry them as an outage. Anything else is permanent.</summary>
+    public Exception Translate(SqliteException e) => e.SqliteErrorCode switch
+    {
+        Busy or Locked => Unavailable($"SQLite database '{Path}' stayed locked by another writer beyond the busy timeout: {e.Message}", e),
+        Full => Unavailable($"SQLite database '{Path}' {Describe(Full)}: {e.Message}", e),
+        _ => Unusable($"SQLite database '{Path}' {Describe(e.SqliteErrorCode)}: {e.Message}", e),
+    };
 
     private static string Describe(int code) => code switch
     {

@@ -29,6 +29,35 @@ public sealed class BackpressureTests
     }
 
     [Fact]
+    public async Task Behind_a_slow_store_the_events_applied_past_the_stored_checkpoint_never_exceed_the_limit()
+    {
+        const int total = 300, limit = 10;
+        var h = Harness.Create(new CounterProjection());
+        for (var i = 0; i < total; i++) h.Append($"c-{i % 7}", new Bumped(i));
+        ProjectionRuntime? runtime = null;
+        var checkpointed = 0L;
+        var worst = 0L;
+        // The slowest store there is: every write waits until the reader has filled the window (or read everything).
+        h.Store.BeforeWrite = async (_, ct) =>
+        {
+            await Eventually.Until(() => runtime is { } r && (r.ReaderPaused || r.GetStats().EventsProcessed == total), "the reader fills the window");
+            // Every event is handled, so position n is the n-th event: what is applied past the checkpoint is unflushed.
+            var unflushed = runtime!.GetStats().EventsProcessed - Interlocked.Read(ref checkpointed);
+            lock (h) worst = Math.Max(worst, unflushed);
+        };
+        h.Store.AfterWrite = batch => Interlocked.Exchange(ref checkpointed, (long)batch.Checkpoint.Position.Commit);
+        await h.Start(Harness.DefaultOptions with { MaxUnflushedEvents = limit });
+        await using var _ = h;
+        runtime = (ProjectionRuntime)h.Runtime();
+
+        await h.WaitForHead();
+
+        runtime.GetStats().Flushes.Should().BeGreaterThan(total / (2 * limit), "the window is refilled many times");
+        worst.Should().BeLessThanOrEqualTo(limit + 1, "the reader stops once more than the limit is applied but not yet persisted");
+        (await h.Verify(new CounterProjection())).Mismatches.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task The_byte_limit_pauses_the_reader_too()
     {
         var h = Harness.Create(new CounterProjection());

@@ -1,5 +1,6 @@
 using FluentAssertions;
 using Projections.Core.Events;
+using Projections.Core.Pipeline;
 using Projections.Core.Ports;
 using Projections.Core.Replay;
 using Projections.Core.Tests.Support;
@@ -31,6 +32,50 @@ public sealed class CheckpointTests
         var events = await h.AllEvents();
         var last = events[^1].Position;
         observations.Should().Contain(o => o.Checkpoint.Position == last);
+        ShouldBeCoveredByDurableDocuments(observations, events);
+    }
+
+    [Fact]
+    public async Task A_checkpoint_does_not_cover_events_the_reader_passed_while_its_barrier_was_held()
+    {
+        const string held = "c-held", other = "c-other";
+        KeyHash.Partition(held, 2).Should().NotBe(KeyHash.Partition(other, 2), "the two keys live in different partitions");
+        var release = new ManualResetEventSlim();
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var h = Harness.Create(new CounterProjection(beforeApply: (key, e) =>
+        {
+            if (key != held || e.Seq != 99) return;
+            holding.TrySetResult();
+            release.Wait(Harness.Cancel());
+        }));
+        var durable = new Dictionary<string, long>();
+        var observations = new List<(ProjectionCheckpoint Checkpoint, Dictionary<string, long> Durable)>();
+        h.Store.AfterWrite = batch =>
+        {
+            foreach (var d in batch.Documents) durable[d.Key] = Math.Max(durable.GetValueOrDefault(d.Key), d.Version);
+            observations.Add((batch.Checkpoint, new Dictionary<string, long>(durable)));
+        };
+        await h.Start(Harness.DefaultOptions with { Partitions = 2 });
+        await using var _ = h;
+        var runtime = h.Runtime();
+        try
+        {
+            h.Append(held, new Bumped(99));
+            await holding.Task.WaitAsync(Harness.Cancel()); // the held key's partition is stuck in its handler
+            h.Append(other, new Bumped(0));
+            await Eventually.Until(() => runtime.GetLive(other) is not null && runtime.GetStats().DirtyAggregates == 0,
+                "the other partition applied its event and handed it over at a barrier the held partition has not reached");
+            h.Append(other, new Bumped(1)); // read and applied after that barrier, while it is still open
+            await Eventually.Until(() => runtime.GetLive(other)?.Version == 2, "the event after the barrier is applied");
+        }
+        finally { release.Set(); }
+        await h.WaitForHead();
+
+        ShouldBeCoveredByDurableDocuments(observations, await h.AllEvents());
+    }
+
+    private static void ShouldBeCoveredByDurableDocuments(List<(ProjectionCheckpoint Checkpoint, Dictionary<string, long> Durable)> observations, List<RecordedEvent> events)
+    {
         foreach (var (checkpoint, durableThen) in observations)
         {
             var expected = ProjectionReplayer.Replay(new CounterProjection(), events.Where(e => e.Position <= checkpoint.Position));

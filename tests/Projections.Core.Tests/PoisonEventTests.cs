@@ -47,14 +47,16 @@ public sealed class PoisonEventTests
     public async Task The_park_policy_writes_a_dead_letter_with_the_checkpoint_that_passes_it_and_goes_on()
     {
         var h = Harness.Create(new CounterProjection(policy: PoisonEventPolicy.Park));
-        var deadLettersWithCheckpoint = new List<(int Letters, GlobalPosition Checkpoint)>();
-        h.Store.AfterWrite = b => { if (b.DeadLetters.Count > 0) deadLettersWithCheckpoint.Add((b.DeadLetters.Count, b.Checkpoint.Position)); };
+        var batches = new List<(GlobalPosition[] Letters, GlobalPosition Checkpoint)>();
+        h.Store.AfterWrite = b => batches.Add((b.DeadLetters.Select(l => l.Position).ToArray(), b.Checkpoint.Position));
         await h.Start();
         await using var _ = h;
         h.Append("c-1", new Bumped(0));
         var poison = h.Append("c-1", new Bumped(1, Fail: true));
         h.Append("c-1", new Bumped(2));
         await h.WaitForHead();
+        h.Append("c-1", new Bumped(3));
+        await h.WaitForHead(); // a later flush, so a letter handed over one barrier late would still be written
 
         var letters = await h.Runtime().ReadDeadLetters(0, 10, Harness.Cancel());
         letters.Should().ContainSingle();
@@ -62,11 +64,14 @@ public sealed class PoisonEventTests
         letters[0].StreamId.Should().Be("c-1");
         letters[0].StreamRevision.Should().Be(1);
         letters[0].Reason.Should().Contain("c-1").And.Contain("bump 1 is bad");
-        deadLettersWithCheckpoint.Should().ContainSingle().Which.Checkpoint.Should().BeGreaterThanOrEqualTo(poison.Position);
+        batches.Where(b => b.Letters.Length > 0).Should().ContainSingle().Which.Letters.Should().Equal(poison.Position);
+        batches.First(b => b.Checkpoint >= poison.Position).Letters.Should().Equal([poison.Position],
+            "the first checkpoint that passes the parked event is written together with its dead letter");
         h.Runtime().GetStats().ParkedEvents.Should().Be(1);
-        ((Counter)h.Runtime().GetLive("c-1")!.State).Trail.Should().Be("0,2,");
+        ((Counter)h.Runtime().GetLive("c-1")!.State).Trail.Should().Be("0,2,3,");
         (await h.Verify(new CounterProjection(policy: PoisonEventPolicy.Park))).Mismatches.Should().BeEmpty();
     }
+
     [Fact]
     public async Task Nothing_after_a_stopping_poison_event_is_written_even_what_the_reader_already_passed()
     {

@@ -22,9 +22,19 @@ public sealed class RecentEventsTests
             ring.Add("Bumped", "c-1", (ulong)(v - 1), GlobalPosition.Of((ulong)v * 10), DateTimeOffset.UnixEpoch.AddSeconds(v), v);
 
         var expected = Enumerable.Range(1, added).Reverse().Take(capacity).Select(v => (long)v).ToArray();
-        var list = ring.ToList();
+        var list = ring.ToList(maxVersion: added);
         list.Select(e => e.Version).Should().Equal(expected);
         list.Select(e => e.Position).Should().Equal(expected.Select(v => GlobalPosition.Of((ulong)v * 10)));
         list.Select(e => e.StreamRevision).Should().Equal(expected.Select(v => (ulong)(v - 1)));
+    }
+
+    [Fact]
+    public void Leaves_out_events_newer_than_the_snapshot_being_read()
+    {
+        var ring = new RecentEvents(5);
+        for (var v = 1; v <= 4; v++)
+            ring.Add("Bumped", "c-1", (ulong)(v - 1), GlobalPosition.Of((ulong)v), DateTimeOffset.UnixEpoch, v);
+
+        ring.ToList(maxVersion: 2).Select(e => e.Version).Should().Equal(2L, 1L);
     }
 }

@@ -7,12 +7,13 @@ namespace Projections.Core.InMemory;
 /// <summary>
 /// A projection store in memory with the same guarantees as the durable ones: version-guarded
 /// documents, generations, dead letters idempotent by position, and each batch applied atomically.
-/// Tests can inject failures and delays through <see cref="BeforeWrite"/>.
+/// Tests can inject failures and delays through <see cref="BeforeWrite"/>. Leases expire by <paramref name="clock"/>.
 /// </summary>
-public sealed class InMemoryProjectionStore : IProjectionStore
+public sealed partial class InMemoryProjectionStore(TimeProvider? clock = null) : IProjectionStore, ILeaseStore
 {
     private readonly object _sync = new();
     private readonly Dictionary<string, ProjectionData> _projections = new(StringComparer.Ordinal);
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     public string Description => "in-memory projection store";
 
@@ -48,6 +49,7 @@ public sealed class InMemoryProjectionStore : IProjectionStore
             var p = Projection(projection);
             p.Generations[generation] = new GenerationData();
             p.Building = generation;
+            RevokeLeases(projection, generation);
         }
         return Task.CompletedTask;
     }
@@ -72,6 +74,7 @@ public sealed class InMemoryProjectionStore : IProjectionStore
             if (p.Active == generation) throw new InvalidOperationException($"Generation {generation} of projection '{projection}' is active and cannot be dropped.");
             p.Generations.Remove(generation);
             if (p.Building == generation) p.Building = null;
+            RevokeLeases(projection, generation);
         }
         return Task.CompletedTask;
     }
@@ -84,18 +87,18 @@ public sealed class InMemoryProjectionStore : IProjectionStore
 
     public Task<ProjectionCheckpoint?> LoadCheckpoint(string projection, int generation, CancellationToken cancellationToken)
     {
-        lock (_sync) return Task.FromResult(Generation(projection, generation).Checkpoint);
+        lock (_sync) return Task.FromResult(Existing(projection, generation)?.Checkpoint);
     }
 
     public Task<StoredDocument?> LoadDocument(string projection, int generation, string key, CancellationToken cancellationToken)
     {
-        lock (_sync) return Task.FromResult(Generation(projection, generation).Documents.GetValueOrDefault(key));
+        lock (_sync) return Task.FromResult(Existing(projection, generation)?.Documents.GetValueOrDefault(key));
     }
 
     public async IAsyncEnumerable<StoredDocument> LoadAllDocuments(string projection, int generation, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         StoredDocument[] documents;
-        lock (_sync) documents = Generation(projection, generation).Documents.Values.OrderBy(d => d.Key, StringComparer.Ordinal).ToArray();
+        lock (_sync) documents = (Existing(projection, generation)?.Documents.Values ?? Enumerable.Empty<StoredDocument>()).OrderBy(d => d.Key, StringComparer.Ordinal).ToArray();
         foreach (var d in documents)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -111,13 +114,14 @@ public sealed class InMemoryProjectionStore : IProjectionStore
         lock (_sync)
         {
             var g = Generation(batch.Projection, batch.Generation);
+            if (batch.Fence is { } fence) CheckFence(fence);
             foreach (var d in batch.Documents)
             {
                 if (g.Documents.TryGetValue(d.Key, out var existing) && !d.Supersedes(existing)) continue;
                 g.Documents[d.Key] = d with { StateJson = d.StateJson.ToArray() };
             }
             foreach (var dl in batch.DeadLetters) g.DeadLetters.TryAdd(dl.Position, dl);
-            g.Checkpoint = batch.Checkpoint;
+            if (g.Checkpoint is null || batch.Checkpoint.Position >= g.Checkpoint.Position) g.Checkpoint = batch.Checkpoint;
             _batches++;
             AfterWrite?.Invoke(batch);
         }
@@ -126,12 +130,12 @@ public sealed class InMemoryProjectionStore : IProjectionStore
     public Task<IReadOnlyList<DeadLetter>> ReadDeadLetters(string projection, int generation, int skip, int take, CancellationToken cancellationToken)
     {
         lock (_sync)
-            return Task.FromResult<IReadOnlyList<DeadLetter>>(Generation(projection, generation).DeadLetters.Values.Skip(skip).Take(take).ToArray());
+            return Task.FromResult<IReadOnlyList<DeadLetter>>((Existing(projection, generation)?.DeadLetters.Values ?? Enumerable.Empty<DeadLetter>()).Skip(skip).Take(take).ToArray());
     }
 
     public Task<long> CountDeadLetters(string projection, int generation, CancellationToken cancellationToken)
     {
-        lock (_sync) return Task.FromResult((long)Generation(projection, generation).DeadLetters.Count);
+        lock (_sync) return Task.FromResult((long)(Existing(projection, generation)?.DeadLetters.Count ?? 0));
     }
 
     /// <summary>Number of documents in a generation.</summary>
@@ -139,6 +143,10 @@ public sealed class InMemoryProjectionStore : IProjectionStore
     {
         lock (_sync) return Generation(projection, generation).Documents.Count;
     }
+
+    /// <summary>Reads of a dropped generation find nothing, as in the durable stores.</summary>
+    private GenerationData? Existing(string projection, int generation) =>
+        Projection(projection).Generations.GetValueOrDefault(generation);
 
     private ProjectionData Projection(string projection) =>
         _projections.TryGetValue(projection, out var p) ? p : throw new InvalidOperationException($"Projection '{projection}' is not known to the store: call EnsureProjection first.");

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Projections.Core.Pipeline;
+using Projections.Core.Runtime;
 
 namespace Projections.Core.Metrics;
 
@@ -36,6 +37,10 @@ public static class ProjectionMetrics
             "Events parked as dead letters.");
         Meter.CreateObservableGauge("projections.events.unflushed", () => Observe(p => p.Reader.UnflushedEvents), "{event}",
             "Events applied but not yet persisted.");
+        Meter.CreateObservableGauge("projections.stream_time.lead", () => Observe(p => p.GetStats().WallClockLead?.TotalSeconds ?? 0), "s",
+            "How far the wall clock is ahead of stream time.");
+        Meter.CreateObservableGauge("projections.stream_time.wall_clock_advance", ObserveWallClockAdvance, "{state}",
+            "1 while the wall clock moves stream time, else 0; the reason tag says why (design.md \"Stream time and timers\").");
     }
 
     internal static void Register(GenerationPipeline pipeline) => Pipelines.TryAdd(pipeline, 0);
@@ -55,6 +60,29 @@ public static class ProjectionMetrics
         foreach (var pipeline in Pipelines.Keys)
             yield return new Measurement<T>(read(pipeline), Tags(pipeline));
     }
+
+    private static IEnumerable<Measurement<int>> ObserveWallClockAdvance()
+    {
+        foreach (var pipeline in Pipelines.Keys)
+        {
+            var advance = pipeline.Reader.WallClockAdvance(pipeline.Time.GetUtcNow());
+            yield return new Measurement<int>(advance == StreamTimeAdvance.Advancing ? 1 : 0,
+                [.. Tags(pipeline), new("reason", ReasonTag(advance))]);
+        }
+    }
+
+    /// <summary>snake_case, as metric tag values usually are.</summary>
+    public static string ReasonTag(StreamTimeAdvance advance) => advance switch
+    {
+        StreamTimeAdvance.Disabled => "disabled",
+        StreamTimeAdvance.SourceDisconnected => "source_disconnected",
+        StreamTimeAdvance.CatchingUp => "catching_up",
+        StreamTimeAdvance.EventsBehind => "events_behind",
+        StreamTimeAdvance.Idle => "idle",
+        StreamTimeAdvance.FollowingEvents => "following_events",
+        StreamTimeAdvance.Advancing => "advancing",
+        _ => advance.ToString(),
+    };
 
     private static KeyValuePair<string, object?>[] Tags(GenerationPipeline p) =>
         [new("projection", p.Name), new("generation", p.Generation)];

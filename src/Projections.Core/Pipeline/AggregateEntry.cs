@@ -4,23 +4,28 @@ using Projections.Core.Runtime;
 namespace Projections.Core.Pipeline;
 
 /// <summary>
-/// One aggregate in memory. Its partition is the only writer of State/Version/Position/TimeoutAt and
-/// writes them under the entry's lock so web threads read a consistent tuple; the flusher only raises
-/// <see cref="PersistedVersion"/>. Dirty and the LRU links belong to the partition thread alone.
+/// One aggregate in memory. Its partition is the only writer: each applied event or timeout publishes a
+/// new immutable <see cref="AggregateSnapshot"/> with one volatile write, and an entry is created
+/// holding its first complete snapshot before it is inserted anywhere, so a web thread never sees a
+/// state and a version that do not belong together. The flusher only raises <see cref="PersistedVersion"/>.
+/// Dirty, the LRU links and the size estimate belong to the partition thread alone.
 /// </summary>
-internal sealed class AggregateEntry(string key, object state)
+internal sealed class AggregateEntry
 {
+    private AggregateSnapshot _current;
     private long _persistedVersion;
 
-    public string Key { get; } = key;
-    public object State { get; private set; } = state;
-    public long Version { get; private set; }
-    public GlobalPosition Position { get; private set; }
-    /// <summary>True once an event was applied (a loaded document counts): positions at or below <see cref="Position"/> are then skipped.</summary>
-    public bool HasPosition { get; private set; }
-    public DateTimeOffset? TimeoutAt { get; private set; }
-    public RecentEvents? Recent { get; private set; }
+    private AggregateEntry(string key, AggregateSnapshot first, long persistedVersion, int recentEvents)
+    {
+        Key = key;
+        _current = first;
+        _persistedVersion = persistedVersion;
+        if (recentEvents > 0) Recent = new RecentEvents(recentEvents);
+    }
 
+    public string Key { get; }
+    public AggregateSnapshot Current => Volatile.Read(ref _current);
+    public RecentEvents? Recent { get; }
     public long PersistedVersion => Volatile.Read(ref _persistedVersion);
 
     // Partition-thread state.
@@ -28,36 +33,31 @@ internal sealed class AggregateEntry(string key, object state)
     public AggregateEntry? LruPrev, LruNext;
     public bool InLru;
 
-    public static AggregateEntry FromDocument(string key, object state, long version, GlobalPosition position, DateTimeOffset? timeoutAt) =>
-        new(key, state) { Version = version, Position = position, HasPosition = true, TimeoutAt = timeoutAt, _persistedVersion = version };
-
-    public void EnableRecent(int capacity)
+    /// <summary>A new aggregate, holding the state its first event produced.</summary>
+    public static AggregateEntry Created(string key, object state, RecordedEvent e, DateTimeOffset time, DateTimeOffset? timeoutAt, int recentEvents)
     {
-        if (capacity > 0 && Recent is null) Recent = new RecentEvents(capacity);
+        var entry = new AggregateEntry(key, new AggregateSnapshot(state, 1, e.Position, timeoutAt), 0, recentEvents);
+        entry.Recent?.Add(e.EventType, e.StreamId, e.StreamRevision, e.Position, time, 1);
+        return entry;
     }
+
+    /// <summary>An aggregate loaded from its stored document, persisted as it is.</summary>
+    public static AggregateEntry Loaded(string key, object state, long version, GlobalPosition position, DateTimeOffset? timeoutAt, int recentEvents) =>
+        new(key, new AggregateSnapshot(state, version, position, timeoutAt), version, recentEvents);
 
     public void ApplyEvent(object state, RecordedEvent e, DateTimeOffset time, DateTimeOffset? timeoutAt)
     {
-        lock (this)
-        {
-            State = state;
-            Version++;
-            Position = e.Position;
-            HasPosition = true;
-            TimeoutAt = timeoutAt;
-            Recent?.Add(e.EventType, e.StreamId, e.StreamRevision, e.Position, time, Version);
-        }
+        var next = new AggregateSnapshot(state, _current.Version + 1, e.Position, timeoutAt);
+        Recent?.Add(e.EventType, e.StreamId, e.StreamRevision, e.Position, time, next.Version);
+        Volatile.Write(ref _current, next);
     }
 
     public void ApplyTimeout(object state, DateTimeOffset deadline, DateTimeOffset? timeoutAt)
     {
-        lock (this)
-        {
-            State = state;
-            Version++;
-            TimeoutAt = timeoutAt;
-            Recent?.Add("$timeout", "", 0, Position, deadline, Version);
-        }
+        var previous = _current;
+        var next = new AggregateSnapshot(state, previous.Version + 1, previous.Position, timeoutAt);
+        Recent?.Add("$timeout", "", 0, previous.Position, deadline, next.Version);
+        Volatile.Write(ref _current, next);
     }
 
     /// <summary>Raises the persisted version; never lowers it (flushes of older snapshots may finish late).</summary>
@@ -71,15 +71,9 @@ internal sealed class AggregateEntry(string key, object state)
         }
     }
 
-    public LiveEntity ToLive()
-    {
-        lock (this)
-            return new LiveEntity(Key, State, Version, PersistedVersion, Position, TimeoutAt, Recent?.ToList() ?? []);
-    }
+    public LiveEntity ToLive() => ToLive(PersistedVersion, Current);
 
-    /// <summary>The state under the lock, for filtering from a web thread.</summary>
-    public object ReadState()
-    {
-        lock (this) return State;
-    }
+    /// <param name="persisted">Read before <paramref name="snapshot"/>: a version is persisted only after it was published, so it is never ahead.</param>
+    public LiveEntity ToLive(long persisted, AggregateSnapshot snapshot) =>
+        new(Key, snapshot.State, snapshot.Version, persisted, snapshot.Position, snapshot.TimeoutAt, Recent?.ToList(snapshot.Version) ?? []);
 }

@@ -33,5 +33,5 @@ internal sealed class Barrier(GlobalPosition? position, DateTimeOffset streamTim
 /// <summary>One partition's part of a barrier: its dirty aggregates and parked events at that instant.</summary>
 internal sealed record PartitionHandover(IReadOnlyList<DirtySnapshot> Dirty, IReadOnlyList<DeadLetter> Parked);
 
-/// <summary>An aggregate as it was at the barrier. States are immutable, so the reference is the snapshot.</summary>
-internal readonly record struct DirtySnapshot(AggregateEntry Entry, object State, long Version, GlobalPosition Position, DateTimeOffset? TimeoutAt);
+/// <summary>An aggregate as it was at the barrier. Snapshots are immutable, so the reference is the copy.</summary>
+internal readonly record struct DirtySnapshot(AggregateEntry Entry, AggregateSnapshot Snapshot);

@@ -57,8 +57,9 @@ internal sealed class ChangeHub(ILogger logger)
         var all = Volatile.Read(ref _all);
         Volatile.Read(ref _byKey).TryGetValue(entry.Key, out var forKey);
         if (all.Length == 0 && forKey is null) return;
-        EntityChange change;
-        lock (entry) change = new EntityChange(entry.Key, entry.Version, entry.PersistedVersion, entry.Position, kind);
+        var persisted = entry.PersistedVersion;
+        var snapshot = entry.Current;
+        var change = new EntityChange(entry.Key, snapshot.Version, persisted, snapshot.Position, kind);
         foreach (var a in all) Invoke(a, change);
         if (forKey is not null) foreach (var a in forKey) Invoke(a, change);
     }

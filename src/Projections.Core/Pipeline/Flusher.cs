@@ -102,11 +102,11 @@ internal sealed class Flusher(GenerationPipeline p)
         var documents = new StoredDocument[snapshots.Count];
         for (var i = 0; i < documents.Length; i++)
         {
-            var s = snapshots[i];
+            var (entry, s) = snapshots[i];
             byte[] json;
             try { json = p.Projection.SerializeState(s.State); }
-            catch (Exception ex) { throw ProjectionFailedException.ForWrite(p.Name, p.Generation, s.Entry.Key, ex); }
-            documents[i] = new StoredDocument(s.Entry.Key, json, s.Version, s.Position, s.TimeoutAt, now);
+            catch (Exception ex) { throw ProjectionFailedException.ForWrite(p.Name, p.Generation, entry.Key, ex); }
+            documents[i] = new StoredDocument(entry.Key, json, s.Version, s.Position, s.TimeoutAt, now);
         }
 
         // Earlier chunks carry the checkpoint already stored, so only the last one moves it (invariant 3).
@@ -131,14 +131,14 @@ internal sealed class Flusher(GenerationPipeline p)
         {
             try { await p.Store.WriteBatch(batch, c).ConfigureAwait(false); }
             catch (ProjectionStoreWriteException ex) { throw ProjectionFailedException.ForWrite(p.Name, p.Generation, ex.Key, ex); }
-        }, what, p.Options, p.Time, p.Logger, ct);
+        }, what, p, ct);
     }
 
     private void AfterWrite(Barrier barrier, List<DirtySnapshot> snapshots, ProjectionCheckpoint checkpoint, long started)
     {
         var notifier = p.Notifier;
         foreach (var s in snapshots)
-            if (s.Entry.MarkPersisted(s.Version) && notifier is { HasSubscribers: true })
+            if (s.Entry.MarkPersisted(s.Snapshot.Version) && notifier is { HasSubscribers: true })
                 notifier.Publish(s.Entry, EntityChangeKind.Persisted);
 
         Interlocked.Exchange(ref p.PersistedEvents, barrier.DispatchedEvents);

@@ -30,16 +30,19 @@ internal sealed partial class GenerationPipeline
             return new EntityPage(keys.Length, page);
         }
 
-        var matches = new List<AggregateEntry>();
+        // Filter and answer on the same snapshot, so an item never comes back with a state that fails the filter.
+        var matches = new List<(AggregateEntry Entry, long Persisted, AggregateSnapshot Snapshot)>();
         foreach (var partition in Partitions)
             foreach (var entry in partition.Entries)
             {
                 if (keyPart is not null && !entry.Key.Contains(keyPart, StringComparison.OrdinalIgnoreCase)) continue;
-                if (filters.Length > 0 && !Matches(entry.ReadState(), filters)) continue;
-                matches.Add(entry);
+                var persisted = entry.PersistedVersion;
+                var snapshot = entry.Current;
+                if (filters.Length > 0 && !Matches(snapshot.State, filters)) continue;
+                matches.Add((entry, persisted, snapshot));
             }
-        matches.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
-        var items = matches.Skip(query.Skip).Take(query.Take).Select(e => e.ToLive()).ToList();
+        matches.Sort((a, b) => string.CompareOrdinal(a.Entry.Key, b.Entry.Key));
+        var items = matches.Skip(query.Skip).Take(query.Take).Select(m => m.Entry.ToLive(m.Persisted, m.Snapshot)).ToList();
         return new EntityPage(matches.Count, items);
     }
 
@@ -65,8 +68,10 @@ internal sealed partial class GenerationPipeline
         if (processed is { } pr && (head is null || pr > head.Value)) head = pr;
         var lagPositions = head is { } h && processed is { } p && h.Commit > p.Commit ? h.Commit - p.Commit
             : head is { } h2 && processed is null ? h2.Commit : 0;
+        var now = Time.GetUtcNow();
         var lagSeconds = Reader.Idle || Reader.LastEventCreated is null ? 0
-            : Math.Max(0, (Time.GetUtcNow() - Reader.LastEventCreated.Value).TotalSeconds);
+            : Math.Max(0, (now - Reader.LastEventCreated.Value).TotalSeconds);
+        var streamTime = Reader.StreamTime;
         var checkpoint = Checkpoint;
         return new ProjectionStats
         {
@@ -85,8 +90,11 @@ internal sealed partial class GenerationPipeline
             DirtyAggregates = (int)DirtyCount(),
             LiveAggregates = LiveCount(),
             ParkedEvents = Interlocked.Read(ref ParkedEvents),
-            StreamTime = Reader.StreamTime,
+            StreamTime = streamTime,
+            WallClockLead = streamTime is { } st ? now - st : null,
+            StreamTimeAdvance = Reader.WallClockAdvance(now),
             UnflushedEvents = Reader.UnflushedEvents,
+            Outage = StoreOutage.Current ?? SourceOutage.Current,
         };
     }
 

@@ -3,6 +3,7 @@ using Projections.Core.Events;
 using Projections.Core.Metrics;
 using Projections.Core.Ports;
 using Projections.Core.Projections;
+using Projections.Core.Resilience;
 using Projections.Core.Runtime;
 
 namespace Projections.Core.Pipeline;
@@ -41,6 +42,8 @@ internal sealed partial class GenerationPipeline
         _positionRate = new RateMeter(time, TimeSpan.FromSeconds(10));
         Partitions = new Partition[options.Partitions];
         for (var i = 0; i < Partitions.Length; i++) Partitions[i] = new Partition(this, i);
+        StoreOutage = new Outage(projection.Name, $"projection store ({store.Description})", time, logger);
+        SourceOutage = new Outage(projection.Name, $"event source ({source.Description})", time, logger);
         Reader = new Reader(this);
         Flusher = new Flusher(this);
     }
@@ -58,6 +61,9 @@ internal sealed partial class GenerationPipeline
     public Reader Reader { get; }
     public Flusher Flusher { get; }
     public LiveIndex Index { get; } = new();
+    /// <summary>The store or the source failing transiently: the pipeline waits, logs once, and readiness reports it.</summary>
+    public Outage StoreOutage { get; }
+    public Outage SourceOutage { get; }
     /// <summary>Where changes are published; null while this generation is not the one served.</summary>
     public volatile ChangeHub? Notifier;
     public CancellationToken Lifetime => _lifetime.Token;
@@ -107,7 +113,7 @@ internal sealed partial class GenerationPipeline
     public async Task StartAsync(ProjectionCheckpoint? checkpoint, CancellationToken ct)
     {
         _checkpoint = checkpoint;
-        ParkedEvents = await StoreRetry.Run(c => Store.CountDeadLetters(Name, Generation, c), "Counting dead letters", Options, Time, Logger, ct).ConfigureAwait(false);
+        ParkedEvents = await StoreRetry.Run(c => Store.CountDeadLetters(Name, Generation, c), "Counting dead letters", this, ct).ConfigureAwait(false);
         var loaded = await LoadDocuments(ct).ConfigureAwait(false);
         Logger.LogInformation("Projection {Projection} generation {Generation}: starting after {Checkpoint} with {Loaded} aggregates in memory",
             Name, Generation, checkpoint?.Position.ToString() ?? "the start", loaded);

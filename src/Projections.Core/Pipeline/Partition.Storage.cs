@@ -20,7 +20,7 @@ internal sealed partial class Partition
     private async ValueTask<AggregateEntry?> Load(string key, CancellationToken ct)
     {
         var p = _pipeline;
-        var doc = await StoreRetry.Run(c => p.Store.LoadDocument(p.Name, p.Generation, key, c), $"Loading aggregate '{key}'", p.Options, p.Time, p.Logger, ct)
+        var doc = await StoreRetry.Run(c => p.Store.LoadDocument(p.Name, p.Generation, key, c), $"Loading aggregate '{key}'", p, ct)
             .ConfigureAwait(false);
         if (doc is null) return null;
         var entry = FromDocument(doc);
@@ -41,9 +41,7 @@ internal sealed partial class Partition
                 $"Projection '{_pipeline.Name}' stopped: the stored state of aggregate '{doc.Key}' (generation {_pipeline.Generation}) cannot be read: {ex.Message}", ex)
             { Key = doc.Key };
         }
-        var entry = AggregateEntry.FromDocument(doc.Key, state, doc.Version, doc.Position, doc.TimeoutAt);
-        entry.EnableRecent(_pipeline.Options.RecentEventsPerAggregate);
-        return entry;
+        return AggregateEntry.Loaded(doc.Key, state, doc.Version, doc.Position, doc.TimeoutAt, _pipeline.Options.RecentEventsPerAggregate);
     }
 
     private void Insert(AggregateEntry entry)
@@ -81,7 +79,7 @@ internal sealed partial class Partition
         while (node is not null && _entries.Count > cap && scanned++ < EvictionScanLimit)
         {
             var next = node.LruNext;
-            if (!node.Dirty && node.PersistedVersion == node.Version)
+            if (!node.Dirty && node.PersistedVersion == node.Current.Version)
             {
                 Unlink(node);
                 _entries.TryRemove(node.Key, out _);

@@ -94,12 +94,13 @@ internal sealed partial class Partition
         var e = m.Event!;
         var key = m.Key!;
         var entry = await Find(key, ct).ConfigureAwait(false);
-        if (entry is { HasPosition: true } && e.Position <= entry.Position) return true; // invariant 4: already applied
+        var current = entry?.Current;
+        if (current is not null && e.Position <= current.Position) return true; // invariant 4: already applied
 
         object next;
         try
         {
-            var state = entry?.State ?? _projection.CreateInitialState(key);
+            var state = current?.State ?? _projection.CreateInitialState(key);
             var payload = m.Payload ?? m.Handler!.Deserialize(e.Data);
             _context.Reset(key, e, m.EventTime, m.StreamTime);
             next = m.Handler!.Apply(state, payload, _context)
@@ -111,14 +112,14 @@ internal sealed partial class Partition
         }
 
         var request = _context.Timeout;
-        var timeout = TimeoutRules.AfterEvent(entry?.TimeoutAt, request);
+        var timeout = TimeoutRules.AfterEvent(current?.TimeoutAt, request);
         if (entry is null)
         {
-            entry = new AggregateEntry(key, next);
-            entry.EnableRecent(_pipeline.Options.RecentEventsPerAggregate);
+            // Complete before it is published: readers must never see a state without its version.
+            entry = AggregateEntry.Created(key, next, e, m.EventTime, timeout, _pipeline.Options.RecentEventsPerAggregate);
             Insert(entry);
         }
-        entry.ApplyEvent(next, e, m.EventTime, timeout);
+        else entry.ApplyEvent(next, e, m.EventTime, timeout);
         if (request.Kind == TimeoutRequestKind.Set) _timers.Arm(key, request.Deadline);
         Changed(entry, EntityChangeKind.Applied);
         return true;
@@ -131,9 +132,10 @@ internal sealed partial class Partition
         {
             var entry = await Find(key, ct).ConfigureAwait(false);
             if (entry is null) continue;
-            if (entry.TimeoutAt != deadline) // stale: cleared or moved since armed
+            var current = entry.Current;
+            if (current.TimeoutAt != deadline) // stale: cleared or moved since armed
             {
-                _timers.RearmIfLater(key, deadline, entry.TimeoutAt);
+                _timers.RearmIfLater(key, deadline, current.TimeoutAt);
                 continue;
             }
             object next;
@@ -141,7 +143,7 @@ internal sealed partial class Partition
             try
             {
                 _timeoutContext.Reset(key, deadline, streamTime);
-                next = _projection.ApplyTimeout(entry.State, _timeoutContext)
+                next = _projection.ApplyTimeout(current.State, _timeoutContext)
                        ?? throw new InvalidOperationException("The timeout handler returned a null state.");
                 again = TimeoutRules.AfterTimeout(deadline, _timeoutContext.Timeout);
             }
@@ -190,7 +192,7 @@ internal sealed partial class Partition
         for (var i = 0; i < dirty.Length; i++)
         {
             var entry = _dirty[i];
-            dirty[i] = new DirtySnapshot(entry, entry.State, entry.Version, entry.Position, entry.TimeoutAt);
+            dirty[i] = new DirtySnapshot(entry, entry.Current);
             entry.Dirty = false;
         }
         _dirty.Clear();

@@ -53,8 +53,11 @@ internal sealed partial class Reader
         Interlocked.Increment(ref _dispatchedEvents);
         Interlocked.Add(ref _dispatchedBytes, e.Data.Length + e.Metadata.Length);
         Interlocked.Increment(ref _p.EventsProcessed);
+        var now = _p.Time.GetUtcNow();
         lock (_sync)
         {
+            if (eventTime > _latestEventTime) _latestEventTime = eventTime;
+            _leadAtLastEvent = now - _latestEventTime;
             _lastEventCreated = e.Created;
             if (_position is not { } p || e.Position > p) _position = e.Position;
         }

@@ -3,6 +3,7 @@ using Projections.Core.Events;
 using Projections.Core.Ports;
 using Projections.Core.Projections;
 using Projections.Core.Runtime;
+using Projections.Core.Timers;
 
 namespace Projections.Core.Pipeline;
 
@@ -22,8 +23,11 @@ internal sealed partial class Reader
     private GlobalPosition? _position;
     private DateTimeOffset _streamTime = DateTimeOffset.MinValue;
     private DateTimeOffset? _lastEventCreated;
+    private DateTimeOffset _latestEventTime = DateTimeOffset.MinValue;
+    private TimeSpan? _leadAtLastEvent;
     private long _dispatchedEvents, _dispatchedBytes;
     private bool _caughtUp;
+    private volatile SourceState _source = SourceState.CatchingUp;
     private volatile bool _idle, _paused;
     private Task<bool>? _pendingMove;
 
@@ -41,6 +45,10 @@ internal sealed partial class Reader
     public DateTimeOffset? StreamTime { get { lock (_sync) return _streamTime == DateTimeOffset.MinValue ? null : _streamTime; } }
     public DateTimeOffset? LastEventCreated { get { lock (_sync) return _lastEventCreated; } }
     public bool Idle => _idle;
+
+    /// <summary>Whether the wall clock moves stream time at <paramref name="now"/>, and if not why.</summary>
+    public StreamTimeAdvance WallClockAdvance(DateTimeOffset now) => EvaluateWallClock(now, out _);
+
     /// <summary>True while the reader waits for a flush because the unflushed window is full (invariant 6).</summary>
     public bool Paused => _paused;
     public long UnflushedEvents => Math.Max(0, Interlocked.Read(ref _dispatchedEvents) - Interlocked.Read(ref _p.PersistedEvents));
@@ -125,15 +133,19 @@ internal sealed partial class Reader
         {
             var wake = _wake.Prepare();
             if (await ServeBarrierRequest().ConfigureAwait(false)) continue;
-            if (_caughtUp && _p.Options.WallClockAdvancesIdleStreamTime)
+            if (_source == SourceState.Live && _p.Options.WallClockAdvancesIdleStreamTime)
                 idleTick ??= Task.Delay(_p.Options.IdleTickInterval, _p.Time, ct);
             await (idleTick is null ? Task.WhenAny(moved, wake) : Task.WhenAny(moved, wake, idleTick)).ConfigureAwait(false);
-            if (idleTick is { IsCompleted: true })
+            // A message that is ready (a disconnect, say) is handled before the clock is consulted.
+            if (idleTick is { IsCompleted: true } && !moved.IsCompleted)
             {
                 idleTick = null;
                 ct.ThrowIfCancellationRequested();
-                AdvanceStreamTime(_p.Time.GetUtcNow());
-                await BroadcastTicks(ct).ConfigureAwait(false);
+                if (WallClockTarget(_p.Time.GetUtcNow()) is { } target)
+                {
+                    AdvanceStreamTime(target);
+                    await BroadcastTicks(ct).ConfigureAwait(false);
+                }
             }
         }
         _idle = false;
@@ -142,6 +154,14 @@ internal sealed partial class Reader
 
     private async ValueTask<bool> Handle(SubscriptionMessage message)
     {
+        if (message.Kind == SubscriptionMessageKind.Disconnected)
+        {
+            // Stream time holds until the source has caught up again (docs/design.md, "Stream time and timers").
+            _source = SourceState.Disconnected;
+            _p.SourceOutage.Failed("reading events", message.Reason ?? "connection lost", message.RetryIn);
+            return true;
+        }
+        _p.SourceOutage.Succeeded();
         switch (message.Kind)
         {
             case SubscriptionMessageKind.Event:
@@ -152,6 +172,7 @@ internal sealed partial class Reader
             case SubscriptionMessageKind.CaughtUp:
                 Advance(message.Position);
                 _p.ObserveHead(message.Position);
+                _source = SourceState.Live;
                 if (!_caughtUp)
                 {
                     _caughtUp = true;
@@ -161,6 +182,7 @@ internal sealed partial class Reader
                 _p.SignalFlush(urgent: true);
                 break;
             case SubscriptionMessageKind.FellBehind:
+                _source = SourceState.CatchingUp;
                 _p.SetStatus(ProjectionStatus.CatchingUp);
                 break;
         }
@@ -170,6 +192,18 @@ internal sealed partial class Reader
     private void Advance(GlobalPosition position)
     {
         lock (_sync) if (_position is not { } p || position > p) _position = position;
+    }
+
+    /// <summary>The time the idle wall clock may move stream time to, or null when the rule says it must not.</summary>
+    private DateTimeOffset? WallClockTarget(DateTimeOffset now) =>
+        EvaluateWallClock(now, out var target) == StreamTimeAdvance.Advancing ? target : null;
+
+    private StreamTimeAdvance EvaluateWallClock(DateTimeOffset now, out DateTimeOffset target)
+    {
+        DateTimeOffset streamTime;
+        TimeSpan? lead;
+        lock (_sync) { streamTime = _streamTime; lead = _leadAtLastEvent; }
+        return WallClockRule.Evaluate(_p.Options.WallClockAdvancesIdleStreamTime, _source, lead, now, streamTime, _p.Options.AllowedLateness, out target);
     }
 
     private void AdvanceStreamTime(DateTimeOffset time)

@@ -7,6 +7,7 @@ namespace Projections.Core.Pipeline;
 /// A ring of the last events applied to one aggregate; stores structs so applying allocates nothing once
 /// it is full. Slots are allocated on demand (1, 2, 4, ... up to the capacity): most aggregates of a
 /// large working set see only a few events while in memory (docs/performance.md, scenario 4).
+/// The partition adds, web threads read; both under the ring's own lock (uncontended on the hot path).
 /// </summary>
 internal sealed class RecentEvents(int capacity)
 {
@@ -15,8 +16,13 @@ internal sealed class RecentEvents(int capacity)
 
     public void Add(string eventType, string streamId, ulong revision, GlobalPosition position, DateTimeOffset time, long version)
     {
+        lock (this) AddLocked(new Item(eventType, streamId, revision, position, time, version));
+    }
+
+    private void AddLocked(Item item)
+    {
         if (_count == _items.Length && _count < capacity) Grow();
-        _items[_next] = new Item(eventType, streamId, revision, position, time, version);
+        _items[_next] = item;
         _next = (_next + 1) % _items.Length;
         if (_count < _items.Length) _count++;
     }
@@ -30,16 +36,19 @@ internal sealed class RecentEvents(int capacity)
         _next = _count;
     }
 
-    /// <summary>Most recent first.</summary>
-    public IReadOnlyList<AppliedEvent> ToList()
+    /// <summary>Most recent first, up to <paramref name="maxVersion"/>: the ring may already hold an event of a newer snapshot than the caller's.</summary>
+    public IReadOnlyList<AppliedEvent> ToList(long maxVersion)
     {
-        var list = new AppliedEvent[_count];
-        for (var i = 0; i < _count; i++)
+        lock (this)
         {
-            var it = _items[(_next - 1 - i + _items.Length) % _items.Length];
-            list[i] = new AppliedEvent(it.EventType, it.StreamId, it.Revision, it.Position, it.Time, it.Version);
+            var list = new List<AppliedEvent>(_count);
+            for (var i = 0; i < _count; i++)
+            {
+                var it = _items[(_next - 1 - i + _items.Length) % _items.Length];
+                if (it.Version <= maxVersion) list.Add(new AppliedEvent(it.EventType, it.StreamId, it.Revision, it.Position, it.Time, it.Version));
+            }
+            return list;
         }
-        return list;
     }
 
     private readonly record struct Item(string EventType, string StreamId, ulong Revision, GlobalPosition Position, DateTimeOffset Time, long Version);

@@ -16,7 +16,11 @@ public interface IEventSource
     /// written before the call have been delivered, and <see cref="SubscriptionMessageKind.Checkpoint"/>
     /// messages so a sparse filter still advances. The sequence never ends on its own: it runs until
     /// cancelled. Transient failures are retried inside (resuming after the last yielded position);
-    /// permanent ones are thrown.
+    /// permanent ones are thrown. When the connection breaks or a read fails, it yields
+    /// <see cref="SubscriptionMessageKind.Disconnected"/> before waiting to retry, and
+    /// <see cref="SubscriptionMessageKind.CaughtUp"/> again once, after recovering, it has delivered what
+    /// was written up to the head it saw then: the consumer counts as live only between a CaughtUp and
+    /// the next Disconnected or FellBehind (stream time follows the wall clock only then).
     /// </summary>
     IAsyncEnumerable<SubscriptionMessage> Subscribe(GlobalPosition? after, EventFilter filter, CancellationToken cancellationToken);
 

@@ -18,13 +18,13 @@ public interface IProjectionStore
     /// <summary>Returns the projection's generations, creating generation 1 (active, empty) the first time.</summary>
     Task<ProjectionGenerations> EnsureProjection(string projection, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken);
 
-    /// <summary>Creates empty storage for a new generation and records it as being built.</summary>
+    /// <summary>Creates empty storage for a new generation and records it as being built; revokes that generation's leases (an earlier builder is fenced out).</summary>
     Task BeginGeneration(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken);
 
     /// <summary>Makes <paramref name="generation"/> the active one (readers follow) and clears "being built".</summary>
     Task ActivateGeneration(string projection, int generation, CancellationToken cancellationToken);
 
-    /// <summary>Drops a generation's documents, checkpoint and dead letters.</summary>
+    /// <summary>Drops a generation's documents, checkpoint and dead letters, and revokes its leases (epochs grow, so their holders are fenced out).</summary>
     Task DropGeneration(string projection, int generation, CancellationToken cancellationToken);
 
     Task<ProjectionCheckpoint?> LoadCheckpoint(string projection, int generation, CancellationToken cancellationToken);
@@ -37,7 +37,9 @@ public interface IProjectionStore
     /// <summary>
     /// Writes a flush: documents (version-guarded: a document is replaced only by one that
     /// <see cref="StoredDocument.Supersedes"/> it), dead letters (idempotent by position), then the checkpoint — in one transaction where
-    /// the store has them, otherwise strictly after everything else succeeded.
+    /// the store has them, otherwise strictly after everything else succeeded. The checkpoint never moves backwards.
+    /// A batch with a <see cref="ProjectionBatch.Fence"/> is written only while the fence's epoch is the lease's
+    /// current epoch; otherwise nothing is written and <see cref="LeaseLostException"/> is thrown.
     /// </summary>
     Task WriteBatch(ProjectionBatch batch, CancellationToken cancellationToken);
 
@@ -91,7 +93,11 @@ public sealed record ProjectionBatch(
     int Generation,
     IReadOnlyList<StoredDocument> Documents,
     IReadOnlyList<DeadLetter> DeadLetters,
-    ProjectionCheckpoint Checkpoint);
+    ProjectionCheckpoint Checkpoint)
+{
+    /// <summary>The writer's lease (see <see cref="ILeaseStore"/>); null for an unfenced write (a single host, tests, tools).</summary>
+    public Lease? Fence { get; init; }
+}
 
 /// <summary>The store refused a write for a reason retrying cannot fix (validation, document too large); names the aggregate.</summary>
 public sealed class ProjectionStoreWriteException(string message, string? key = null, Exception? inner = null) : Exception(message, inner)

@@ -25,9 +25,16 @@ public sealed record ProjectionStats
     public required int DirtyAggregates { get; init; }
     public required long LiveAggregates { get; init; }
     public required long ParkedEvents { get; init; }
+    /// <summary>The time timers are compared with: the latest event time, or what the idle wall clock moved it to.</summary>
     public required DateTimeOffset? StreamTime { get; init; }
+    /// <summary>How far the wall clock is ahead of stream time (null before any stream time).</summary>
+    public TimeSpan? WallClockLead { get; init; }
+    /// <summary>Whether the wall clock moves stream time, and if not why.</summary>
+    public StreamTimeAdvance StreamTimeAdvance { get; init; } = StreamTimeAdvance.CatchingUp;
     /// <summary>Events applied but not yet persisted (the window the reader pauses on).</summary>
     public required long UnflushedEvents { get; init; }
+    /// <summary>What the projection is waiting for (the store or the event source failing transiently), or null.</summary>
+    public OutageInfo? Outage { get; init; }
 
     /// <summary>The figures of a projection that is still starting (nothing loaded or read yet).</summary>
     public static readonly ProjectionStats NotStarted = new()

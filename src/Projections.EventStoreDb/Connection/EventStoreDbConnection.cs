@@ -4,6 +4,7 @@ using System.Text;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Projections.Core.Events;
+using Projections.Core.Resilience;
 using Projections.EventStoreDb.Errors;
 
 namespace Projections.EventStoreDb.Connection;

@@ -2,17 +2,19 @@ using System.Runtime.CompilerServices;
 using Grpc.Core;
 using Projections.Core.Events;
 using Projections.Core.Ports;
+using Projections.Core.Resilience;
 using Projections.EventStoreDb.Connection;
 using Projections.EventStoreDb.Errors;
-using Projections.EventStoreDb.Protocol;
 using Projections.EventStoreDb.Protocol.Streams;
+using Projections.EventStoreDb.Protocol;
 
 namespace Projections.EventStoreDb.Operations;
 
 /// <summary>
 /// A catch-up subscription to $all that survives transient failures: it resubscribes after the last
 /// position it yielded (exclusive), so nothing is skipped; anything the server resends at or before
-/// that position is dropped here.
+/// that position is dropped here. A broken call yields Disconnected before the reconnect backoff, and
+/// every (re)subscription says CaughtUp again once it reached the head read when it subscribed.
 /// </summary>
 internal sealed class AllSubscription(EventStoreDbConnection connection, EventStoreDbOptions options, Reads reads)
 {
@@ -75,7 +77,6 @@ internal sealed class AllSubscription(EventStoreDbConnection connection, EventSt
                         if (response.ContentCase == ReadResp.ContentOneofCase.Confirmation)
                         {
                             if (fallback.AlreadyThere(last)) message = CaughtUpAt(last, headAtSubscribe);
-                            else if (fallback.Reported) live = true; // a resubscription after the one caught-up report
                         }
                         if (message is not { } m) continue;
 
@@ -93,8 +94,11 @@ internal sealed class AllSubscription(EventStoreDbConnection connection, EventSt
                 }
             }
 
+            // Before the backoff: the consumer must not count as live (nor move stream time by the clock) until it caught up again.
+            fallback.Rearm();
             var delay = backoff.Next();
             options.OnReconnecting?.Invoke(failure, delay);
+            yield return SubscriptionMessage.ForDisconnected(last ?? GlobalPosition.Start, failure.Message, delay);
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -1,9 +1,10 @@
 using Grpc.Core;
 using Projections.Core.Events;
+using Projections.Core.Resilience;
 using Projections.EventStoreDb.Connection;
 using Projections.EventStoreDb.Errors;
-using Projections.EventStoreDb.Protocol;
 using Projections.EventStoreDb.Protocol.Streams;
+using Projections.EventStoreDb.Protocol;
 
 namespace Projections.EventStoreDb.Operations;
 

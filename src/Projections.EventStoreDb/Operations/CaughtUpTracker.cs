@@ -4,14 +4,20 @@ namespace Projections.EventStoreDb.Operations;
 
 /// <summary>
 /// For servers that send no caught-up message (before 23.10): the subscription is caught up once it
-/// reaches the head position read when it (re)subscribed. Reports it once per subscription.
+/// reaches the head position read when it (re)subscribed. Reports it once per call, and again after
+/// <see cref="Rearm"/> (a reconnect).
 /// </summary>
 internal sealed class CaughtUpTracker
 {
     private GlobalPosition? _head;
     private bool _reported;
 
-    public bool Reported => _reported;
+    /// <summary>The call broke: the next subscription must reach its own head before it is caught up again.</summary>
+    public void Rearm()
+    {
+        _reported = false;
+        _head = null;
+    }
 
     public void ExpectHead(GlobalPosition head)
     {

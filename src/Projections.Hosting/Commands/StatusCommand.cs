@@ -5,7 +5,8 @@ namespace Projections.Hosting.Commands;
 
 /// <summary>
 /// <c>status</c>: reads the store (works while a host runs): per projection its active generation,
-/// checkpoint against the event store's head, and dead letters; a rebuild in progress is shown too.
+/// checkpoint against the event store's head, dead letters and the checkpoint's stream time against the
+/// wall clock; a rebuild in progress is shown too.
 /// </summary>
 internal sealed class StatusCommand() : ProjectionsCommand("status", "Per projection: generation, checkpoint against the head, dead letters, a rebuild in progress.")
 {
@@ -20,9 +21,11 @@ internal sealed class StatusCommand() : ProjectionsCommand("status", "Per projec
         foreach (var projection in context.Projections)
         {
             var generations = await adapters.Store.EnsureProjection(projection.Name, projection.Indexes, ct);
-            var checkpoint = (await adapters.Store.LoadCheckpoint(projection.Name, generations.Active, ct))?.Position;
+            var stored = await adapters.Store.LoadCheckpoint(projection.Name, generations.Active, ct);
+            var checkpoint = stored?.Position;
             var deadLetters = await adapters.Store.CountDeadLetters(projection.Name, generations.Active, ct);
             var line = $"{projection.Name}: generation {generations.Active}, {Progress(checkpoint, head)}, dead letters {deadLetters}";
+            if (stored?.StreamTime is { } streamTime) line += StreamTime(streamTime, TimeProvider.System.GetUtcNow());
             if (generations.Building is { } building)
             {
                 var rebuilt = (await adapters.Store.LoadCheckpoint(projection.Name, building, ct))?.Position;
@@ -32,6 +35,10 @@ internal sealed class StatusCommand() : ProjectionsCommand("status", "Per projec
         }
         return ExitCodes.Ok;
     }
+
+    /// <summary>", stream time 2026-01-01T08:00:00Z (wall clock 2h 05m ahead)": the checkpoint's stream time, which timers are compared with.</summary>
+    public static string StreamTime(DateTimeOffset streamTime, DateTimeOffset now) =>
+        $", stream time {streamTime.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ} (wall clock {ProgressFormat.Span(now - streamTime)} {(now >= streamTime ? "ahead" : "behind")})";
 
     /// <summary>"checkpoint 90, head 100, behind 10"; behind is in the source's position units (events on SQLite).</summary>
     public static string Progress(GlobalPosition? checkpoint, GlobalPosition head)

@@ -35,7 +35,11 @@ public static class EngineSettings
             (o, opt, v) => o with { MaxUnflushedBytes = Long(opt, v, 1024, long.MaxValue) }),
         Setting("max-live-aggregates", "MaxLiveAggregates", "n", "(no cap)", "Cap on in-memory aggregates per projection; clean persisted ones are evicted first.",
             (o, opt, v) => o with { MaxLiveAggregates = Int(opt, v, 1, int.MaxValue) }),
-        Setting("wall-clock-advance", "WallClockAdvance", "true|false", "true", "When caught up and idle, stream time follows the wall clock so timeouts fire on time.",
+        Setting("wall-clock-advance", "WallClockAdvance", "true|false", "true",
+            "While the source is connected, caught up and idle, and its events are current, stream time follows the wall clock (up to now minus --allowed-lateness) so timeouts fire in a quiet period.",
             (o, opt, v) => o with { WallClockAdvancesIdleStreamTime = Bool(opt, v) }),
+        Setting("allowed-lateness", "AllowedLateness", "duration", "5m",
+            "How far behind the wall clock event times may be and still count as current; the wall clock never moves stream time past now minus this.",
+            (o, opt, v) => o with { AllowedLateness = Duration(opt, v, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(24)) }),
     ];
 }

@@ -24,6 +24,8 @@ public sealed record ProjectionSummary(
     long LiveAggregates,
     long ParkedEvents,
     DateTimeOffset? StreamTime,
+    double? WallClockLeadSeconds,
+    string StreamTimeAdvance,
     long UnflushedEvents,
     RebuildSummary? Rebuild)
 {
@@ -51,6 +53,8 @@ public sealed record ProjectionSummary(
             stats.LiveAggregates,
             stats.ParkedEvents,
             stats.StreamTime,
+            stats.WallClockLead?.TotalSeconds,
+            Json.CamelCase(stats.StreamTimeAdvance.ToString()),
             stats.UnflushedEvents,
             runtime.Rebuild is { } rebuild ? RebuildSummary.From(rebuild) : null);
     }

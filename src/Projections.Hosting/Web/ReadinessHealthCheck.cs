@@ -7,7 +7,7 @@ using Projections.Hosting.Composition;
 namespace Projections.Hosting.Web;
 
 /// <summary>
-/// Ready when every projection runs and both the event source and the projection store answer.
+/// Ready when every projection runs (not stopped, not paused by an outage) and both the event source and the projection store answer.
 /// Failures name the component by its description (never a connection string) and the exception type.
 /// </summary>
 internal sealed class ReadinessHealthCheck(IServiceProvider services, IOptions<WebOptions> options) : IHealthCheck
@@ -22,6 +22,9 @@ internal sealed class ReadinessHealthCheck(IServiceProvider services, IOptions<W
         {
             if (runtime.Status == ProjectionStatus.Stopped) problems.Add($"projection '{runtime.Name}' is stopped");
             else if (runtime.Status == ProjectionStatus.Starting) problems.Add($"projection '{runtime.Name}' is starting");
+            // The reason may quote a server's error text; the dependency's description is safe to show.
+            else if (runtime.GetStats().Outage is { } outage)
+                problems.Add($"projection '{runtime.Name}' is paused: {outage.Dependency} unavailable since {outage.Since:O}");
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

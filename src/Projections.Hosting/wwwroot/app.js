@@ -207,10 +207,29 @@
         metric('Unflushed events', num(p.unflushedEvents), 'unflushedEvents'),
         metric('Flushes', num(p.flushes), 'flushes'),
         metric('Last flush at', shortTime(p.lastFlushAt), 'lastFlushAt', false, time(p.lastFlushAt)),
-        metric('Stream time', shortTime(p.streamTime), 'streamTime', false, time(p.streamTime)));
+        metric('Stream time', shortTime(p.streamTime), 'streamTime', false, time(p.streamTime)),
+        metric('Clock lead', p.wallClockLeadSeconds == null ? '–' : duration(p.wallClockLeadSeconds), 'wallClockLeadSeconds', false,
+          'How far the wall clock is ahead of stream time'),
+        metric('Stream time moves by', advanceLabels[p.streamTimeAdvance] ?? p.streamTimeAdvance, 'streamTimeAdvance',
+          p.streamTimeAdvance === 'advancing' || p.streamTimeAdvance === 'followingEvents', advanceHints[p.streamTimeAdvance]));
     }
     return { node, update };
   }
+
+  // Why the wall clock does or does not move stream time (design.md "Stream time and timers").
+  const advanceLabels = {
+    disabled: 'events only', sourceDisconnected: 'events only: source disconnected', catchingUp: 'events only: catching up',
+    eventsBehind: 'events only: events behind', idle: 'events only: no event yet', followingEvents: 'events', advancing: 'wall clock',
+  };
+  const advanceHints = {
+    disabled: 'The wall-clock advance is turned off (--wall-clock-advance false).',
+    sourceDisconnected: 'The event source lost its connection; stream time holds until it has caught up again.',
+    catchingUp: 'The source is delivering older events; stream time follows them.',
+    eventsBehind: 'The latest event time was further behind the wall clock than the allowed lateness when it arrived.',
+    idle: 'No event has arrived since the start to show the events are current.',
+    followingEvents: 'Events are current; the wall clock takes over if they pause.',
+    advancing: 'The source is quiet and current: the wall clock moves stream time, up to now minus the allowed lateness.',
+  };
 
   function metric(label, value, key, good, title) {
     return el('div', { class: 'metric' }, el('div', { class: 'label' }, label),

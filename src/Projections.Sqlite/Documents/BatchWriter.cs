@@ -1,47 +1,21 @@
 using System.Text;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Projections.Core.Ports;
 
 namespace Projections.Sqlite.Documents;
 
-/// <summary>Writes one flush — guarded document upserts, dead letters, then the checkpoint — inside one transaction.</summary>
+/// <summary>Writes one flush — the lease fence, guarded document upserts, dead letters, then the checkpoint (never backwards) — inside one transaction.</summary>
 internal static class BatchWriter
 {
     public static void Write(SqliteConnection connection, ProjectionBatch batch, string table, string now)
     {
         using var transaction = connection.BeginTransaction(deferred: false);
+        // The write lock is held from here to the commit, so no acquisition can slip between the check and the writes.
+        if (batch.Fence is { } fence) LeaseRows.CheckFence(connection, transaction, fence);
         WriteDocuments(connection, transaction, batch.Documents, table);
         WriteDeadLetters(connection, transaction, batch);
         WriteCheckpoint(connection, transaction, batch, now);
         transaction.Commit();
-    }
-
-    /// <summary>Rejects a document that is not a JSON object before anything is written, naming its key.</summary>
-    public static void Validate(ProjectionBatch batch)
-    {
-        foreach (var document in batch.Documents)
-        {
-            if (document.Key is null)
-                throw new ProjectionStoreWriteException($"Projection '{batch.Projection}' tried to store a document without a key.");
-            if (!IsJsonObject(document.StateJson.Span))
-                throw new ProjectionStoreWriteException($"Projection '{batch.Projection}' document '{document.Key}' is not a JSON object.", document.Key);
-        }
-    }
-
-    private static bool IsJsonObject(ReadOnlySpan<byte> json)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(json);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
-            reader.Skip();
-            return !reader.Read();
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 
     private static void WriteDocuments(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<StoredDocument> documents, string table)
@@ -94,6 +68,7 @@ internal static class BatchWriter
             ON CONFLICT (projection, generation) DO UPDATE SET
                 commit_position = excluded.commit_position, prepare_position = excluded.prepare_position,
                 stream_time = excluded.stream_time, updated_at = excluded.updated_at
+            WHERE (excluded.commit_position, excluded.prepare_position) >= (projection_checkpoints.commit_position, projection_checkpoints.prepare_position)
             """, "$projection", "$generation", "$commit", "$prepare", "$streamTime", "$now");
         upsert.Parameters["$projection"].Value = batch.Projection;
         upsert.Parameters["$generation"].Value = batch.Generation;

@@ -52,6 +52,16 @@ internal sealed class GenerationCatalog(SqliteConnection connection, SqliteTrans
             command.Parameters.AddWithValue("$generation", generation);
             command.ExecuteNonQuery();
         }
+        RevokeLeases(projection, generation);
+    }
+
+    /// <summary>Frees the generation's leases and bumps their epochs, so whoever held one is fenced out (rows stay: epochs never repeat).</summary>
+    private void RevokeLeases(string projection, int generation)
+    {
+        using var command = Command("UPDATE projection_leases SET owner = NULL, epoch = epoch + 1, expires_at = 0 WHERE projection = $projection AND generation = $generation");
+        command.Parameters.AddWithValue("$projection", projection);
+        command.Parameters.AddWithValue("$generation", generation);
+        command.ExecuteNonQuery();
     }
 
     private void Execute(string sql) => SqliteDatabase.Execute(connection, sql, transaction);

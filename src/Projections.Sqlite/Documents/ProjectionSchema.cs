@@ -35,6 +35,15 @@ internal static class ProjectionSchema
             parked_at        TEXT    NOT NULL,
             PRIMARY KEY (projection, generation, commit_position, prepare_position)
         );
+        CREATE TABLE IF NOT EXISTS projection_leases (
+            projection TEXT    NOT NULL,
+            generation INTEGER NOT NULL,
+            shard      INTEGER NOT NULL,
+            owner      TEXT,
+            epoch      INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            PRIMARY KEY (projection, generation, shard)
+        );
         """;
 
     public const string DocumentColumns = "key, state, version, commit_position, prepare_position, timeout_at, updated_at";

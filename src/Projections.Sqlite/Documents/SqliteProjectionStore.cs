@@ -11,7 +11,7 @@ namespace Projections.Sqlite.Documents;
 /// generation (state as JSON text, queryable with json_extract; see <see cref="SqliteNaming"/>), and shared
 /// tables for generations, checkpoints and dead letters. A batch is one transaction.
 /// </summary>
-public sealed class SqliteProjectionStore : IProjectionStore, IDisposable
+public sealed partial class SqliteProjectionStore : IProjectionStore, IDisposable
 {
     private readonly SqliteDatabase _database;
     private readonly TimeProvider _clock;
@@ -154,7 +154,7 @@ public sealed class SqliteProjectionStore : IProjectionStore, IDisposable
     public Task WriteBatch(ProjectionBatch batch, CancellationToken cancellationToken)
     {
         var table = SqliteNaming.DocumentTable(batch.Projection, batch.Generation);
-        BatchWriter.Validate(batch);
+        ProjectionBatchValidation.Validate(batch);
         EnsureInitialized();
         var now = SqliteTime.ToText(_clock.GetUtcNow());
         _database.Run(connection =>

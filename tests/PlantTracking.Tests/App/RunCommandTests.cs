@@ -62,7 +62,7 @@ public sealed partial class RunCommandTests : IDisposable
         output.Should().Contain("Events from SQLite event store").And.Contain("Simulating the plant workload in-process");
         output.Should().MatchRegex(@"Web dashboard and API: http://127\.0\.0\.1:\d+");
         output.Should().MatchRegex(@"plant-items: stopped at checkpoint \d+ \(generation 1,").And.MatchRegex(@"station-load: stopped at checkpoint \d+");
-        status.Should().Contain("dead letters 0");
+        status.Should().Contain("dead letters 0").And.MatchRegex(@"plant-items: .*, stream time \d{4}-\d\d-\d\dT[\d:]+Z \(wall clock .* (ahead|behind)\)");
     }
 
     [Fact]

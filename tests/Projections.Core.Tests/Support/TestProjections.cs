@@ -9,14 +9,19 @@ public sealed record Counter(string Key, int Count, string Trail);
 
 public sealed class CounterProjection : Projection<Counter>
 {
-    public CounterProjection(string name = "counter", PoisonEventPolicy policy = PoisonEventPolicy.Stop) : base(name)
+    /// <param name="beforeApply">Runs on the partition before each event is applied (tests hold a partition with it).</param>
+    public CounterProjection(string name = "counter", PoisonEventPolicy policy = PoisonEventPolicy.Stop, Action<string, Bumped>? beforeApply = null) : base(name)
     {
         PoisonPolicy = policy;
         FromStreams("c-");
         Initially(key => new Counter(key, 0, ""));
-        On<Bumped>((s, e, _) => e.Fail
-            ? throw new InvalidOperationException($"bump {e.Seq} is bad")
-            : s with { Count = s.Count + 1, Trail = s.Trail + e.Seq + "," });
+        On<Bumped>((s, e, _) =>
+        {
+            beforeApply?.Invoke(s.Key, e);
+            return e.Fail
+                ? throw new InvalidOperationException($"bump {e.Seq} is bad")
+                : s with { Count = s.Count + 1, Trail = s.Trail + e.Seq + "," };
+        });
         Index("count", s => s.Count);
     }
 }

@@ -5,6 +5,8 @@ using Projections.Core;
 using Projections.Core.Events;
 using Projections.Core.InMemory;
 using Projections.Core.Projections;
+using Projections.Core.Runtime;
+using Projections.Testing.Logging;
 using static Projections.EventStoreDb.Tests.Integration.TestEvents;
 
 namespace Projections.EventStoreDb.Tests.Integration;
@@ -58,6 +60,43 @@ public sealed class EngineOverEventStoreDbTests(EventStoreDbServer server)
             var tally = JsonSerializer.Deserialize<Tally>(doc!.StateJson.Span, new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() })!;
             tally.Count.Should().Be(20, "10 events per round, 2 rounds, none lost or applied twice");
             tally.Sum.Should().Be(Enumerable.Range(0, 20).Sum());
+        }
+    }
+
+    [Fact]
+    public async Task Engine_pauses_with_one_log_line_while_the_server_restarts_and_resumes_with_nothing_lost()
+    {
+        var connection = server.RequireConnectionString();
+        if (!server.CanRestart) Assert.Skip($"Set {EventStoreDbServer.RestartVariable} to a command that restarts the server at {EventStoreDbServer.ConnectionVariable} with its data.");
+        await using var writer = EventStoreDbEventStore.Connect(connection);
+        await using var source = EventStoreDbEventStore.Connect(connection,
+            new EventStoreDbOptions { ReconnectMaxDelay = TimeSpan.FromMilliseconds(500), LiveIdleCheckpointInterval = TimeSpan.FromMilliseconds(200) });
+        var prefix = UniquePrefix("tally-");
+        var logs = new RecordingLoggerFactory();
+        await AppendRound(writer, prefix, 0);
+        await using var engine = new ProjectionEngine(source, new InMemoryProjectionStore(), [new TallyProjection(prefix)], loggerFactory: logs);
+        await engine.StartAsync(Ct);
+        var runtime = engine.Runtimes[0];
+        await runtime.WaitForCheckpoint(await writer.ReadHeadPosition(Ct), Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        await server.Restart(Ct);
+        var last = await AppendRound(writer, prefix, 1);
+        await runtime.WaitForCheckpoint(last, Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct);
+
+        await AssertCounted(runtime, prefix, 20);
+        logs.Lines.Where(l => l.Message.Contains("paused")).Should().ContainSingle("one line per outage, however many reconnects")
+            .Which.Message.Should().Contain("event source");
+        logs.Lines.Where(l => l.Message.Contains("resumed")).Should().ContainSingle();
+        runtime.GetStats().Outage.Should().BeNull();
+    }
+
+    private static async Task AssertCounted(IProjectionRuntime runtime, string prefix, int perStream)
+    {
+        var json = new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
+        for (var s = 0; s < 3; s++)
+        {
+            var doc = await runtime.LoadPersisted($"{prefix}{s}", Ct);
+            JsonSerializer.Deserialize<Tally>(doc!.StateJson.Span, json)!.Count.Should().Be(perStream, "no event lost or applied twice");
         }
     }
 

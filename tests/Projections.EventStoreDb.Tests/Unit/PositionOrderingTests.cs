@@ -41,6 +41,20 @@ public sealed class PositionOrderingTests
     }
 
     [Fact]
+    public void After_a_reconnect_caught_up_is_reported_again_at_the_new_head()
+    {
+        var tracker = new CaughtUpTracker();
+        tracker.ExpectHead(new GlobalPosition(500, 500));
+        tracker.ReachedBy(new GlobalPosition(500, 500)).Should().BeTrue();
+
+        tracker.Rearm();
+        tracker.ExpectHead(new GlobalPosition(900, 900));
+
+        tracker.ReachedBy(new GlobalPosition(600, 600)).Should().BeFalse("the head read at the resubscription is not reached yet");
+        tracker.ReachedBy(new GlobalPosition(900, 900)).Should().BeTrue();
+    }
+
+    [Fact]
     public void Caught_up_is_immediate_when_the_store_is_empty_or_the_start_is_past_the_head()
     {
         var empty = new CaughtUpTracker();
@@ -59,18 +73,5 @@ public sealed class PositionOrderingTests
 
         tracker.AlreadyThere(null).Should().BeFalse();
         tracker.ReachedBy(new GlobalPosition(1, 1)).Should().BeFalse();
-    }
-
-    [Fact]
-    public void Backoff_doubles_up_to_the_maximum_and_resets_after_progress()
-    {
-        var backoff = new Backoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(350));
-
-        backoff.Next().Should().Be(TimeSpan.FromMilliseconds(100));
-        backoff.Next().Should().Be(TimeSpan.FromMilliseconds(200));
-        backoff.Next().Should().Be(TimeSpan.FromMilliseconds(350));
-        backoff.Next().Should().Be(TimeSpan.FromMilliseconds(350));
-        backoff.Reset();
-        backoff.Next().Should().Be(TimeSpan.FromMilliseconds(100));
     }
 }

@@ -31,7 +31,7 @@ public sealed class HostSettingsReaderTests
     {
         var engine = Read("--partitions", "3", "--max-batch-size", "100", "--max-flush-interval", "250ms",
             "--max-unflushed-events", "1000", "--max-unflushed-bytes", "65536", "--max-live-aggregates", "50",
-            "--wall-clock-advance", "false").Engine;
+            "--wall-clock-advance", "false", "--allowed-lateness", "90s").Engine;
 
         engine.Should().Be(new ProjectionEngineOptions
         {
@@ -42,6 +42,7 @@ public sealed class HostSettingsReaderTests
             MaxUnflushedBytes = 65536,
             MaxLiveAggregates = 50,
             WallClockAdvancesIdleStreamTime = false,
+            AllowedLateness = TimeSpan.FromSeconds(90),
         });
     }
 
@@ -91,6 +92,7 @@ public sealed class HostSettingsReaderTests
     [InlineData(new[] { "--partitions", "0" }, "Invalid value '0' for --partitions (Projections:Engine:Partitions, PROJECTIONS__ENGINE__PARTITIONS): expected a whole number from 1 to 1024.")]
     [InlineData(new[] { "--max-flush-interval", "soon" }, "Invalid value 'soon' for --max-flush-interval (Projections:Engine:MaxFlushInterval, PROJECTIONS__ENGINE__MAXFLUSHINTERVAL): expected a duration from 1ms to 1h such as 500ms, 2s, 5m or 00:00:02.")]
     [InlineData(new[] { "--wall-clock-advance", "maybe" }, "Invalid value 'maybe' for --wall-clock-advance (Projections:Engine:WallClockAdvance, PROJECTIONS__ENGINE__WALLCLOCKADVANCE): expected true or false.")]
+    [InlineData(new[] { "--allowed-lateness", "0s" }, "Invalid value '0s' for --allowed-lateness (Projections:Engine:AllowedLateness, PROJECTIONS__ENGINE__ALLOWEDLATENESS): expected a duration from 1ms to 24h such as 500ms, 2s, 5m or 00:00:02.")]
     [InlineData(new[] { "--progress", "fancy" }, "Invalid value 'fancy' for --progress (Projections:Progress, PROJECTIONS__PROGRESS): expected one of auto, live, plain, off.")]
     [InlineData(new[] { "--urls", "127.0.0.1:5080" }, "Invalid value '127.0.0.1:5080' for --urls (Projections:Web:Urls, PROJECTIONS__WEB__URLS): expected http:// or https:// addresses separated by ';', such as http://127.0.0.1:5080.")]
     public void Bad_values_name_the_option_its_sources_and_the_value(string[] args, string message) =>

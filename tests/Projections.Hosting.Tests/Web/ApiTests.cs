@@ -52,6 +52,22 @@ public sealed class ApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stream_time_its_wall_clock_lead_and_why_it_does_not_advance_are_listed()
+    {
+        var streamTime = new DateTimeOffset(2026, 1, 1, 8, 0, 0, TimeSpan.Zero);
+        _server.Items.Stats = FakeProjectionRuntime.EmptyStats with
+        {
+            StreamTime = streamTime, WallClockLead = TimeSpan.FromMinutes(2), StreamTimeAdvance = StreamTimeAdvance.SourceDisconnected,
+        };
+
+        var projection = (await GetJson("/api/projections")).EnumerateArray().Should().ContainSingle().Subject;
+
+        projection.GetProperty("streamTime").GetDateTimeOffset().Should().Be(streamTime);
+        projection.GetProperty("wallClockLeadSeconds").GetDouble().Should().Be(120);
+        projection.GetProperty("streamTimeAdvance").GetString().Should().Be("sourceDisconnected");
+    }
+
+    [Fact]
     public async Task A_stopped_projection_shows_its_error_without_credentials()
     {
         _server.Items.Status = ProjectionStatus.Stopped;

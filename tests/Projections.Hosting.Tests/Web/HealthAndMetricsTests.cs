@@ -7,6 +7,7 @@ using Projections.Core.Events;
 using Projections.Core.Metrics;
 using Projections.Core.Ports;
 using Projections.Core.Runtime;
+using Projections.Hosting.Tests.Web.Fakes;
 
 namespace Projections.Hosting.Tests.Web;
 
@@ -28,6 +29,22 @@ public sealed class HealthAndMetricsTests
         body.GetProperty("checks")[0].GetProperty("description").GetString().Should().Contain("'test-items' is stopped");
 
         (await server.Http.GetAsync("/health/live", Ct)).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Not_ready_while_a_projection_is_paused_by_a_store_outage()
+    {
+        await using var server = await WebTestServer.Start();
+        server.Items.Stats = FakeProjectionRuntime.EmptyStats with
+        {
+            Outage = new OutageInfo("projection store (SQLite projection store data/projections.db)", "database or disk is full", DateTimeOffset.UnixEpoch),
+        };
+
+        var response = await server.Http.GetAsync("/health/ready", Ct);
+
+        response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("checks")[0].GetProperty("description").GetString()
+            .Should().Contain("'test-items' is paused: projection store (SQLite projection store data/projections.db) unavailable since 1970-01-01");
     }
 
     [Fact]

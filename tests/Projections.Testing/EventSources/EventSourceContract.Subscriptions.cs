@@ -124,6 +124,22 @@ public abstract partial class EventSourceContract
 
         // A duplicate after a reconnect is allowed (the engine's replay absorbs it); a gap is not.
         probe.Matching.Select(e => e.Position).Distinct().Should().Equal(expected);
+
+        // The consumer must not count as live across the outage: Disconnected, then CaughtUp again after it.
+        await probe.WaitFor(() => CaughtUpAfterLastDisconnect(probe), DeliveryTimeout, "caught-up again after the disconnect");
+        var messages = probe.Messages.ToList();
+        var disconnected = messages.FindIndex(m => m.Kind == SubscriptionMessageKind.Disconnected);
+        disconnected.Should().BeGreaterThan(messages.FindIndex(m => m.Kind == SubscriptionMessageKind.CaughtUp),
+            "the subscription says it lost the connection after it had caught up");
+        messages.Take(disconnected).Count(m => m.Kind == SubscriptionMessageKind.Event && probe.Matching.Contains(m.Event!))
+            .Should().BeGreaterThanOrEqualTo(10, "the outage came after the first ten events");
+    }
+
+    private static bool CaughtUpAfterLastDisconnect(SubscriptionProbe probe)
+    {
+        var messages = probe.Messages.ToList();
+        var lastDisconnect = messages.FindLastIndex(m => m.Kind == SubscriptionMessageKind.Disconnected);
+        return lastDisconnect >= 0 && messages.FindLastIndex(m => m.Kind == SubscriptionMessageKind.CaughtUp) > lastDisconnect;
     }
 
     private static void AssertCaughtUpAfter(SubscriptionProbe probe, int matchingEvents)

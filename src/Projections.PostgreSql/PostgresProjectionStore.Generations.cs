@@ -1,0 +1,64 @@
+using Projections.Core.Ports;
+
+namespace Projections.PostgreSql;
+
+public sealed partial class PostgresProjectionStore
+{
+    public async Task<ProjectionGenerations> EnsureProjection(string projection, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken)
+    {
+        var entry = await InCatalog(projection, "ensure projection", async (catalog, ct) =>
+        {
+            var entry = await catalog.Read(projection, ct).ConfigureAwait(false) ?? await catalog.Register(projection, ct).ConfigureAwait(false);
+            await catalog.CreateStorage(entry.BaseName, entry.Generations.Active, indexes, ct).ConfigureAwait(false);
+            if (entry.Generations.Building is { } building) await catalog.CreateStorage(entry.BaseName, building, indexes, ct).ConfigureAwait(false);
+            await catalog.PointViewAt(entry.BaseName, entry.Generations.Active, ct).ConfigureAwait(false);
+            return entry;
+        }, cancellationToken).ConfigureAwait(false);
+        _baseNames[projection] = entry.BaseName;
+        return entry.Generations;
+    }
+
+    /// <summary>Creates empty storage for <paramref name="generation"/> (wiping what an earlier attempt left there) and records it as being built.</summary>
+    public Task BeginGeneration(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
+        InCatalog(projection, $"begin generation {generation}", async (catalog, ct) =>
+        {
+            var entry = await catalog.Require(projection, ct).ConfigureAwait(false);
+            if (generation == entry.Generations.Active)
+                throw new InvalidOperationException($"Cannot begin generation {generation} of projection '{projection}': it is the active generation.");
+            await catalog.DropStorage(projection, entry.BaseName, generation, ct).ConfigureAwait(false);
+            await catalog.CreateStorage(entry.BaseName, generation, indexes, ct).ConfigureAwait(false);
+            await catalog.Save(projection, entry.Generations with { Building = generation }, ct).ConfigureAwait(false);
+            return 0;
+        }, cancellationToken);
+
+    /// <summary>Switches the active generation and the projection's view in one transaction: readers see the old generation or the new one, never neither.</summary>
+    public Task ActivateGeneration(string projection, int generation, CancellationToken cancellationToken) =>
+        InCatalog(projection, $"activate generation {generation}", async (catalog, ct) =>
+        {
+            var entry = await catalog.Require(projection, ct).ConfigureAwait(false);
+            if (!await catalog.StorageExists(entry.BaseName, generation, ct).ConfigureAwait(false))
+                throw new InvalidOperationException($"Cannot activate generation {generation} of projection '{projection}': it was never begun.");
+            var building = entry.Generations.Building == generation ? null : entry.Generations.Building;
+            await catalog.Save(projection, new ProjectionGenerations(generation, building), ct).ConfigureAwait(false);
+            await catalog.PointViewAt(entry.BaseName, generation, ct).ConfigureAwait(false);
+            return 0;
+        }, cancellationToken);
+
+    public Task DropGeneration(string projection, int generation, CancellationToken cancellationToken) =>
+        InCatalog(projection, $"drop generation {generation}", async (catalog, ct) =>
+        {
+            var entry = await catalog.Require(projection, ct).ConfigureAwait(false);
+            if (generation == entry.Generations.Active)
+                throw new InvalidOperationException($"Cannot drop generation {generation} of projection '{projection}': it is the active generation.");
+            await catalog.DropStorage(projection, entry.BaseName, generation, ct).ConfigureAwait(false);
+            if (entry.Generations.Building == generation) await catalog.Save(projection, entry.Generations with { Building = null }, ct).ConfigureAwait(false);
+            return 0;
+        }, cancellationToken);
+
+    private Task<T> InCatalog<T>(string projection, string operation, Func<GenerationCatalog, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(projection)) throw new ArgumentException("Projection name is empty.", nameof(projection));
+        return InTransaction($"{operation} of projection '{projection}'",
+            (connection, transaction, ct) => work(new GenerationCatalog(connection, transaction, _schema), ct), cancellationToken);
+    }
+}

@@ -1,0 +1,110 @@
+using Projections.Core.Ports;
+
+namespace Projections.PostgreSql;
+
+/// <summary>
+/// The shared tables (generations, checkpoints, dead letters) and the DDL of one generation's document
+/// table. Timestamps are stored twice: as timestamptz for SQL, and as .NET ticks (the engine compares
+/// timeout deadlines exactly, and timestamptz keeps only microseconds).
+/// </summary>
+internal sealed class PostgresSchema(string schema)
+{
+    public const string GenerationsTable = "projection_generations";
+    public const string CheckpointsTable = "projection_checkpoints";
+    public const string DeadLettersTable = "projection_dead_letters";
+
+    /// <summary>Serializes schema changes of every process using this database (CREATE ... IF NOT EXISTS races otherwise).</summary>
+    public const long SchemaLockId = 0x50524f4a_5343484d; // "PROJSCHM"
+
+    public string Name { get; } = schema;
+
+    public string Generations => PostgresNaming.Qualified(Name, GenerationsTable);
+    public string Checkpoints => PostgresNaming.Qualified(Name, CheckpointsTable);
+    public string DeadLetters => PostgresNaming.Qualified(Name, DeadLettersTable);
+
+    public string Table(string name) => PostgresNaming.Qualified(Name, name);
+
+    public string Create => $"""
+        CREATE SCHEMA IF NOT EXISTS {PostgresNaming.Quote(Name)};
+        CREATE TABLE IF NOT EXISTS {Generations} (
+            projection text    PRIMARY KEY,
+            base_name  text    NOT NULL UNIQUE,
+            active     integer NOT NULL,
+            building   integer
+        );
+        CREATE TABLE IF NOT EXISTS {Checkpoints} (
+            projection        text        NOT NULL,
+            generation        integer     NOT NULL,
+            commit_position   bigint      NOT NULL,
+            prepare_position  bigint      NOT NULL,
+            stream_time       timestamptz,
+            stream_time_ticks bigint,
+            updated_at        timestamptz NOT NULL,
+            PRIMARY KEY (projection, generation)
+        );
+        CREATE TABLE IF NOT EXISTS {DeadLetters} (
+            projection       text        NOT NULL,
+            generation       integer     NOT NULL,
+            commit_position  bigint      NOT NULL,
+            prepare_position bigint      NOT NULL,
+            stream_id        text        NOT NULL,
+            stream_revision  bigint      NOT NULL,
+            event_id         uuid        NOT NULL,
+            event_type       text        NOT NULL,
+            data             bytea       NOT NULL,
+            metadata         bytea       NOT NULL,
+            reason           text        NOT NULL,
+            parked_at        timestamptz NOT NULL,
+            parked_at_ticks  bigint      NOT NULL,
+            PRIMARY KEY (projection, generation, commit_position, prepare_position)
+        );
+        """;
+
+    public const string DocumentColumns = "key, state, version, commit_position, prepare_position, updated_at, updated_ticks, timeout_at, timeout_ticks";
+
+    /// <summary>The document table and one expression index per declared field (the expression of <see cref="PostgresNaming.FieldExpression"/>).</summary>
+    public string CreateDocumentTable(string table, IReadOnlyList<IndexDefinition> indexes)
+    {
+        var sql = $"""
+            CREATE TABLE IF NOT EXISTS {Table(table)} (
+                key              text COLLATE "C" PRIMARY KEY,
+                state            jsonb       NOT NULL,
+                version          bigint      NOT NULL,
+                commit_position  bigint      NOT NULL,
+                prepare_position bigint      NOT NULL,
+                updated_at       timestamptz NOT NULL,
+                updated_ticks    bigint      NOT NULL,
+                timeout_at       timestamptz,
+                timeout_ticks    bigint
+            );
+            """;
+        foreach (var index in indexes)
+            sql += $"\nCREATE INDEX IF NOT EXISTS {PostgresNaming.Quote(PostgresNaming.IndexName(table, index.Field))} ON {Table(table)} (({PostgresNaming.FieldExpression(index.Field)}));";
+        return sql;
+    }
+
+    /// <summary>
+    /// The view named after the projection, over the active generation's table. Every generation's table has
+    /// the same columns, so CREATE OR REPLACE keeps views that users built on top of it.
+    /// </summary>
+    public string ReplaceActiveView(string baseName, int generation) =>
+        $"CREATE OR REPLACE VIEW {Table(baseName)} AS SELECT * FROM {Table(PostgresNaming.DocumentTable(baseName, generation))}";
+
+    /// <summary>
+    /// Version guard (see <see cref="StoredDocument.Supersedes"/>): a stored document is replaced only by one
+    /// newer by (position, version). Rows come from <paramref name="source"/> with the columns of <see cref="DocumentColumns"/>;
+    /// DISTINCT ON keeps the newest per key, since ON CONFLICT cannot touch a row twice in one statement.
+    /// </summary>
+    public string GuardedUpsert(string table, string source) => $"""
+        INSERT INTO {Table(table)} AS stored ({DocumentColumns})
+        SELECT DISTINCT ON (key) {DocumentColumns} FROM {source}
+        ORDER BY key, commit_position DESC, prepare_position DESC, version DESC
+        ON CONFLICT (key) DO UPDATE SET
+            state = excluded.state, version = excluded.version,
+            commit_position = excluded.commit_position, prepare_position = excluded.prepare_position,
+            updated_at = excluded.updated_at, updated_ticks = excluded.updated_ticks,
+            timeout_at = excluded.timeout_at, timeout_ticks = excluded.timeout_ticks
+        WHERE (stored.commit_position, stored.prepare_position, stored.version)
+            < (excluded.commit_position, excluded.prepare_position, excluded.version)
+        """;
+}

@@ -1,0 +1,4 @@
+using Projections.Testing.PostgreSql;
+using Xunit;
+
+[assembly: AssemblyFixture(typeof(PostgresServerFixture))]

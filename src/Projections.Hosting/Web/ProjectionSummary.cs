@@ -3,7 +3,7 @@ using Projections.Core.Runtime;
 namespace Projections.Hosting.Web;
 
 /// <summary>A projection's state and progress as the API returns it.</summary>
-public sealed record ProjectionSummary(
+internal sealed record ProjectionSummary(
     string Name,
     string Status,
     string? Error,
@@ -61,7 +61,7 @@ public sealed record ProjectionSummary(
 }
 
 /// <summary>A running rebuild: how far the new generation is, against the head when it started.</summary>
-public sealed record RebuildSummary(
+internal sealed record RebuildSummary(
     int Generation,
     string? Processed,
     string Target,

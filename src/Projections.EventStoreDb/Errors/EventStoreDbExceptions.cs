@@ -8,7 +8,7 @@ public sealed class AccessDeniedException(string message) : EventStoreException(
 /// <summary>The server did not accept the credentials (UNAUTHENTICATED).</summary>
 public sealed class NotAuthenticatedException(string message) : EventStoreException(message);
 
-/// <summary>The node is not the leader; <see cref="Leader"/> names the leader when the server said which.</summary>
+/// <summary>The node is not the leader; <see cref="LeaderHost"/> and <see cref="LeaderPort"/> name the leader when the server said which.</summary>
 public sealed class NotLeaderException(string message, string? leaderHost, int? leaderPort) : EventStoreException(message)
 {
     public string? LeaderHost { get; } = leaderHost;

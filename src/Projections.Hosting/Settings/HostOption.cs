@@ -17,6 +17,7 @@ public sealed record HostOption(
     /// <summary>A flag takes no value on the command line; it sets <see cref="FlagValue"/>.</summary>
     public bool IsFlag => FlagValue is not null;
 
+    /// <summary>The configuration key as an environment variable: PROJECTIONS__ENGINE__PARTITIONS.</summary>
     public string EnvironmentVariable => ConfigKey.Replace(":", "__", StringComparison.Ordinal).ToUpperInvariant();
 
     /// <summary>How errors name the option: the flag, the configuration key and the environment variable.</summary>

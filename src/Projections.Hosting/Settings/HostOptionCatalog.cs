@@ -27,6 +27,10 @@ public static class HostOptionCatalog
     public static readonly HostOption ProgressInterval = new("progress-interval", "Projections:ProgressInterval", "duration", "1s live, 5s plain",
         "How often progress is printed.");
 
+    /// <summary><c>--skip-bad-lines</c>: import goes on after a malformed line.</summary>
+    public static readonly HostOption SkipBadLines = new("skip-bad-lines", "Projections:Import:SkipBadLines", null, "",
+        "import: report each malformed line and go on, instead of stopping at the first.", FlagValue: "true");
+
     /// <summary>The options listed after the stores' and the engine's.</summary>
-    public static IReadOnlyList<HostOption> Web { get; } = [Urls, AdminToken, Progress, ProgressInterval];
+    public static IReadOnlyList<HostOption> Web { get; } = [Urls, AdminToken, Progress, ProgressInterval, SkipBadLines];
 }

@@ -5,16 +5,19 @@ namespace Projections.Hosting.Settings;
 /// <summary>Parses option values, failing with one line that names the option and the value.</summary>
 public static class ValueParsers
 {
+    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>.</summary>
     public static int Int(HostOption option, string value, int min, int max) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
             ? n
             : throw Invalid(option, value, $"expected a whole number from {min} to {max}");
 
+    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>.</summary>
     public static long Long(HostOption option, string value, long min, long max) =>
         long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
             ? n
             : throw Invalid(option, value, $"expected a whole number from {min} to {max}");
 
+    /// <summary>true/false, yes/no, on/off or 1/0.</summary>
     public static bool Bool(HostOption option, string value) => value.Trim().ToLowerInvariant() switch
     {
         "true" or "yes" or "on" or "1" => true,
@@ -30,11 +33,13 @@ public static class ValueParsers
         throw Invalid(option, value, $"expected a duration from {Format(min)} to {Format(max)} such as 500ms, 2s, 5m or 00:00:02");
     }
 
+    /// <summary>One of <typeparamref name="T"/>'s names, case-insensitive (numbers are refused).</summary>
     public static T Enum<T>(HostOption option, string value) where T : struct, System.Enum =>
         System.Enum.TryParse<T>(value, ignoreCase: true, out var e) && System.Enum.IsDefined(e) && !int.TryParse(value, out _)
             ? e
             : throw Invalid(option, value, "expected one of " + string.Join(", ", System.Enum.GetNames<T>().Select(n => n.ToLowerInvariant())));
 
+    /// <summary>The one-line error naming the option, its key and variable, and the value (unless the option is secret).</summary>
     public static HostUserException Invalid(HostOption option, string value, string expectation) =>
         new(option.Secret
             ? $"Invalid value for {option.Display}: {expectation}."

@@ -7,7 +7,7 @@ using Projections.Core.Runtime;
 namespace Projections.Hosting.Web;
 
 /// <summary>One row of the entity browser: the key, versions and the declared fields.</summary>
-public sealed record EntitySummary(
+internal sealed record EntitySummary(
     string Key,
     long Version,
     long PersistedVersion,
@@ -24,10 +24,10 @@ public sealed record EntitySummary(
 }
 
 /// <summary>A page of the entity browser.</summary>
-public sealed record EntityPageResult(long Total, int Skip, int Take, IReadOnlyList<EntitySummary> Items);
+internal sealed record EntityPageResult(long Total, int Skip, int Take, IReadOnlyList<EntitySummary> Items);
 
 /// <summary>An aggregate with its full state, recent events newest first. <see cref="Source"/> is "live" (memory) or "store" (the persisted document).</summary>
-public sealed record EntityDetail(
+internal sealed record EntityDetail(
     string Source,
     string Key,
     long Version,
@@ -52,17 +52,17 @@ public sealed record EntityDetail(
         []);
 }
 
-public sealed record AppliedEventSummary(string EventType, string StreamId, ulong StreamRevision, string Position, DateTimeOffset Time, long Version)
+internal sealed record AppliedEventSummary(string EventType, string StreamId, ulong StreamRevision, string Position, DateTimeOffset Time, long Version)
 {
     public static AppliedEventSummary From(AppliedEvent e) =>
         new(e.EventType, e.StreamId, e.StreamRevision, e.Position.ToString(), e.Time, e.Version);
 }
 
 /// <summary>One message of an entity's change stream.</summary>
-public sealed record EntityStreamMessage(string Kind, EntityDetail Entity);
+internal sealed record EntityStreamMessage(string Kind, EntityDetail Entity);
 
 /// <summary>A parked event. Data and metadata are text because an undeserializable payload may not be JSON.</summary>
-public sealed record DeadLetterSummary(
+internal sealed record DeadLetterSummary(
     string Position,
     string StreamId,
     ulong StreamRevision,

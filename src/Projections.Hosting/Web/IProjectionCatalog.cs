@@ -3,7 +3,7 @@ using Projections.Core.Runtime;
 namespace Projections.Hosting.Web;
 
 /// <summary>What the web layer needs from the engine: the running projections and rebuild.</summary>
-public interface IProjectionCatalog
+internal interface IProjectionCatalog
 {
     IReadOnlyList<IProjectionRuntime> Runtimes { get; }
     IProjectionRuntime? Find(string name);

@@ -3,7 +3,7 @@ using Projections.Core.Runtime;
 namespace Projections.Hosting.Web;
 
 /// <summary>A projection's state and progress as the API returns it.</summary>
-public sealed record ProjectionSummary(
+internal sealed record ProjectionSummary(
     string Name,
     string Status,
     string? Error,
@@ -68,7 +68,7 @@ public sealed record ProjectionSummary(
 public sealed record OwnedShardSummary(int Generation, int Shard, long Epoch, string Owner);
 
 /// <summary>A running rebuild: how far the new generation is, against the head when it started.</summary>
-public sealed record RebuildSummary(
+internal sealed record RebuildSummary(
     int Generation,
     string? Processed,
     string Target,

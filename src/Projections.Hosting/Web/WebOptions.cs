@@ -3,6 +3,7 @@ namespace Projections.Hosting.Web;
 /// <summary>Settings of the HTTP API and page, bound from <c>Projections:Web</c>.</summary>
 public sealed class WebOptions
 {
+    /// <summary>The configuration section.</summary>
     public const string Section = "Projections:Web";
 
     /// <summary>Bearer token that state-changing endpoints (rebuild) require. Unset = those endpoints are disabled.</summary>

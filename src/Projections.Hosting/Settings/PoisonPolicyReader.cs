@@ -7,7 +7,7 @@ namespace Projections.Hosting.Settings;
 /// <see cref="EngineSettings"/> entry) for every projection, and <c>Projections:Projections:&lt;name&gt;:OnPoison</c>
 /// for one, which wins. Unset keeps each projection's own policy; the engine refuses a name it does not run.
 /// </summary>
-public static class PoisonPolicyReader
+internal static class PoisonPolicyReader
 {
     public const string PerProjectionSection = "Projections:Projections";
 

@@ -3,7 +3,7 @@ using Projections.Core.Events;
 namespace Projections.Hosting.Settings;
 
 /// <summary>Positions as the host prints them: "commit" (SQLite) or "commit/prepare" (EventStoreDB).</summary>
-public static class PositionText
+internal static class PositionText
 {
     public static bool TryParse(string text, out GlobalPosition position)
     {

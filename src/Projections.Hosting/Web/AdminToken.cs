@@ -4,7 +4,7 @@ namespace Projections.Hosting.Web;
 /// The admin token as configured: <c>name:secret</c> names whoever holds it (the name goes into the log
 /// line of every admin action); a bare <c>secret</c> is named "admin". Only the secret is compared.
 /// </summary>
-public sealed record AdminToken(string Name, string Secret)
+internal sealed record AdminToken(string Name, string Secret)
 {
     public const string DefaultName = "admin";
 

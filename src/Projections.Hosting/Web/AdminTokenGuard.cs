@@ -13,6 +13,7 @@ internal sealed class AdminTokenGuard(IOptions<WebOptions> options)
 {
     public IResult? Refusal(HttpRequest request) => Refusal(request, out _);
 
+    /// <param name="request">The request whose Authorization header is checked.</param>
     /// <param name="actor">The token's name (<see cref="AdminToken"/>), for the log line of the action.</param>
     public IResult? Refusal(HttpRequest request, out string actor)
     {

@@ -31,7 +31,7 @@ public sealed class HostSettingsReaderTests
     {
         var engine = Read("--partitions", "3", "--max-batch-size", "100", "--max-flush-interval", "250ms",
             "--max-unflushed-events", "1000", "--max-unflushed-bytes", "65536", "--max-live-aggregates", "50",
-            "--wall-clock-advance", "false", "--allowed-lateness", "90s").Engine;
+            "--wall-clock-advance", "false", "--allowed-lateness", "90s", "--memory-budget", "67108864", "--lease-ttl", "20s").Engine;
 
         engine.Should().Be(new ProjectionEngineOptions
         {
@@ -43,6 +43,9 @@ public sealed class HostSettingsReaderTests
             MaxLiveAggregates = 50,
             WallClockAdvancesIdleStreamTime = false,
             AllowedLateness = TimeSpan.FromSeconds(90),
+            MemoryBudget = 64 * 1024 * 1024,
+            LeaseTimeToLive = TimeSpan.FromSeconds(20),
+            LeaseRenewInterval = TimeSpan.FromSeconds(2),
         });
     }
 

@@ -112,4 +112,20 @@ public sealed class HostSettingsReaderTests
         overrides.Should().ContainKey("Projections:Web:AdminToken").WhoseValue.Should().Be("s3cret");
         HostSettingsReader.Read(new ConfigurationBuilder().AddInMemoryCollection(overrides).Build(), registration).AdminToken.Should().Be("s3cret");
     }
+
+    [Fact]
+    public void Allowed_hosts_default_to_loopback_names_and_the_concrete_hosts_of_the_urls()
+    {
+        Read("--urls", "http://0.0.0.0:5080;https://plant.example.com:8443;http://[::1]:5081").AllowedHosts
+            .Should().BeEquivalentTo("localhost", "127.0.0.1", "[::1]", "plant.example.com");
+        Read("--allowed-hosts", "plant.example.com; *.corp.example").AllowedHosts.Should().Equal("plant.example.com", "*.corp.example");
+    }
+
+    [Fact]
+    public void An_allowed_host_with_a_scheme_or_port_is_an_error_naming_the_option()
+    {
+        var read = () => Read("--allowed-hosts", "http://plant.example.com:80");
+
+        read.Should().Throw<HostUserException>().WithMessage("*--allowed-hosts (Projections:Web:AllowedHosts, PROJECTIONS__WEB__ALLOWEDHOSTS)*without scheme or port*");
+    }
 }

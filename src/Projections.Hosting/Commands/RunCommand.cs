@@ -43,7 +43,10 @@ internal sealed class RunCommand(ProjectionsRegistration registration)
             sp.GetRequiredService<IHostApplicationLifetime>(),
             sp.GetRequiredService<TimeProvider>()));
 
+        // Errors are problem bodies in every environment: the developer page would show stacks and request headers.
+        builder.Services.AddProblemDetails();
         var app = context.App;
+        app.UseExceptionHandler();
         context.ConfigureApp?.Invoke(app);
         if (registration.MappedPrefix is null) app.MapProjections();
         var runtime = app.Services.GetRequiredService<ProjectionsRuntime>();

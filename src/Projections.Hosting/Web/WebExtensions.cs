@@ -28,6 +28,7 @@ internal static class WebExtensions
     {
         var app = endpoints.MapGroup(prefix);
         var api = app.MapGroup("/api");
+        api.AddEndpointFilter(UnavailableProjectionFilter.Invoke);
         ProjectionEndpoints.Map(api);
         ParkEndpoint.Map(api);
         EntityEndpoints.Map(api);

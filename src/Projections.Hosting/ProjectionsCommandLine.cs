@@ -1,3 +1,4 @@
+using Projections.Hosting.Settings;
 using System.CommandLine;
 using System.CommandLine.Help;
 using Microsoft.Extensions.Options;

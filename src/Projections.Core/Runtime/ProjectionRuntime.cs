@@ -106,7 +106,7 @@ public sealed partial class ProjectionRuntime : IProjectionRuntime
 
     private int ServedGeneration() =>
         ActiveGeneration is > 0 and var g ? g
-        : throw new InvalidOperationException($"Projection '{Name}' has not started{(_startError is null ? "" : $": {_startError.Message}")}.");
+        : throw new ProjectionUnavailableException($"Projection '{Name}' has not started{(_startError is null ? "" : $": {_startError.Message}")}.");
 
     private GenerationPipeline NewPipeline(int generation, Lease lease, OperatorPark? operatorPark = null) =>
         new(Projection, generation, lease, _source, _store, _options, _time, _logger, OnPipelineChanged, operatorPark);

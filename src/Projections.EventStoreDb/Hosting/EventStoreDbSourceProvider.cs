@@ -28,7 +28,7 @@ internal sealed class EventStoreDbSourceProvider(string? connectionString) : Eve
         }
         catch (InvalidConnectionStringException e)
         {
-            throw new HostUserException($"Invalid value '{connection.Redacted}' for {EventStore.Display}: {ConnectionStrings.Redact(e.Message)}", e);
+            throw new HostUserException($"Invalid value '{connection.Redacted}' for {EventStore.Display}: {SecretRedactor.Redact(e.Message)}", e);
         }
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Projections.Core;
@@ -28,6 +29,7 @@ internal sealed class RunCommand(ProjectionsRegistration registration)
         var recentLogs = new RecentLogLines();
 
         builder.WebHost.UseUrls([.. settings.Urls]);
+        builder.Services.AddHostFiltering(o => o.AllowedHosts = [.. settings.AllowedHosts]);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         ConfigureLogging(builder.Logging, mode, recentLogs);
         builder.Services.AddSingleton(recentLogs);
@@ -41,7 +43,10 @@ internal sealed class RunCommand(ProjectionsRegistration registration)
             sp.GetRequiredService<IHostApplicationLifetime>(),
             sp.GetRequiredService<TimeProvider>()));
 
+        // Errors are problem bodies in every environment: the developer page would show stacks and request headers.
+        builder.Services.AddProblemDetails();
         var app = context.App;
+        app.UseExceptionHandler();
         context.ConfigureApp?.Invoke(app);
         if (registration.MappedPrefix is null) app.MapProjections();
         var runtime = app.Services.GetRequiredService<ProjectionsRuntime>();

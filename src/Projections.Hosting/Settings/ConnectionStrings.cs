@@ -1,20 +1,11 @@
-using System.Text.RegularExpressions;
-
 namespace Projections.Hosting.Settings;
 
 /// <summary>
 /// First-line checks of connection strings, before any adapter sees them, and the credential-free form
 /// used in every message. The adapters validate the details further; their errors are wrapped the same way.
 /// </summary>
-public static partial class ConnectionStrings
+public static class ConnectionStrings
 {
-    /// <summary>Replaces the user-info part (user:password@) and any password-like query parameter with "***".</summary>
-    public static string Redact(string connectionString)
-    {
-        var withoutUser = UserInfo().Replace(connectionString, "${scheme}***@");
-        return SecretParameter().Replace(withoutUser, "${name}=***");
-    }
-
     /// <summary>
     /// Checks that <paramref name="value"/> starts with one of <paramref name="schemes"/> and names valid
     /// hosts; a failure is one line naming <paramref name="option"/>, without credentials.
@@ -26,10 +17,11 @@ public static partial class ConnectionStrings
         if (scheme is null)
             throw new HostUserException($"Invalid value for {option.Display}: expected {expectation} (it must start with {string.Join(" or ", schemes)}).");
 
-        var redacted = Redact(trimmed);
+        var redacted = SecretRedactor.Redact(trimmed);
         var rest = trimmed[scheme.Length..];
-        var authority = rest[..IndexOfAny(rest, '/', '?')];
-        var hosts = authority[(authority.LastIndexOf('@') + 1)..].Split(',');
+        // The user info ends at the last '@': a malformed password may contain '@' or '/'.
+        var hostsAndPath = rest[(rest.LastIndexOf('@') + 1)..];
+        var hosts = hostsAndPath[..IndexOfAny(hostsAndPath, '/', '?')].Split(',');
         foreach (var host in hosts)
         {
             if (!IsHostAndPort(host))
@@ -56,10 +48,4 @@ public static partial class ConnectionStrings
         var i = s.IndexOfAny([a, b]);
         return i < 0 ? s.Length : i;
     }
-
-    [GeneratedRegex(@"(?<scheme>^[a-z+]+://)[^@/?]*@", RegexOptions.IgnoreCase)]
-    private static partial Regex UserInfo();
-
-    [GeneratedRegex(@"(?<name>password|pwd|secret|token)=[^&;]*", RegexOptions.IgnoreCase)]
-    private static partial Regex SecretParameter();
 }

@@ -17,6 +17,9 @@ public static class HostOptionCatalog
     /// <summary><c>--urls</c>: where the web server listens.</summary>
     public static readonly HostOption Urls = new("urls", "Projections:Web:Urls", "url[;url]", "http://127.0.0.1:5080",
         "Where the web API and dashboard listen (port 0 picks a free port).");
+    /// <summary><c>--allowed-hosts</c>: the Host headers the web server answers (DNS-rebinding defence).</summary>
+    public static readonly HostOption AllowedHosts = new("allowed-hosts", "Projections:Web:AllowedHosts", "host[;host]", "loopback names and the hosts in --urls",
+        "Host header names the web server answers; others get 400 (a page whose name was rebound to this address cannot read the API). * allows any.");
     /// <summary><c>--admin-token</c>: the bearer token of the web API's admin actions.</summary>
     public static readonly HostOption AdminToken = new("admin-token", "Projections:Web:AdminToken", "token", "(none: admin actions disabled)",
         "Bearer token required by the web API's admin actions (rebuild, park and continue); name:secret names its holder in the log.", Secret: true);
@@ -32,5 +35,5 @@ public static class HostOptionCatalog
         "import: report each malformed line and go on, instead of stopping at the first.", FlagValue: "true");
 
     /// <summary>The options listed after the stores' and the engine's.</summary>
-    public static IReadOnlyList<HostOption> Web { get; } = [Urls, AdminToken, Progress, ProgressInterval, SkipBadLines];
+    public static IReadOnlyList<HostOption> Web { get; } = [Urls, AllowedHosts, AdminToken, Progress, ProgressInterval, SkipBadLines];
 }

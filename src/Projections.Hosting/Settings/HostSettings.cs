@@ -16,6 +16,8 @@ public sealed record HostSettings
     public required ProjectionEngineOptions Engine { get; init; }
     /// <summary>Where <c>run</c> listens.</summary>
     public required IReadOnlyList<string> Urls { get; init; }
+    /// <summary>The Host header names the web server answers (no ports); ["*"] answers any.</summary>
+    public required IReadOnlyList<string> AllowedHosts { get; init; }
     /// <summary>The bearer token of the web API's admin actions; null disables them.</summary>
     public required string? AdminToken { get; init; }
     /// <summary>How <c>run</c> shows progress.</summary>

@@ -25,13 +25,15 @@ public static class HostSettingsReader
         if (PoisonPolicyReader.ReadPerProjection(configuration, registration.EngineSettings.Single(s => s.Option.Name == "on-poison").Option) is { Count: > 0 } perProjection)
             engine = engine with { OnPoisonByProjection = perProjection };
 
+        var urls = ReadUrls(Get(Urls) ?? "http://127.0.0.1:5080");
         return new HostSettings
         {
             DataDirectory = ReadDataDirectory(Get(DataDirectory) ?? registration.DataDirectory ?? "./data"),
             EventSource = Select(registration.EventSources, Get, configuration, "events come from one store"),
             ProjectionStore = Select(registration.ProjectionStores, Get, configuration, "projections are persisted in one store"),
             Engine = engine,
-            Urls = ReadUrls(Get(Urls) ?? "http://127.0.0.1:5080"),
+            Urls = urls,
+            AllowedHosts = Get(AllowedHosts) is { } hosts ? AllowedHostNames.Parse(AllowedHosts, hosts) : AllowedHostNames.Default(urls),
             AdminToken = Get(AdminToken),
             Progress = Get(HostOptionCatalog.Progress) is { } pm ? ValueParsers.Enum<ProgressMode>(HostOptionCatalog.Progress, pm) : ProgressMode.Auto,
             ProgressInterval = Get(ProgressInterval) is { } pi

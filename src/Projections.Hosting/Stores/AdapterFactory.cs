@@ -102,7 +102,7 @@ internal static class AdapterFactory
         catch (Exception e) when (e is not HostUserException and not OperationCanceledException)
         {
             throw new HostUserException(
-                $"Invalid value '{selected.Connection.Redacted}' for {selected.Provider.Option.Display}: {ConnectionStrings.Redact(e.Message)}", e);
+                $"Invalid value '{selected.Connection.Redacted}' for {selected.Provider.Option.Display}: {SecretRedactor.Redact(e.Message)}", e);
         }
     }
 
@@ -132,7 +132,7 @@ internal static class AdapterFactory
         }
         catch (Exception e) when (e is not OperationCanceledException and not HostUserException)
         {
-            throw new HostUserException($"{what} is not usable: {ConnectionStrings.Redact(e.Message)}", e);
+            throw new HostUserException($"{what} is not usable: {SecretRedactor.Redact(e.Message)}", e);
         }
     }
 }

@@ -10,6 +10,7 @@ internal sealed record AdminToken(string Name, string Secret)
 
     public static AdminToken? Parse(string? configured)
     {
+        configured = configured?.Trim();
         if (string.IsNullOrEmpty(configured)) return null;
         var colon = configured.IndexOf(':');
         if (colon <= 0 || colon == configured.Length - 1) return new AdminToken(DefaultName, configured);

@@ -14,6 +14,9 @@ internal static class ApiErrors
         $"Projection '{runtime.Name}' has no entity with key '{key}', neither in memory nor in the store.",
         statusCode: StatusCodes.Status404NotFound, title: "Unknown entity");
 
+    public static ProblemHttpResult Unavailable(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Projection unavailable");
+
     public static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
 }

@@ -1,3 +1,4 @@
+using Projections.Hosting.Settings;
 using System.Text;
 using System.Text.Json;
 using Projections.Core.Ports;

@@ -1,3 +1,4 @@
+using Projections.Hosting.Settings;
 using Projections.Core.Events;
 using Projections.Hosting.Settings;
 

@@ -1,3 +1,4 @@
+using Projections.Hosting.Settings;
 using Microsoft.Extensions.Options;
 
 namespace Projections.Hosting.Web;

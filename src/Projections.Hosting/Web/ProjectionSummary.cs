@@ -1,3 +1,4 @@
+using Projections.Hosting.Settings;
 using Projections.Core.Runtime;
 
 namespace Projections.Hosting.Web;

@@ -1,3 +1,4 @@
+using Projections.Hosting.Settings;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
@@ -13,6 +14,8 @@ internal static class WebExtensions
     {
         services.AddOptions<WebOptions>()
             .BindConfiguration(WebOptions.Section)
+            .Validate(o => string.IsNullOrEmpty(o.AdminToken) || !string.IsNullOrWhiteSpace(o.AdminToken),
+                $"{HostOptionCatalog.AdminToken.Display} is only whitespace; set a token, or leave it unset to disable admin actions.")
             .Validate(o => o.HeartbeatInterval > TimeSpan.Zero, $"{WebOptions.Section}:HeartbeatInterval must be positive.")
             .Validate(o => o.ReadinessProbeTimeout > TimeSpan.Zero, $"{WebOptions.Section}:ReadinessProbeTimeout must be positive.")
             .Validate(o => o.MaxPageSize > 0, $"{WebOptions.Section}:MaxPageSize must be positive.")
@@ -28,6 +31,7 @@ internal static class WebExtensions
     {
         var app = endpoints.MapGroup(prefix);
         var api = app.MapGroup("/api");
+        api.AddEndpointFilter(UnavailableProjectionFilter.Invoke);
         ProjectionEndpoints.Map(api);
         ParkEndpoint.Map(api);
         EntityEndpoints.Map(api);

@@ -33,7 +33,7 @@ internal sealed class MongoDbStoreProvider(string? connectionString, string? dat
         }
         catch (MongoStoreConfigurationException e)
         {
-            throw new HostUserException($"Invalid value '{connection.Redacted}' for {Mongo.Display}: {ConnectionStrings.Redact(e.Message)}", e);
+            throw new HostUserException($"Invalid value '{connection.Redacted}' for {Mongo.Display}: {SecretRedactor.Redact(e.Message)}", e);
         }
     }
 

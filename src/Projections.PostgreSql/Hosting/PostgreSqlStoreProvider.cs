@@ -26,7 +26,7 @@ internal sealed class PostgreSqlStoreProvider(string? connectionString) : Projec
     {
         var trimmed = value.Trim();
         if (trimmed.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || trimmed.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
-            throw new HostUserException($"Invalid value '{ConnectionStrings.Redact(trimmed)}' for {Postgres.Display}: {Expectation} (postgres:// URLs are not understood).");
+            throw new HostUserException($"Invalid value '{SecretRedactor.Redact(trimmed)}' for {Postgres.Display}: {Expectation} (postgres:// URLs are not understood).");
         if (!trimmed.Contains('='))
             throw new HostUserException($"Invalid value for {Postgres.Display}: {Expectation}.");
         NpgsqlConnectionStringBuilder builder;
@@ -51,7 +51,7 @@ internal sealed class PostgreSqlStoreProvider(string? connectionString) : Projec
         }
         catch (PostgresStoreConfigurationException e)
         {
-            throw new HostUserException($"Invalid value '{connection.Redacted}' for {Postgres.Display}: {ConnectionStrings.Redact(e.Message)}", e);
+            throw new HostUserException($"Invalid value '{connection.Redacted}' for {Postgres.Display}: {SecretRedactor.Redact(e.Message)}", e);
         }
     }
 }

@@ -36,6 +36,20 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_new_data_directory_is_created_readable_by_its_owner_only()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix permissions");
+        using var parent = new Projections.Testing.TempDirectory();
+        var data = Path.Combine(parent.Path, "data");
+
+        var (exitCode, _, error) = await Run("status", "--data-dir", data);
+
+        exitCode.Should().Be(0, error);
+        File.GetUnixFileMode(data).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    [Fact]
     public void Options_become_configuration_overrides_before_or_after_the_command() =>
         Overrides("--data-dir", "/tmp/x", "status", "--partitions=3", "--greeting", "hi").Should().BeEquivalentTo(new Dictionary<string, string?>
         {

@@ -141,4 +141,20 @@ public sealed class HostSettingsReaderTests
                 new Dictionary<string, string?> { ["Projections:Projections:plant-items:OnPoison"] = "later" }).Build(), TestApp.Registration()))
             .Should().Throw<HostUserException>()
             .WithMessage("Invalid value 'later' for --on-poison (Projections:Projections:plant-items:OnPoison, PROJECTIONS__PROJECTIONS__PLANT-ITEMS__ONPOISON): expected stop or park.");
+
+    [Fact]
+    public void Allowed_hosts_default_to_loopback_names_and_the_concrete_hosts_of_the_urls()
+    {
+        Read("--urls", "http://0.0.0.0:5080;https://plant.example.com:8443;http://[::1]:5081").AllowedHosts
+            .Should().BeEquivalentTo("localhost", "127.0.0.1", "[::1]", "plant.example.com");
+        Read("--allowed-hosts", "plant.example.com; *.corp.example").AllowedHosts.Should().Equal("plant.example.com", "*.corp.example");
+    }
+
+    [Fact]
+    public void An_allowed_host_with_a_scheme_or_port_is_an_error_naming_the_option()
+    {
+        var read = () => Read("--allowed-hosts", "http://plant.example.com:80");
+
+        read.Should().Throw<HostUserException>().WithMessage("*--allowed-hosts (Projections:Web:AllowedHosts, PROJECTIONS__WEB__ALLOWEDHOSTS)*without scheme or port*");
+    }
 }

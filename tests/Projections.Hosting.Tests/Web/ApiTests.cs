@@ -213,4 +213,21 @@ public sealed class ApiTests : IAsyncLifetime
         (await server.Http.GetAsync("/ops/health/live", Ct)).StatusCode.Should().Be(HttpStatusCode.OK);
         (await server.Http.GetAsync("/api/projections", Ct)).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
+
+    [Theory]
+    [InlineData("/entities/missing")]
+    [InlineData("/entities/missing?source=store")]
+    [InlineData("/entities/missing/stream")]
+    [InlineData("/dead-letters")]
+    public async Task A_projection_that_has_not_started_answers_503_with_a_problem_body(string path)
+    {
+        _server.Items.NotStarted = true;
+
+        var response = await _server.Http.GetAsync($"/api/projections/{TestItemsProjection.ProjectionName}{path}", Ct);
+
+        response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        problem.GetProperty("detail").GetString().Should().Be($"Projection '{TestItemsProjection.ProjectionName}' has not started.");
+    }
 }

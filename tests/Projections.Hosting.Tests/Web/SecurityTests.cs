@@ -65,6 +65,26 @@ public sealed class SecurityTests
             (await server.Http.GetStringAsync(path, Ct)).Should().NotContain("the-admin-token", path);
     }
 
+    [Fact]
+    public async Task A_whitespace_only_admin_token_stops_the_start_with_an_error_naming_the_option()
+    {
+        var start = () => WebTestServer.Start(adminToken: "   ");
+
+        await start.Should().ThrowAsync<Microsoft.Extensions.Options.OptionsValidationException>()
+            .WithMessage("--admin-token (Projections:Web:AdminToken, PROJECTIONS__WEB__ADMINTOKEN) is only whitespace*");
+    }
+
+    [Fact]
+    public async Task The_configured_token_is_trimmed()
+    {
+        await using var server = await WebTestServer.Start(adminToken: " the-admin-token\n");
+        server.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "the-admin-token");
+
+        var response = await server.Http.PostAsync(RebuildPath, null, Ct);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Accepted);
+    }
+
     private static async Task<string> Detail(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("detail").GetString()!;
 }

@@ -28,6 +28,21 @@ public sealed class PlantApiTests(PlantHostFixture fixture) : IClassFixture<Plan
     private Task<JsonElement> EventuallyGet(string path, Func<JsonElement, bool> accept, string what) =>
         Eventually.Get(async () => await Get(path), r => r.Status == HttpStatusCode.OK && accept(r.Body), what).ContinueWith(t => t.Result.Body, Ct);
 
+    [Theory]
+    [InlineData("attacker.example", HttpStatusCode.BadRequest)]
+    [InlineData("attacker.example:5080", HttpStatusCode.BadRequest)]
+    [InlineData("localhost", HttpStatusCode.OK)]
+    [InlineData("127.0.0.1", HttpStatusCode.OK)]
+    public async Task Only_loopback_host_names_are_answered_so_a_rebound_name_cannot_read_the_api(string host, HttpStatusCode expected)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/projections");
+        request.Headers.Host = host;
+
+        using var response = await _host.Http.SendAsync(request, Ct);
+
+        response.StatusCode.Should().Be(expected);
+    }
+
     [Fact]
     public async Task Lists_both_plant_projections_live_with_their_browsable_fields()
     {

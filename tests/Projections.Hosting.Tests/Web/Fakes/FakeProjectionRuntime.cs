@@ -95,13 +95,25 @@ public sealed class FakeProjectionRuntime(IProjection projection) : IProjectionR
         }
     }
 
+    /// <summary>Set: store reads throw as the engine's do while a projection is starting (no served generation yet).</summary>
+    public bool NotStarted { get; set; }
+
+    private void ThrowIfNotStarted()
+    {
+        if (NotStarted) throw new ProjectionUnavailableException($"Projection '{Name}' has not started.");
+    }
+
     public Task<StoredDocument?> LoadPersisted(string key, CancellationToken cancellationToken)
     {
+        ThrowIfNotStarted();
         lock (_gate) return Task.FromResult(_stored.GetValueOrDefault(key));
     }
 
-    public Task<IReadOnlyList<DeadLetter>> ReadDeadLetters(int skip, int take, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<DeadLetter>>(DeadLetters.Skip(skip).Take(take).ToArray());
+    public Task<IReadOnlyList<DeadLetter>> ReadDeadLetters(int skip, int take, CancellationToken cancellationToken)
+    {
+        ThrowIfNotStarted();
+        return Task.FromResult<IReadOnlyList<DeadLetter>>(DeadLetters.Skip(skip).Take(take).ToArray());
+    }
 
     public IDisposable SubscribeChanges(string? key, Action<EntityChange> onChange)
     {

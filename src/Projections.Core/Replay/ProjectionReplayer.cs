@@ -25,12 +25,15 @@ public sealed class ProjectionReplayer
     private GlobalPosition? _position;
 
     private readonly IReadOnlySet<GlobalPosition> _parkedInStore;
+    private readonly ReplayFocus? _focus;
 
     /// <param name="parkedInStore">Positions the store holds dead letters for: an event there that fails is parked as the engine did, whatever the policy.</param>
-    public ProjectionReplayer(IProjection projection, IReadOnlySet<GlobalPosition>? parkedInStore = null)
+    /// <param name="focus">When given, only that key is folded (other events still move stream time) and each of its steps is reported.</param>
+    public ProjectionReplayer(IProjection projection, IReadOnlySet<GlobalPosition>? parkedInStore = null, ReplayFocus? focus = null)
     {
         _projection = projection ?? throw new ArgumentNullException(nameof(projection));
         _parkedInStore = parkedInStore ?? new HashSet<GlobalPosition>();
+        _focus = focus;
     }
 
     /// <summary>Folds every event of <paramref name="events"/>, then advances stream time to <paramref name="finalStreamTime"/> when given.</summary>
@@ -77,10 +80,11 @@ public sealed class ProjectionReplayer
             return;
         }
         if (eventTime > _streamTime) _streamTime = eventTime;
-        FireDue(_streamTime);
+        FireDue(_streamTime, e.Position);
         for (var i = 0; i < _keys.Count; i++)
         {
             if (_keys.IndexOf(_keys[i]) < i) continue;
+            if (_focus is { } focus && !string.Equals(focus.Key, _keys[i], StringComparison.Ordinal)) continue;
             ApplyTo(_keys[i], e, handler, payload, eventTime);
         }
         Advance(e.Position);
@@ -90,7 +94,7 @@ public sealed class ProjectionReplayer
     public void AdvanceStreamTime(DateTimeOffset time)
     {
         if (time > _streamTime) _streamTime = time;
-        if (_streamTime != DateTimeOffset.MinValue) FireDue(_streamTime);
+        if (_streamTime != DateTimeOffset.MinValue) FireDue(_streamTime, null);
     }
 
     public ReplayResult ToResult() => new(
@@ -124,9 +128,11 @@ public sealed class ProjectionReplayer
         aggregate.TimeoutAt = TimeoutRules.AfterEvent(aggregate.TimeoutAt, _context.Timeout);
         if (_context.Timeout.Kind == TimeoutRequestKind.Set) _timers.Arm(key, _context.Timeout.Deadline);
         else if (_context.Timeout.Kind == TimeoutRequestKind.Clear) _timers.Disarm(key);
+        _focus?.OnStep(new ReplayStep(key, e, eventTime, null, e.Position, aggregate.State, aggregate.Version, aggregate.TimeoutAt));
     }
 
-    private void FireDue(DateTimeOffset streamTime)
+    /// <param name="trigger">The event whose time made the timers due (null when stream time moved without one).</param>
+    private void FireDue(DateTimeOffset streamTime, GlobalPosition? trigger)
     {
         while (_timers.TryTakeDue(streamTime, out var key, out var deadline))
         {
@@ -148,6 +154,7 @@ public sealed class ProjectionReplayer
             }
             aggregate.Version++;
             if (aggregate.TimeoutAt is { } again) _timers.Arm(key, again);
+            _focus?.OnStep(new ReplayStep(key, null, deadline, deadline, trigger, aggregate.State, aggregate.Version, aggregate.TimeoutAt));
         }
     }
 

@@ -40,7 +40,7 @@ public static class ProjectionVerifier
     }
 
     /// <summary>Events the generation parked (by policy or by the operator) are parked in the reference fold too.</summary>
-    private static async Task<IReadOnlySet<GlobalPosition>> ParkedPositions(IProjectionStore store, string projection, int generation, CancellationToken ct)
+    internal static async Task<IReadOnlySet<GlobalPosition>> ParkedPositions(IProjectionStore store, string projection, int generation, CancellationToken ct)
     {
         const int page = 1000;
         var positions = new HashSet<GlobalPosition>();

@@ -1,3 +1,4 @@
+using Projections.Core.Replay;
 using Projections.Core.Runtime;
 using Projections.Hosting.Composition;
 
@@ -9,4 +10,7 @@ internal sealed class EngineProjectionCatalog(ProjectionsRuntime runtime) : IPro
     public IReadOnlyList<IProjectionRuntime> Runtimes => runtime.Started ? runtime.Engine.Runtimes : [];
     public IProjectionRuntime? Find(string name) => runtime.Started ? runtime.Engine.Find(name) : null;
     public Task StartRebuild(string name, CancellationToken cancellationToken) => runtime.Engine.StartRebuild(name, cancellationToken);
+
+    public Task<EntityHistoryResult> ReadHistory(IProjectionRuntime projection, string key, long maxScanned, CancellationToken cancellationToken) =>
+        EntityHistory.Read(projection.Projection, runtime.Adapters.Source, runtime.Adapters.Store, projection.GetStats().Generation, key, maxScanned, cancellationToken);
 }

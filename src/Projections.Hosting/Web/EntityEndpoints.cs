@@ -19,9 +19,14 @@ internal static class EntityEndpoints
         });
 
         api.MapGet("/projections/{name}/entities/{key}", async (string name, string key, HttpRequest request, IProjectionCatalog catalog,
-            CancellationToken cancellationToken) =>
+            IOptions<WebOptions> options, CancellationToken cancellationToken) =>
         {
             if (catalog.Find(name) is not { } runtime) return ApiErrors.UnknownProjection(catalog, name);
+            if (request.Query.TryGetValue("asOf", out var asOf))
+            {
+                if (!PagingParser.TrySingle(asOf, "asOf", out var text, out var asOfError)) return ApiErrors.BadRequest(asOfError!);
+                return await EntityHistoryEndpoints.ReadAsOf(catalog, runtime, key, text, options.Value.MaxHistoryScan, cancellationToken);
+            }
             var source = request.Query["source"].ToString();
             if (source is not ("" or "live" or "store"))
                 return ApiErrors.BadRequest($"Query parameter 'source' must be 'live' or 'store'; got '{source}'.");

@@ -1,3 +1,4 @@
+using Projections.Core.Replay;
 using Projections.Core.Runtime;
 
 namespace Projections.Hosting.Web;
@@ -8,4 +9,6 @@ internal interface IProjectionCatalog
     IReadOnlyList<IProjectionRuntime> Runtimes { get; }
     IProjectionRuntime? Find(string name);
     Task StartRebuild(string name, CancellationToken cancellationToken);
+    /// <summary>Folds one aggregate's history on demand from the events up to the active generation's checkpoint, reading at most <paramref name="maxScanned"/> events.</summary>
+    Task<EntityHistoryResult> ReadHistory(IProjectionRuntime runtime, string key, long maxScanned, CancellationToken cancellationToken);
 }

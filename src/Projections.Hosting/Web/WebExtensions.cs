@@ -19,6 +19,7 @@ internal static class WebExtensions
             .Validate(o => o.HeartbeatInterval > TimeSpan.Zero, $"{WebOptions.Section}:HeartbeatInterval must be positive.")
             .Validate(o => o.ReadinessProbeTimeout > TimeSpan.Zero, $"{WebOptions.Section}:ReadinessProbeTimeout must be positive.")
             .Validate(o => o.MaxPageSize > 0, $"{WebOptions.Section}:MaxPageSize must be positive.")
+            .Validate(o => o.MaxHistoryScan > 0, $"{WebOptions.Section}:MaxHistoryScan must be positive.")
             .ValidateOnStart();
         services.TryAddSingleton<IProjectionCatalog, EngineProjectionCatalog>();
         services.AddSingleton<AdminTokenGuard>();
@@ -35,6 +36,7 @@ internal static class WebExtensions
         ProjectionEndpoints.Map(api);
         ParkEndpoint.Map(api);
         EntityEndpoints.Map(api);
+        EntityHistoryEndpoints.Map(api);
         EntityStreamEndpoint.Map(api);
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.Write });

@@ -17,4 +17,7 @@ public sealed class WebOptions
 
     /// <summary>Largest page of entities or dead letters one request may ask for.</summary>
     public int MaxPageSize { get; set; } = 500;
+
+    /// <summary>Most events one history request reads before it answers with the part it folded and says so.</summary>
+    public long MaxHistoryScan { get; set; } = 1_000_000;
 }

@@ -394,7 +394,8 @@
           el('section', { class: 'card' }, el('h3', {}, 'Persisted document'), storedTree)),
         el('div', { class: 'stack' },
           el('section', { class: 'card' }, el('h3', {}, 'Versions'), facts),
-          el('section', { class: 'card' }, el('h3', {}, 'Recent events'), events))));
+          el('section', { class: 'card' }, el('h3', {}, 'Recent events'), events))),
+      historySection(name, key));
 
     let knownEvents = new Set();
     let storedTimer = 0, storedLoading = false, liveState = null, storedDoc = null;
@@ -477,6 +478,60 @@
       }
     });
     teardown.push(() => { source.close(); clearTimeout(storedTimer); });
+  }
+
+  // The aggregate's whole history, folded on demand by the reference fold; step through it to see the state as of each event or timeout.
+  function historySection(name, key) {
+    const body = el('div', { 'data-role': 'history' }, el('button', { type: 'button', 'data-role': 'history-load' }, 'Fold the history'));
+    const section = el('section', { class: 'card', style: 'margin-top:16px' }, el('h3', {}, 'History'), body);
+    body.firstChild.addEventListener('click', async () => {
+      replace(body, el('span', { class: 'muted' }, 'Folding…'));
+      try {
+        show(await api(`${projectionPath(name)}/entities/${encodeURIComponent(key)}/history?take=500`));
+      } catch (e) {
+        replace(body, el('div', { class: 'error-box' }, e.message));
+      }
+    });
+    function show(page) {
+      const steps = page.items;
+      let index = steps.length - 1;
+      const label = el('span', { 'data-role': 'history-step-label' });
+      const prev = el('button', { type: 'button', 'data-role': 'history-prev' }, '◀ Previous');
+      const next = el('button', { type: 'button', 'data-role': 'history-next' }, 'Next ▶');
+      const changes = el('div', { 'data-role': 'history-changes' });
+      const state = el('div', { class: 'tree', 'data-role': 'history-state' });
+      const list = el('ol', { class: 'events', 'data-role': 'history-steps' });
+      function select(i) {
+        index = i;
+        const step = steps[i];
+        prev.disabled = i === 0;
+        next.disabled = i === steps.length - 1;
+        label.textContent = `Step ${i + 1} of ${steps.length}: ${step.kind === 'timeout' ? 'timeout fired' : step.eventType} · v${step.version} · ${time(step.time)}`;
+        replace(changes, step.changes.length === 0 ? el('span', { class: 'muted' }, 'No field changed.') : el('table', {},
+          el('thead', {}, el('tr', {}, el('th', {}, 'Field'), el('th', {}, 'Before'), el('th', {}, 'After'))),
+          el('tbody', {}, step.changes.map((c) => el('tr', {}, el('td', { class: 'k' }, c.path), el('td', {}, tree(c.old)), el('td', {}, tree(c.new)))))));
+        replace(state, tree(step.state));
+        [...list.children].forEach((li, n) => li.classList.toggle('fresh', n === i));
+      }
+      prev.addEventListener('click', () => select(index - 1));
+      next.addEventListener('click', () => select(index + 1));
+      replace(list, steps.map((step, i) => {
+        const li = el('li', { 'data-event-type': step.eventType },
+          el('span', {}, el('strong', {}, step.kind === 'timeout' ? 'timeout fired' : step.eventType), el('br'),
+            el('span', { class: 'muted mono' }, step.kind === 'timeout' ? `deadline ${time(step.time)}` : `${step.streamId}@${step.streamRevision} · pos ${step.position}`)),
+          el('span', { class: 'muted', style: 'text-align:right' }, `v${step.version}`, el('br'), `${step.changes.length} changed`));
+        li.addEventListener('click', () => select(i));
+        return li;
+      }));
+      replace(body,
+        el('div', { class: 'muted', 'data-role': 'history-scan' },
+          `${num(steps.length)} steps folded from ${num(page.scanned)} events up to checkpoint ${page.checkpoint ?? '–'}.`, page.message ? ` ${page.message}` : ''),
+        el('div', { class: 'detail', style: 'margin-top:8px' },
+          el('div', { class: 'stack' }, el('div', {}, prev, ' ', next, ' ', label), el('h4', {}, 'Fields changed'), changes, el('h4', {}, 'State after this step'), state),
+          list));
+      if (steps.length > 0) select(index);
+    }
+    return section;
   }
 
   // A JSON value as nested tables: objects as key/value rows, arrays as numbered rows.

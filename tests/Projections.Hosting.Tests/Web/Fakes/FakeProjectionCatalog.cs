@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Projections.Core.Replay;
 using Projections.Core.Runtime;
 using Projections.Hosting.Web;
 
@@ -16,4 +17,7 @@ public sealed class FakeProjectionCatalog(params IProjectionRuntime[] runtimes) 
         RebuildRequests.Enqueue(name);
         return Task.CompletedTask;
     }
+
+    public Task<EntityHistoryResult> ReadHistory(IProjectionRuntime runtime, string key, long maxScanned, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("The fake catalog has no event source: history is tested against the real host.");
 }

@@ -9,7 +9,7 @@ namespace Projections.Hosting.Web;
 /// One step of an aggregate's history: <see cref="Kind"/> "event" (with the event's type, stream and
 /// position) or "timeout" (with its deadline as <see cref="Time"/>); the state right after it and the fields it changed.
 /// </summary>
-public sealed record HistoryEntry(
+internal sealed record HistoryEntry(
     int Index,
     string Kind,
     string? EventType,
@@ -37,7 +37,7 @@ public sealed record HistoryEntry(
 /// A page of an aggregate's history, folded up to <see cref="Checkpoint"/> from <see cref="Scanned"/> events.
 /// When <see cref="Complete"/> is false the scan hit its limit and <see cref="Message"/> says so.
 /// </summary>
-public sealed record EntityHistoryPage(
+internal sealed record EntityHistoryPage(
     string Key,
     string? Checkpoint,
     long Scanned,

@@ -1,6 +1,5 @@
 using Projections.Hosting.Settings;
 using Projections.Core.Events;
-using Projections.Hosting.Settings;
 
 namespace Projections.Hosting.Web;
 

@@ -125,12 +125,14 @@ public sealed partial class SqliteProjectionStore : IProjectionStore, IDisposabl
         EnsureInitialized();
         return Task.FromResult(_database.Run(connection =>
         {
-            if (!TableExists(connection, table)) return null;
-            using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {ProjectionSchema.DocumentColumns} FROM \"{table}\" WHERE key = $key";
-            command.Parameters.AddWithValue("$key", key);
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? DocumentRows.ReadDocument(reader) : null;
+            return ReadIfTableExists<StoredDocument?>(connection, table, null, () =>
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = $"SELECT {ProjectionSchema.DocumentColumns} FROM \"{table}\" WHERE key = $key";
+                command.Parameters.AddWithValue("$key", key);
+                using var reader = command.ExecuteReader();
+                return reader.Read() ? DocumentRows.ReadDocument(reader) : null;
+            });
         }));
     }
 
@@ -146,14 +148,16 @@ public sealed partial class SqliteProjectionStore : IProjectionStore, IDisposabl
             cancellationToken.ThrowIfCancellationRequested();
             var page = _database.Run(connection =>
             {
-                var documents = new List<StoredDocument>();
-                if (!TableExists(connection, table)) return documents;
-                using var command = connection.CreateCommand();
-                command.CommandText = $"SELECT {ProjectionSchema.DocumentColumns} FROM \"{table}\" WHERE $after IS NULL OR key > $after ORDER BY key LIMIT {pageSize}";
-                command.Parameters.AddWithValue("$after", (object?)after ?? DBNull.Value);
-                using var reader = command.ExecuteReader();
-                while (reader.Read()) documents.Add(DocumentRows.ReadDocument(reader));
-                return documents;
+                return ReadIfTableExists(connection, table, new List<StoredDocument>(), () =>
+                {
+                    var documents = new List<StoredDocument>();
+                    using var command = connection.CreateCommand();
+                    command.CommandText = $"SELECT {ProjectionSchema.DocumentColumns} FROM \"{table}\" WHERE $after IS NULL OR key > $after ORDER BY key LIMIT {pageSize}";
+                    command.Parameters.AddWithValue("$after", (object?)after ?? DBNull.Value);
+                    using var reader = command.ExecuteReader();
+                    while (reader.Read()) documents.Add(DocumentRows.ReadDocument(reader));
+                    return documents;
+                });
             });
             foreach (var document in page) yield return document;
             if (page.Count < pageSize) yield break;
@@ -169,20 +173,22 @@ public sealed partial class SqliteProjectionStore : IProjectionStore, IDisposabl
         EnsureInitialized();
         return Task.FromResult<IReadOnlyList<StoredTimeout>>(_database.Run(connection =>
         {
-            var timeouts = new List<StoredTimeout>();
-            if (!TableExists(connection, table)) return timeouts;
-            using var command = connection.CreateCommand();
-            command.CommandText = $"""
-                SELECT key, timeout_at FROM "{table}"
-                WHERE timeout_at IS NOT NULL AND ($after IS NULL OR (timeout_at, key) > ($after, $afterKey))
-                ORDER BY timeout_at, key LIMIT $limit
-                """;
-            command.Parameters.AddWithValue("$after", after is { } a ? SqliteTime.ToText(a.TimeoutAt) : DBNull.Value);
-            command.Parameters.AddWithValue("$afterKey", (object?)after?.Key ?? DBNull.Value);
-            command.Parameters.AddWithValue("$limit", limit);
-            using var reader = command.ExecuteReader();
-            while (reader.Read()) timeouts.Add(new StoredTimeout(reader.GetString(0), SqliteTime.Parse(reader.GetString(1))));
-            return timeouts;
+            return ReadIfTableExists(connection, table, new List<StoredTimeout>(), () =>
+            {
+                var timeouts = new List<StoredTimeout>();
+                using var command = connection.CreateCommand();
+                command.CommandText = $"""
+                    SELECT key, timeout_at FROM "{table}"
+                    WHERE timeout_at IS NOT NULL AND ($after IS NULL OR (timeout_at, key) > ($after, $afterKey))
+                    ORDER BY timeout_at, key LIMIT $limit
+                    """;
+                command.Parameters.AddWithValue("$after", after is { } a ? SqliteTime.ToText(a.TimeoutAt) : DBNull.Value);
+                command.Parameters.AddWithValue("$afterKey", (object?)after?.Key ?? DBNull.Value);
+                command.Parameters.AddWithValue("$limit", limit);
+                using var reader = command.ExecuteReader();
+                while (reader.Read()) timeouts.Add(new StoredTimeout(reader.GetString(0), SqliteTime.Parse(reader.GetString(1))));
+                return timeouts;
+            });
         }));
     }
 
@@ -259,6 +265,25 @@ public sealed partial class SqliteProjectionStore : IProjectionStore, IDisposabl
         });
         _existingTables.Clear();
         return Task.FromResult(result);
+    }
+
+    /// <summary>
+    /// Reads a generation's table, or gives <paramref name="missing"/> when it does not exist: a dropped generation
+    /// reads as empty. Another process may drop it after this one saw it (a switch by another host), so a vanished
+    /// table found by the read itself also counts as missing.
+    /// </summary>
+    private T ReadIfTableExists<T>(SqliteConnection connection, string table, T missing, Func<T> read)
+    {
+        if (!TableExists(connection, table)) return missing;
+        try
+        {
+            return read();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 1 && e.Message.Contains("no such table", StringComparison.Ordinal))
+        {
+            _existingTables.TryRemove(table, out _);
+            return missing;
+        }
     }
 
     private bool TableExists(SqliteConnection connection, string table)

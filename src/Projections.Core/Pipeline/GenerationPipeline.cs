@@ -28,12 +28,14 @@ internal sealed partial class GenerationPipeline
     private int _finalFlushRequested;
 
     public GenerationPipeline(IProjection projection, int generation, Lease? lease, IEventSource source, IProjectionStore store,
-        ProjectionEngineOptions options, TimeProvider time, ILogger logger, Action onCheckpoint, OperatorPark? operatorPark = null)
+        ProjectionEngineOptions options, TimeProvider time, ILogger logger, Action onCheckpoint, OperatorPark? operatorPark = null,
+        bool fenced = true)
     {
         OperatorPark = operatorPark;
         Projection = projection;
         Generation = generation;
         Lease = lease;
+        Fence = fenced ? lease : null;
         Source = source;
         Store = store;
         Options = options;
@@ -71,8 +73,13 @@ internal sealed partial class GenerationPipeline
     }
     public string Name => Projection.Name;
     public int Generation { get; }
-    /// <summary>The lease this pipeline writes under: every batch carries it as its fence.</summary>
+    /// <summary>The lease this pipeline writes under (renewed and released by the runtime).</summary>
     public Lease? Lease { get; }
+    /// <summary>
+    /// The fence every batch carries: the lease when the store keeps leases; null when it has none (a
+    /// granted-to-all lease is no fencing token, and a store that keeps leases must not see it).
+    /// </summary>
+    public Lease? Fence { get; }
     /// <summary>When the lease was last renewed (a <see cref="TimeProvider.GetTimestamp"/>); the runtime's renew loop owns it.</summary>
     public long LeaseRenewedAt;
     public IEventSource Source { get; }

@@ -109,7 +109,7 @@ public sealed partial class ProjectionRuntime : IProjectionRuntime
         : throw new ProjectionUnavailableException($"Projection '{Name}' has not started{(_startError is null ? "" : $": {_startError.Message}")}.");
 
     private GenerationPipeline NewPipeline(int generation, Lease lease, OperatorPark? operatorPark = null) =>
-        new(Projection, generation, lease, _source, _store, _options, _time, _logger, OnPipelineChanged, operatorPark);
+        new(Projection, generation, lease, _source, _store, _options, _time, _logger, OnPipelineChanged, operatorPark, fenced: _leases is not SingleHostLeases);
 
     private void OnPipelineChanged()
     {

@@ -9,9 +9,9 @@ namespace Projections.Benchmarks.Running;
 /// <summary>Builds the workloads, runs the selected scenarios one after another and prints one table.</summary>
 public static class ScenarioRunner
 {
-    public static async Task<int> Run(BenchOptions options)
+    public static async Task<int> Run(BenchOptions options, CancellationToken stop = default)
     {
-        using var cancel = new CancellationTokenSource();
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
         var ct = cancel.Token;
         var clock = Stopwatch.StartNew();

@@ -23,6 +23,12 @@ public static class HostOptionCatalog
     /// <summary><c>--admin-token</c>: the bearer token of the web API's admin actions.</summary>
     public static readonly HostOption AdminToken = new("admin-token", "Projections:Web:AdminToken", "token", "(none: admin actions disabled)",
         "Bearer token required by the web API's admin actions (rebuild, park and continue); name:secret names its holder in the log.", Secret: true);
+    /// <summary><c>--max-live-streams</c>: open live entity streams the host serves at once.</summary>
+    public static readonly HostOption MaxLiveStreams = new("max-live-streams", "Projections:Web:MaxLiveStreams", "n", "200",
+        "Live entity streams (Server-Sent Events) open at once; beyond it a new stream gets 503 with Retry-After.");
+    /// <summary><c>--max-live-streams-per-client</c>: open live entity streams one client address may hold.</summary>
+    public static readonly HostOption MaxLiveStreamsPerClient = new("max-live-streams-per-client", "Projections:Web:MaxLiveStreamsPerClient", "n", "20",
+        "Live entity streams one client address may hold open at once (behind a reverse proxy, every user shares the proxy's address); beyond it 503 with Retry-After.");
     /// <summary><c>--progress</c>: how <c>run</c> shows progress.</summary>
     public static readonly HostOption Progress = new("progress", "Projections:Progress", "auto|live|plain|off", "auto",
         "Terminal progress: live table on a terminal, plain periodic lines otherwise (auto).");
@@ -35,5 +41,5 @@ public static class HostOptionCatalog
         "import: report each malformed line and go on, instead of stopping at the first.", FlagValue: "true");
 
     /// <summary>The options listed after the stores' and the engine's.</summary>
-    public static IReadOnlyList<HostOption> Web { get; } = [Urls, AllowedHosts, AdminToken, Progress, ProgressInterval, SkipBadLines];
+    public static IReadOnlyList<HostOption> Web { get; } = [Urls, AllowedHosts, AdminToken, MaxLiveStreams, MaxLiveStreamsPerClient, Progress, ProgressInterval, SkipBadLines];
 }

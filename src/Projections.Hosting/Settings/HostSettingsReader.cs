@@ -35,6 +35,10 @@ public static class HostSettingsReader
             Urls = urls,
             AllowedHosts = Get(AllowedHosts) is { } hosts ? AllowedHostNames.Parse(AllowedHosts, hosts) : AllowedHostNames.Default(urls),
             AdminToken = Get(AdminToken),
+            MaxLiveStreams = Get(MaxLiveStreams) is { } ms ? ValueParsers.Int(MaxLiveStreams, ms, 1, 100_000) : Web.WebOptions.DefaultMaxLiveStreams,
+            MaxLiveStreamsPerClient = Get(MaxLiveStreamsPerClient) is { } mc
+                ? ValueParsers.Int(MaxLiveStreamsPerClient, mc, 1, 100_000)
+                : Web.WebOptions.DefaultMaxLiveStreamsPerClient,
             Progress = Get(HostOptionCatalog.Progress) is { } pm ? ValueParsers.Enum<ProgressMode>(HostOptionCatalog.Progress, pm) : ProgressMode.Auto,
             ProgressInterval = Get(ProgressInterval) is { } pi
                 ? ValueParsers.Duration(ProgressInterval, pi, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1))

@@ -89,7 +89,7 @@ public sealed class LiveStreamLimitTests
     [Fact]
     public async Task A_stream_whose_writes_stay_blocked_is_dropped_and_frees_its_place()
     {
-        await using var server = await WebTestServer.Start(settings: Limits(all: 10, perClient: 1, writeTimeout: TimeSpan.FromMilliseconds(500)));
+        await using var server = await WebTestServer.Start(settings: Limits(all: 10, perClient: 1, writeTimeout: TimeSpan.FromMilliseconds(500), bufferBytes: int.MaxValue));
 
         await DropsAClientThatStopsReading(server);
     }

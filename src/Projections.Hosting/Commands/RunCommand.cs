@@ -7,6 +7,7 @@ using Projections.Core.Runtime;
 using Projections.Hosting.Composition;
 using Projections.Hosting.Progress;
 using Projections.Hosting.Settings;
+using Projections.Hosting.Web;
 using Spectre.Console;
 
 namespace Projections.Hosting.Commands;
@@ -29,6 +30,7 @@ internal sealed class RunCommand(ProjectionsRegistration registration)
         var recentLogs = new RecentLogLines();
 
         builder.WebHost.UseUrls([.. settings.Urls]);
+        builder.WebHost.ConfigureKestrel(kestrel => KestrelLimits.Apply(kestrel, settings));
         builder.Services.AddHostFiltering(o => o.AllowedHosts = [.. settings.AllowedHosts]);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         ConfigureLogging(builder.Logging, mode, recentLogs);

@@ -18,23 +18,32 @@ internal static class EntityEndpoints
                 page.Items.Select(e => EntitySummary.From(runtime.Projection, e)).ToArray()));
         });
 
-        api.MapGet("/projections/{name}/entities/{key}", async (string name, string key, HttpRequest request, IProjectionCatalog catalog,
+        api.MapGet("/projections/{name}/entities/{key}", (string name, string key, HttpContext http, IProjectionCatalog catalog,
             IOptions<WebOptions> options, CancellationToken cancellationToken) =>
+            Detail(name, EntityKey.FromPath(http, key, 0), http.Request, catalog, options.Value, cancellationToken));
+        api.MapGet("/projections/{name}/entity", (string name, HttpRequest request, IProjectionCatalog catalog,
+            IOptions<WebOptions> options, CancellationToken cancellationToken) =>
+            EntityKey.FromQuery(request, out var key, out var error)
+                ? Detail(name, key, request, catalog, options.Value, cancellationToken)
+                : Task.FromResult<IResult>(ApiErrors.BadRequest(error!)));
+    }
+
+    private static async Task<IResult> Detail(string name, string key, HttpRequest request, IProjectionCatalog catalog, WebOptions options,
+        CancellationToken cancellationToken)
+    {
+        if (catalog.Find(name) is not { } runtime) return ApiErrors.UnknownProjection(catalog, name);
+        if (request.Query.TryGetValue("asOf", out var asOf))
         {
-            if (catalog.Find(name) is not { } runtime) return ApiErrors.UnknownProjection(catalog, name);
-            if (request.Query.TryGetValue("asOf", out var asOf))
-            {
-                if (!PagingParser.TrySingle(asOf, "asOf", out var text, out var asOfError)) return ApiErrors.BadRequest(asOfError!);
-                return await EntityHistoryEndpoints.ReadAsOf(catalog, runtime, key, text, options.Value.MaxHistoryScan, cancellationToken);
-            }
-            var source = request.Query["source"].ToString();
-            if (source is not ("" or "live" or "store"))
-                return ApiErrors.BadRequest($"Query parameter 'source' must be 'live' or 'store'; got '{source}'.");
-            var detail = source == "store"
-                ? await ReadPersisted(runtime, key, cancellationToken)
-                : await ReadCurrent(runtime, key, cancellationToken);
-            return detail is null ? ApiErrors.UnknownEntity(runtime, key) : Results.Ok(detail);
-        });
+            if (!PagingParser.TrySingle(asOf, "asOf", out var text, out var asOfError)) return ApiErrors.BadRequest(asOfError!);
+            return await EntityHistoryEndpoints.ReadAsOf(catalog, runtime, key, text, options.MaxHistoryScan, cancellationToken);
+        }
+        var source = request.Query["source"].ToString();
+        if (source is not ("" or "live" or "store"))
+            return ApiErrors.BadRequest($"Query parameter 'source' must be 'live' or 'store'; got '{source}'.");
+        var detail = source == "store"
+            ? await ReadPersisted(runtime, key, cancellationToken)
+            : await ReadCurrent(runtime, key, cancellationToken);
+        return detail is null ? ApiErrors.UnknownEntity(runtime, key) : Results.Ok(detail);
     }
 
     public static async Task<EntityDetail?> ReadPersisted(IProjectionRuntime runtime, string key, CancellationToken cancellationToken) =>

@@ -11,8 +11,20 @@ namespace Projections.Hosting.Web;
 /// </summary>
 internal static class EntityStreamEndpoint
 {
-    public static void Map(RouteGroupBuilder api) =>
-        api.MapGet("/projections/{name}/entities/{key}/stream", Stream);
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/projections/{name}/entities/{key}/stream", (string name, string key, HttpContext http, IServiceProvider services) =>
+            Stream(name, EntityKey.FromPath(http, key, 1), http, services));
+        api.MapGet("/projections/{name}/entity/stream", (string name, HttpContext http, IServiceProvider services) =>
+            EntityKey.FromQuery(http.Request, out var key, out var error)
+                ? Stream(name, key, http, services)
+                : ApiErrors.BadRequest(error!).ExecuteAsync(http));
+    }
+
+    private static Task Stream(string name, string key, HttpContext http, IServiceProvider services) =>
+        Stream(name, key, http, services.GetRequiredService<IProjectionCatalog>(), services.GetRequiredService<LiveStreamGate>(),
+            services.GetRequiredService<EntityFeeds>(), services.GetRequiredService<IOptions<WebOptions>>(),
+            services.GetRequiredService<IHostApplicationLifetime>(), services.GetRequiredService<ILoggerFactory>());
 
     private static async Task Stream(string name, string key, HttpContext http, IProjectionCatalog catalog, LiveStreamGate gate,
         EntityFeeds feeds, IOptions<WebOptions> options, IHostApplicationLifetime lifetime, ILoggerFactory loggers)

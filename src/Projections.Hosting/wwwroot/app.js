@@ -57,6 +57,9 @@
 
   // ---- API ---------------------------------------------------------------------------------
   const projectionPath = (name) => `api/projections/${encodeURIComponent(name)}`;
+  // The key travels as ?key=: in a path, keys such as '..' or '.' would be removed as dot segments.
+  const entityPath = (name, key, rest = '', query = '') =>
+    `${projectionPath(name)}/entity${rest}?key=${encodeURIComponent(key)}${query ? '&' + query : ''}`;
 
   async function api(path, init) {
     let response;
@@ -95,19 +98,33 @@
   function parseHash() {
     const raw = location.hash.replace(/^#/, '') || '/';
     const [path, query = ''] = raw.split('?');
-    return { parts: path.split('/').filter(Boolean).map(decodeURIComponent), query: new URLSearchParams(query) };
+    try {
+      return { parts: path.split('/').filter(Boolean).map(decodeURIComponent), query: new URLSearchParams(query) };
+    } catch {
+      return { malformed: raw };
+    }
   }
 
   const hrefEntities = (name, query) => `#/p/${encodeURIComponent(name)}${query && String(query) ? '?' + query : ''}`;
   const hrefEntity = (name, key) => `#/p/${encodeURIComponent(name)}/e/${encodeURIComponent(key)}`;
+  // A key encodeURIComponent refuses (a lone UTF-16 surrogate) is shown as text rather than as a broken link.
+  const entityLink = (name, key) => {
+    try {
+      return el('a', { href: hrefEntity(name, key) }, key);
+    } catch {
+      return el('span', { 'data-role': 'unlinkable-key' }, key);
+    }
+  };
   const hrefDeadLetters = (name) => `#/p/${encodeURIComponent(name)}/dead-letters`;
 
   function route() {
     teardown.forEach((fn) => fn());
     teardown = [];
-    const { parts, query } = parseHash();
+    const { parts, query, malformed } = parseHash();
     view.replaceChildren();
-    if (parts[0] === 'p' && parts[1] && parts[2] === 'e' && parts[3] !== undefined) renderDetail(parts[1], parts[3]);
+    if (malformed !== undefined) view.append(el('div', { class: 'error-box', 'data-role': 'bad-link' },
+      'This link is malformed (a bad %-escape): ', malformed, '. ', el('a', { href: '#/' }, 'Back to the dashboard')));
+    else if (parts[0] === 'p' && parts[1] && parts[2] === 'e' && parts[3] !== undefined) renderDetail(parts[1], parts[3]);
     else if (parts[0] === 'p' && parts[1] && parts[2] === 'dead-letters') renderDeadLetters(parts[1], query);
     else if (parts[0] === 'p' && parts[1]) renderEntities(parts[1], query);
     else renderDashboard();
@@ -357,7 +374,7 @@
         el('thead', {}, el('tr', {}, el('th', {}, 'Key'), projection.fields.map((f) => el('th', {}, humanize(f))),
           el('th', {}, 'Version'), el('th', {}, 'Persisted'), el('th', {}, 'Timeout at'), el('th', {}, 'Position'))),
         el('tbody', {}, page.items.map((item) => el('tr', { 'data-key': item.key },
-          el('td', {}, el('a', { href: hrefEntity(name, item.key) }, item.key)),
+          el('td', {}, entityLink(name, item.key)),
           projection.fields.map((f) => el('td', { 'data-field': f }, f === 'status' && item.fields[f]
             ? el('span', { class: `badge ${item.fields[f].toLowerCase()}` }, item.fields[f]) : item.fields[f] ?? '')),
           el('td', { class: 'num' }, num(item.version)),
@@ -403,7 +420,7 @@
       if (storedLoading) return;
       storedLoading = true;
       try {
-        storedDoc = await api(`${projectionPath(name)}/entities/${encodeURIComponent(key)}?source=store`);
+        storedDoc = await api(entityPath(name, key, '', 'source=store'));
         showStored();
       } catch (e) {
         replace(storedTree, el('span', { class: 'muted' }, e.status === 404 ? 'Not persisted yet: the next flush writes it.' : e.message));
@@ -463,7 +480,7 @@
       if (message.kind === 'persisted' || message.kind === 'snapshot') scheduleStored();
     }
 
-    const source = new EventSource(`${projectionPath(name)}/entities/${encodeURIComponent(key)}/stream`);
+    const source = new EventSource(entityPath(name, key, '/stream'));
     source.addEventListener('entity', (e) => {
       live.textContent = '● live';
       live.style.color = 'var(--ok)';
@@ -474,7 +491,7 @@
       live.textContent = source.readyState === EventSource.CLOSED ? 'disconnected' : 'reconnecting…';
       live.style.color = 'var(--warn)';
       if (source.readyState === EventSource.CLOSED) {
-        try { await api(`${projectionPath(name)}/entities/${encodeURIComponent(key)}`); } catch (err) { replace(error, el('div', { class: 'error-box' }, err.message)); }
+        try { await api(entityPath(name, key)); } catch (err) { replace(error, el('div', { class: 'error-box' }, err.message)); }
       }
     });
     teardown.push(() => { source.close(); clearTimeout(storedTimer); });
@@ -487,7 +504,7 @@
     body.firstChild.addEventListener('click', async () => {
       replace(body, el('span', { class: 'muted' }, 'Folding…'));
       try {
-        show(await api(`${projectionPath(name)}/entities/${encodeURIComponent(key)}/history?take=500`));
+        show(await api(entityPath(name, key, '/history', 'take=500')));
       } catch (e) {
         replace(body, el('div', { class: 'error-box' }, e.message));
       }

@@ -23,6 +23,9 @@ public static class HostOptionCatalog
     /// <summary><c>--admin-token</c>: the bearer token of the web API's admin actions.</summary>
     public static readonly HostOption AdminToken = new("admin-token", "Projections:Web:AdminToken", "token", "(none: admin actions disabled)",
         "Bearer token required by the web API's admin actions (rebuild, park and continue); name:secret names its holder in the log.", Secret: true);
+    /// <summary><c>--admin-token-file</c>: a file holding the admin token, so it is not in the process list.</summary>
+    public static readonly HostOption AdminTokenFile = new("admin-token-file", "Projections:Web:AdminTokenFile", "path", "(none)",
+        "File holding the admin token (read once at start, surrounding whitespace trimmed); keeps it out of the process list and the environment.");
     /// <summary><c>--max-live-streams</c>: open live entity streams the host serves at once.</summary>
     public static readonly HostOption MaxLiveStreams = new("max-live-streams", "Projections:Web:MaxLiveStreams", "n", "200",
         "Live entity streams (Server-Sent Events) open at once; beyond it a new stream gets 503 with Retry-After.");
@@ -41,5 +44,5 @@ public static class HostOptionCatalog
         "import: report each malformed line and go on, instead of stopping at the first.", FlagValue: "true");
 
     /// <summary>The options listed after the stores' and the engine's.</summary>
-    public static IReadOnlyList<HostOption> Web { get; } = [Urls, AllowedHosts, AdminToken, MaxLiveStreams, MaxLiveStreamsPerClient, Progress, ProgressInterval, SkipBadLines];
+    public static IReadOnlyList<HostOption> Web { get; } = [Urls, AllowedHosts, AdminToken, AdminTokenFile, MaxLiveStreams, MaxLiveStreamsPerClient, Progress, ProgressInterval, SkipBadLines];
 }

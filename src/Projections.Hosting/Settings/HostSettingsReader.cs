@@ -34,7 +34,7 @@ public static class HostSettingsReader
             Engine = engine,
             Urls = urls,
             AllowedHosts = Get(AllowedHosts) is { } hosts ? AllowedHostNames.Parse(AllowedHosts, hosts) : AllowedHostNames.Default(urls),
-            AdminToken = Get(AdminToken),
+            AdminToken = AdminTokenReader.Read(configuration[AdminToken.ConfigKey], Get(AdminTokenFile)),
             MaxLiveStreams = Get(MaxLiveStreams) is { } ms ? ValueParsers.Int(MaxLiveStreams, ms, 1, 100_000) : Web.WebOptions.DefaultMaxLiveStreams,
             MaxLiveStreamsPerClient = Get(MaxLiveStreamsPerClient) is { } mc
                 ? ValueParsers.Int(MaxLiveStreamsPerClient, mc, 1, 100_000)

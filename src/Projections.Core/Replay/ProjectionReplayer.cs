@@ -97,6 +97,9 @@ public sealed class ProjectionReplayer
         if (_streamTime != DateTimeOffset.MinValue) FireDue(_streamTime, null);
     }
 
+    /// <summary>The live state of <paramref name="key"/> (the object the handlers returned), or null when no event created it.</summary>
+    public object? StateOf(string key) => _aggregates.TryGetValue(key, out var aggregate) ? aggregate.State : null;
+
     public ReplayResult ToResult() => new(
         _aggregates.ToDictionary(a => a.Key, a => new ReplayedAggregate(a.Key, _projection.SerializeState(a.Value.State), a.Value.Version, a.Value.Position, a.Value.TimeoutAt), StringComparer.Ordinal),
         _position,

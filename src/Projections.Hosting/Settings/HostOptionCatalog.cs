@@ -30,6 +30,13 @@ public static class HostOptionCatalog
     public static readonly HostOption ProgressInterval = new("progress-interval", "Projections:ProgressInterval", "duration", "1s live, 5s plain",
         "How often progress is printed.");
 
+    /// <summary><c>--reconcile-interval</c>: how often the background reconciliation checks a sample; off when not set.</summary>
+    public static readonly HostOption ReconcileInterval = new("reconcile-interval", "Projections:Reconcile:Interval", "duration", "(off)",
+        "run: every this long, re-fold a rotating sample of each projection's live aggregates from the events with the reference fold and compare with the store; mismatches are logged, counted and shown.");
+    /// <summary><c>--reconcile-sample</c>: how many live aggregates a reconciliation round checks per projection.</summary>
+    public static readonly HostOption ReconcileSample = new("reconcile-sample", "Projections:Reconcile:Sample", "n", "100",
+        "run: live aggregates per projection each reconciliation round checks (the next ones in key order each round).");
+
     /// <summary><c>--skip-bad-lines</c>: import goes on after a malformed line.</summary>
     public static readonly HostOption SkipBadLines = new("skip-bad-lines", "Projections:Import:SkipBadLines", null, "",
         "import: report each malformed line and go on, instead of stopping at the first.", FlagValue: "true");
@@ -53,7 +60,7 @@ public static class HostOptionCatalog
     /// <summary>The options listed after the stores' and the engine's.</summary>
     public static IReadOnlyList<HostOption> Web { get; } =
     [
-        Urls, AllowedHosts, AdminToken, Progress, ProgressInterval, SkipBadLines,
+        Urls, AllowedHosts, AdminToken, Progress, ProgressInterval, ReconcileInterval, ReconcileSample, SkipBadLines,
         DeadLetterGeneration, DeadLetterPage, DeadLetterPageSize, DeadLetterShow, DeadLetterExport,
     ];
 }

@@ -169,11 +169,12 @@
     const rebuildBox = el('div');
     const progress = el('div', { class: 'progress', title: 'checkpoint / head' }, el('div', { style: 'width:0%' }));
     const metrics = el('div', { class: 'metrics' });
+    const reconciliation = el('div', { class: 'muted', 'data-role': 'reconciliation', style: 'margin-top:8px' });
     const node = el('section', { class: 'card', 'data-projection': name },
       el('div', { class: 'card-head' },
         el('h2', {}, el('a', { href: hrefEntities(name) }, name), badge),
         el('div', { class: 'links' }, el('a', { href: hrefEntities(name) }, 'Entities'), deadLink, rebuildButton)),
-      errorBox, rebuildBox, progress, metrics,
+      errorBox, rebuildBox, progress, metrics, reconciliation,
       el('div', { style: 'margin-top:10px; display:flex; gap:8px; align-items:center' }, message, tokenArea));
 
     function update(p) {
@@ -191,6 +192,7 @@
       const head = parseInt(p.head ?? '0', 10) || 0, checkpoint = parseInt(p.checkpoint ?? '0', 10) || 0;
       progress.firstChild.style.width = `${head > 0 ? Math.min(100, (100 * checkpoint) / head) : 100}%`;
       deadLink.textContent = `Dead letters (${num(p.parkedEvents)})`;
+      replace(reconciliation, reconciliationLine(p.reconciliation));
       replace(metrics,
         metric('Checkpoint', p.checkpoint ?? '–', 'checkpoint'),
         metric('Head', p.head ?? '–', 'head'),
@@ -230,6 +232,16 @@
     followingEvents: 'Events are current; the wall clock takes over if they pause.',
     advancing: 'The source is quiet and current: the wall clock moves stream time, up to now minus the allowed lateness.',
   };
+
+  // The background reconciliation (--reconcile-interval): nothing when it is off.
+  function reconciliationLine(r) {
+    if (!r) return null;
+    if (!r.rounds) return 'Reconciliation: waiting for the first round.';
+    const last = `last round ${shortTime(r.lastRoundAt)}: ${num(r.lastChecked)} checked` + (r.lastInFlight ? `, ${num(r.lastInFlight)} in flight` : '');
+    return [el('span', { class: `badge ${r.mismatches ? 'stopped' : 'live'}` }, r.mismatches ? `${num(r.mismatches)} mismatches` : 'no mismatch'),
+      ` Reconciliation: ${num(r.checked)} aggregates re-folded from the events in ${num(r.rounds)} rounds; ${last}`,
+      r.lastMismatchedKeys.length ? el('span', { 'data-role': 'mismatched-keys' }, `; differ: ${r.lastMismatchedKeys.join(', ')}`) : null];
+  }
 
   function metric(label, value, key, good, title) {
     return el('div', { class: 'metric' }, el('div', { class: 'label' }, label),

@@ -386,7 +386,7 @@
       // Retired (or evicted) items are only in the store: the API looks the exact key up there.
       const found = page.storedMatch;
       replace(storedMatch, found ? el('div', { class: 'stored-match', 'data-role': 'stored-match', 'data-key': found.key },
-        el('a', { href: hrefEntity(name, found.key) }, found.key), ' ',
+        entityLink(name, found.key), ' ',
         el('span', { class: `badge ${found.retired ? 'retired' : 'stored'}` }, found.retired ? 'retired' : 'not in memory'), ' ',
         el('span', { class: 'muted' }, `${found.retired ? 'finished and left memory; ' : ''}stored version ${num(found.version)} · position ${found.position} · written ${time(found.updatedAt)}`),
         projection.fields.filter((f) => found.fields[f]).map((f) => el('span', { class: 'muted' }, ` · ${humanize(f)}: ${found.fields[f]}`))) : null);

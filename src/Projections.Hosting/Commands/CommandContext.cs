@@ -38,6 +38,8 @@ public sealed class CommandContext : IAsyncDisposable
     /// <summary>Cancelled when the caller stops the command.</summary>
     public CancellationToken Stop { get; }
     internal Action<WebApplication>? ConfigureApp { get; }
+    /// <summary>run's <c>--preview</c>: the rebuild it starts is a preview.</summary>
+    internal bool RebuildPreview { get; init; }
 
     /// <summary>The application, built on first use and not started.</summary>
     public WebApplication App => _app ??= Builder.Build();

@@ -10,14 +10,14 @@ namespace Projections.Hosting.Preview;
 internal sealed record DiffQuery(string? Key, string? Field, int Skip, int Take);
 
 /// <summary>One document that differs: added (only in the preview), removed (only in the active generation) or changed, with its fields (old → new).</summary>
-public sealed record DocumentDiff(string Key, string Change, IReadOnlyList<FieldChange> Fields);
+internal sealed record DocumentDiff(string Key, string Change, IReadOnlyList<FieldChange> Fields);
 
 /// <summary>
 /// The active generation against the preview, compared as of the lower of their two checkpoints: a
 /// document touched after it in either generation (or whose timeout may have fired in one only) is
 /// <see cref="Pending"/>, not compared, since both follow live events at their own pace.
 /// </summary>
-public sealed record DiffReport(
+internal sealed record DiffReport(
     string Projection, int ActiveGeneration, int PreviewGeneration, GlobalPosition? ActiveCheckpoint, GlobalPosition? PreviewCheckpoint,
     long Added, long Removed, long Changed, long Unchanged, long Pending, long Matching, IReadOnlyList<DocumentDiff> Documents);
 

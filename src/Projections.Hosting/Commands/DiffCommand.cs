@@ -37,8 +37,8 @@ internal sealed class DiffCommand() : ProjectionsCommand("diff", "Compare a rebu
     }
 
     public static string Summary(DiffReport r) =>
-        $"{r.Projection}: generation {r.ActiveGeneration} (active, checkpoint {ProgressFormat.Position(r.ActiveCheckpoint)}) -> " +
-        $"generation {r.PreviewGeneration} (preview, checkpoint {ProgressFormat.Position(r.PreviewCheckpoint)}): " +
+        $"{r.Projection}: generation {r.ActiveGeneration} (active, checkpoint {r.ActiveCheckpoint ?? "none"}) -> " +
+        $"generation {r.PreviewGeneration} (preview, checkpoint {r.PreviewCheckpoint ?? "none"}): " +
         $"{ProgressFormat.Count(r.Added)} added, {ProgressFormat.Count(r.Removed)} removed, {ProgressFormat.Count(r.Changed)} changed, " +
         $"{ProgressFormat.Count(r.Unchanged)} unchanged, {ProgressFormat.Count(r.Pending)} pending (touched after the lower checkpoint)";
 }

@@ -15,10 +15,10 @@ internal sealed record DocumentDiff(string Key, string Change, IReadOnlyList<Fie
 /// <summary>
 /// The active generation against the preview, compared as of the lower of their two checkpoints: a
 /// document touched after it in either generation (or whose timeout may have fired in one only) is
-/// <see cref="Pending"/>, not compared, since both follow live events at their own pace.
+/// <see cref="Pending"/>, not compared. Checkpoints are positions as text ("4711", or "commit/prepare" on EventStoreDB), as elsewhere in the API, since both follow live events at their own pace.
 /// </summary>
 internal sealed record DiffReport(
-    string Projection, int ActiveGeneration, int PreviewGeneration, GlobalPosition? ActiveCheckpoint, GlobalPosition? PreviewCheckpoint,
+    string Projection, int ActiveGeneration, int PreviewGeneration, string? ActiveCheckpoint, string? PreviewCheckpoint,
     long Added, long Removed, long Changed, long Unchanged, long Pending, long Matching, IReadOnlyList<DocumentDiff> Documents);
 
 /// <summary>Compares the active generation with the preview (design.md "Preview generations"). Holds the active generation's documents in memory while it reads the preview's.</summary>
@@ -58,7 +58,7 @@ internal static class GenerationDiff
 
         var matching = differing.Where(d => Matches(d, query)).OrderBy(d => d.Key, StringComparer.Ordinal).ToList();
         var page = matching.Skip(query.Skip).Take(query.Take).Select(d => Narrow(d, query.Field)).ToList();
-        return new DiffReport(projection, generations.Active, preview, activeCheckpoint?.Position, previewCheckpoint?.Position,
+        return new DiffReport(projection, generations.Active, preview, activeCheckpoint?.Position.ToString(), previewCheckpoint?.Position.ToString(),
             added, removed, changed, unchanged, pending, matching.Count, page);
     }
 

@@ -647,7 +647,7 @@
         metric('Pending', num(diff.pending), 'pending', diff.pending === 0, 'Touched after the lower of the two checkpoints: compared once both passed it.'),
         metric(`Generation ${diff.activeGeneration} (active)`, diff.activeCheckpoint ?? '–', 'activeCheckpoint', false, 'checkpoint'),
         metric(`Generation ${diff.previewGeneration} (preview)`, diff.previewCheckpoint ?? '–', 'previewCheckpoint', false, 'checkpoint')));
-      replace(actions, previewControls(name, diff.previewGeneration, message, tokenArea, () => { location.hash = '#/'; }));
+      replace(actions, el('div', { style: 'margin:12px 0' }, previewControls(name, diff.previewGeneration, message, tokenArea, () => { location.hash = '#/'; })));
       const value = (v) => (v === null || v === undefined ? '(none)' : JSON.stringify(v));
       replace(body, diff.documents.length === 0 ? el('div', { class: 'empty' }, diff.matching === 0 ? 'No differences.' : 'No more differences.') : el('table', {},
         el('thead', {}, el('tr', {}, ['Key', 'Change', 'Field', 'Active', 'Preview'].map((h) => el('th', {}, h)))),

@@ -9,6 +9,7 @@ using Projections.Core.Events;
 using Projections.Core.Ports;
 using Projections.Sqlite.Documents;
 using Projections.Testing;
+using Projections.Testing.Previews;
 using Xunit;
 
 namespace Projections.Hosting.Tests.Preview;
@@ -40,7 +41,7 @@ public sealed partial class PreviewCommandTests : IDisposable
 
         var diff = await Command<ScoresV2>("diff", "scores");
         diff.ExitCode.Should().Be(ExitCodes.Ok, diff.Error);
-        diff.Output.Should().Contain("1 added, 1 removed, 1 changed, 1 unchanged, 0 pending");
+        diff.Output.Should().Contain("scores: generation 1 (active, checkpoint 4) -> generation 2 (preview, checkpoint 4): 1 added, 1 removed, 1 changed, 1 unchanged, 0 pending");
         var lines = diff.Output.Split(Environment.NewLine).Where(l => l.StartsWith("  ")).ToArray();
         lines.Should().Equal(
             """  ~ s-2: grade "low" -> "high" """.TrimEnd(),
@@ -51,6 +52,7 @@ public sealed partial class PreviewCommandTests : IDisposable
         var all = await Json(await http.GetAsync("/api/projections/scores/diff", Ct));
         (all.GetProperty("added").GetInt64(), all.GetProperty("removed").GetInt64(), all.GetProperty("changed").GetInt64(), all.GetProperty("unchanged").GetInt64())
             .Should().Be((1, 1, 1, 1));
+        (all.GetProperty("activeCheckpoint").GetString(), all.GetProperty("previewCheckpoint").GetString()).Should().Be(("4", "4"));
         var grade = await Json(await http.GetAsync("/api/projections/scores/diff?field=grade&key=s-2", Ct));
         grade.GetProperty("matching").GetInt64().Should().Be(1);
         var changed = grade.GetProperty("documents")[0];

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Projections.Core.Projections;
 
-namespace Projections.Hosting.Tests.Preview;
+namespace Projections.Testing.Previews;
 
 public sealed record Score(string Id, int Points, string Grade, int Events);
 public sealed record Scored(int Points);

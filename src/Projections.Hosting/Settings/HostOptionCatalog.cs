@@ -22,7 +22,7 @@ public static class HostOptionCatalog
         "Host header names the web server answers; others get 400 (a page whose name was rebound to this address cannot read the API). * allows any.");
     /// <summary><c>--admin-token</c>: the bearer token of the web API's admin actions.</summary>
     public static readonly HostOption AdminToken = new("admin-token", "Projections:Web:AdminToken", "token", "(none: admin actions disabled)",
-        "Bearer token required by the web API's admin actions (rebuild, park and continue); name:secret names its holder in the log.", Secret: true);
+        "Bearer token required by the web API's admin actions (rebuild, park and continue, switch or discard a preview); name:secret names its holder in the log.", Secret: true);
     /// <summary><c>--progress</c>: how <c>run</c> shows progress.</summary>
     public static readonly HostOption Progress = new("progress", "Projections:Progress", "auto|live|plain|off", "auto",
         "Terminal progress: live table on a terminal, plain periodic lines otherwise (auto).");

@@ -69,7 +69,8 @@ public sealed partial class ProjectionRuntime
         }
         catch (Exception ex)
         {
-            if (ex is not OperationCanceledException) await AbandonRebuild(building, state, ex).ConfigureAwait(false);
+            // A preview switched to before it caught up here is the active generation now: its failure is the projection's, not a rebuild's to drop.
+            if (ex is not OperationCanceledException && _active != building) await AbandonRebuild(building, state, ex).ConfigureAwait(false);
             return;
         }
         if (state.Preview)

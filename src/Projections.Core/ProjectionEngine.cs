@@ -73,12 +73,24 @@ public sealed class ProjectionEngine : IAsyncDisposable
     /// Starts building a new generation of <paramref name="projection"/> from the first event while the
     /// active one keeps serving; when the new one has caught up and flushed, it becomes active and the old one is dropped.
     /// </summary>
-    public Task StartRebuild(string projection, CancellationToken cancellationToken)
-    {
-        var runtime = _runtimes.FirstOrDefault(r => r.Name == projection)
-            ?? throw new ArgumentException($"No projection is named '{projection}'; known: {string.Join(", ", _runtimes.Select(r => r.Name))}.", nameof(projection));
-        return runtime.StartRebuild(cancellationToken);
-    }
+    public Task StartRebuild(string projection, CancellationToken cancellationToken) => StartRebuild(projection, preview: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="StartRebuild(string, CancellationToken)"/>; a <paramref name="preview"/> is built and kept
+    /// following but becomes active only through <see cref="SwitchPreview"/> (or is dropped by <see cref="DiscardPreview"/>).
+    /// </summary>
+    public Task StartRebuild(string projection, bool preview, CancellationToken cancellationToken) =>
+        Runtime(projection).StartRebuild(preview, cancellationToken);
+
+    /// <summary>Makes the preview generation active and drops the old one; <see cref="PreviewRefusedException"/> when there is none or it is behind.</summary>
+    public Task<int> SwitchPreview(string projection, CancellationToken cancellationToken) => Runtime(projection).SwitchPreview(cancellationToken);
+
+    /// <summary>Drops the preview generation; <see cref="PreviewRefusedException"/> when there is none.</summary>
+    public Task<int> DiscardPreview(string projection, CancellationToken cancellationToken) => Runtime(projection).DiscardPreview(cancellationToken);
+
+    private ProjectionRuntime Runtime(string projection) =>
+        _runtimes.FirstOrDefault(r => r.Name == projection)
+        ?? throw new ArgumentException($"No projection is named '{projection}'; known: {string.Join(", ", _runtimes.Select(r => r.Name))}.", nameof(projection));
 
     /// <summary>
     /// Stops reading, flushes what was applied, writes the final checkpoint. When <paramref name="cancellationToken"/>

@@ -66,7 +66,11 @@ public static class ProjectionsCommandLine
 
         var (command, argument, overrides) = tree.Read(parsed);
         builder.Configuration.AddInMemoryCollection(overrides);
-        await using var context = new CommandContext(builder, argument, output, error, stop, configureApp) { CommandLineKeys = overrides.Keys };
+        await using var context = new CommandContext(builder, argument, output, error, stop, configureApp)
+        {
+            CommandLineKeys = overrides.Keys,
+            RebuildPreview = tree.RebuildPreview(parsed),
+        };
         try
         {
             return await command.ExecuteAsync(context);

@@ -24,7 +24,14 @@ public sealed partial class MongoProjectionStore
         return generations;
     }
 
-    public async Task BeginGeneration(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken)
+    public Task BeginGeneration(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
+        Begin(projection, generation, indexes, preview: false, cancellationToken);
+
+    /// <summary>As <see cref="BeginGeneration"/>, recording the generation as a preview that only an explicit activation switches to.</summary>
+    public Task BeginPreview(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
+        Begin(projection, generation, indexes, preview: true, cancellationToken);
+
+    private async Task Begin(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, bool preview, CancellationToken cancellationToken)
     {
         var current = await LoadGenerations(projection, cancellationToken).ConfigureAwait(false);
         if (generation == current.Active)
@@ -32,7 +39,7 @@ public sealed partial class MongoProjectionStore
         // "Empty storage": leftovers of an earlier attempt at this generation number are removed first.
         await DropStorage(projection, generation, cancellationToken).ConfigureAwait(false);
         await CreateDocumentsCollection(projection, generation, indexes, cancellationToken).ConfigureAwait(false);
-        await SetGenerations(projection, new BsonDocument("building", generation), null, cancellationToken).ConfigureAwait(false);
+        await SetGenerations(projection, new BsonDocument { { "building", generation }, { "preview", preview } }, null, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task ActivateGeneration(string projection, int generation, CancellationToken cancellationToken)
@@ -42,7 +49,7 @@ public sealed partial class MongoProjectionStore
         if (generation != current.Active && generation != current.Building)
             throw new InvalidOperationException($"Generation {generation} of projection '{projection}' was never begun (active {current.Active}, building {current.Building?.ToString() ?? "none"}).");
         var set = new BsonDocument("active", generation);
-        if (current.Building == generation) set.Add("building", BsonNull.Value);
+        if (current.Building == generation) set.Add("building", BsonNull.Value).Add("preview", false);
         await SetGenerations(projection, set, null, cancellationToken).ConfigureAwait(false);
     }
 
@@ -53,7 +60,7 @@ public sealed partial class MongoProjectionStore
             throw new InvalidOperationException($"Generation {generation} of projection '{projection}' is active and cannot be dropped; activate another generation first.");
         // Forget the generation first, so a crash part-way leaves orphaned data, never a pointer to missing data.
         if (current.Building == generation)
-            await SetGenerations(projection, new BsonDocument("building", BsonNull.Value), generation, cancellationToken).ConfigureAwait(false);
+            await SetGenerations(projection, new BsonDocument { { "building", BsonNull.Value }, { "preview", false } }, generation, cancellationToken).ConfigureAwait(false);
         await DropStorage(projection, generation, cancellationToken).ConfigureAwait(false);
     }
 

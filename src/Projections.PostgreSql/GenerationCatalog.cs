@@ -13,10 +13,10 @@ internal sealed class GenerationCatalog(NpgsqlConnection connection, NpgsqlTrans
 
     public async Task<Entry?> Read(string projection, CancellationToken ct)
     {
-        await using var command = Command($"SELECT base_name, active, building FROM {schema.Generations} WHERE projection = $1", projection);
+        await using var command = Command($"SELECT base_name, active, building, preview FROM {schema.Generations} WHERE projection = $1", projection);
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         if (!await reader.ReadAsync(ct).ConfigureAwait(false)) return null;
-        return new Entry(reader.GetString(0), new ProjectionGenerations(reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetInt32(2)));
+        return new Entry(reader.GetString(0), new ProjectionGenerations(reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetInt32(2), reader.GetBoolean(3)));
     }
 
     public async Task<Entry> Require(string projection, CancellationToken ct) =>
@@ -41,8 +41,8 @@ internal sealed class GenerationCatalog(NpgsqlConnection connection, NpgsqlTrans
 
     public async Task Save(string projection, ProjectionGenerations generations, CancellationToken ct)
     {
-        await using var command = Command($"UPDATE {schema.Generations} SET active = $2, building = $3 WHERE projection = $1",
-            projection, generations.Active, generations.Building is { } b ? b : DBNull.Value);
+        await using var command = Command($"UPDATE {schema.Generations} SET active = $2, building = $3, preview = $4 WHERE projection = $1",
+            projection, generations.Active, generations.Building is { } b ? b : DBNull.Value, generations.Building is not null && generations.Preview);
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 

@@ -20,6 +20,13 @@ public sealed partial class PostgresProjectionStore
 
     /// <summary>Creates empty storage for <paramref name="generation"/> (wiping what an earlier attempt left there) and records it as being built.</summary>
     public Task BeginGeneration(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
+        Begin(projection, generation, indexes, preview: false, cancellationToken);
+
+    /// <summary>As <see cref="BeginGeneration"/>, recording the generation as a preview that only an explicit activation switches to.</summary>
+    public Task BeginPreview(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
+        Begin(projection, generation, indexes, preview: true, cancellationToken);
+
+    private Task Begin(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, bool preview, CancellationToken cancellationToken) =>
         InCatalog(projection, $"begin generation {generation}", async (catalog, ct) =>
         {
             var entry = await catalog.Require(projection, ct).ConfigureAwait(false);
@@ -27,7 +34,7 @@ public sealed partial class PostgresProjectionStore
                 throw new InvalidOperationException($"Cannot begin generation {generation} of projection '{projection}': it is the active generation.");
             await catalog.DropStorage(projection, entry.BaseName, generation, ct).ConfigureAwait(false);
             await catalog.CreateStorage(entry.BaseName, generation, indexes, ct).ConfigureAwait(false);
-            await catalog.Save(projection, entry.Generations with { Building = generation }, ct).ConfigureAwait(false);
+            await catalog.Save(projection, entry.Generations with { Building = generation, Preview = preview }, ct).ConfigureAwait(false);
             return 0;
         }, cancellationToken);
 
@@ -38,8 +45,8 @@ public sealed partial class PostgresProjectionStore
             var entry = await catalog.Require(projection, ct).ConfigureAwait(false);
             if (!await catalog.StorageExists(entry.BaseName, generation, ct).ConfigureAwait(false))
                 throw new InvalidOperationException($"Cannot activate generation {generation} of projection '{projection}': it was never begun.");
-            var building = entry.Generations.Building == generation ? null : entry.Generations.Building;
-            await catalog.Save(projection, new ProjectionGenerations(generation, building), ct).ConfigureAwait(false);
+            var generations = entry.Generations.Building == generation ? new ProjectionGenerations(generation, null) : entry.Generations with { Active = generation };
+            await catalog.Save(projection, generations, ct).ConfigureAwait(false);
             await catalog.PointViewAt(entry.BaseName, generation, ct).ConfigureAwait(false);
             return 0;
         }, cancellationToken);
@@ -51,7 +58,7 @@ public sealed partial class PostgresProjectionStore
             if (generation == entry.Generations.Active)
                 throw new InvalidOperationException($"Cannot drop generation {generation} of projection '{projection}': it is the active generation.");
             await catalog.DropStorage(projection, entry.BaseName, generation, ct).ConfigureAwait(false);
-            if (entry.Generations.Building == generation) await catalog.Save(projection, entry.Generations with { Building = null }, ct).ConfigureAwait(false);
+            if (entry.Generations.Building == generation) await catalog.Save(projection, entry.Generations with { Building = null, Preview = false }, ct).ConfigureAwait(false);
             return 0;
         }, cancellationToken);
 

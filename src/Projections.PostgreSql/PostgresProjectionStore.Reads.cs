@@ -11,11 +11,11 @@ public sealed partial class PostgresProjectionStore
     {
         var recorded = await Read($"read the generations of projection '{projection}'", async (connection, ct) =>
         {
-            await using var command = new NpgsqlCommand($"SELECT active, building FROM {_schema.Generations} WHERE projection = $1", connection);
+            await using var command = new NpgsqlCommand($"SELECT active, building, preview FROM {_schema.Generations} WHERE projection = $1", connection);
             command.Parameters.Add(new NpgsqlParameter { Value = projection });
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             return await reader.ReadAsync(ct).ConfigureAwait(false)
-                ? new ProjectionGenerations(reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetInt32(1))
+                ? new ProjectionGenerations(reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetInt32(1), reader.GetBoolean(2))
                 : null;
         }, cancellationToken).ConfigureAwait(false);
         return recorded ?? await EnsureProjection(projection, [], cancellationToken).ConfigureAwait(false);

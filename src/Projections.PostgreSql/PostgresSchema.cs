@@ -34,6 +34,7 @@ internal sealed class PostgresSchema(string schema)
             active     integer NOT NULL,
             building   integer
         );
+        ALTER TABLE {Generations} ADD COLUMN IF NOT EXISTS preview boolean NOT NULL DEFAULT false;
         CREATE TABLE IF NOT EXISTS {Checkpoints} (
             projection        text        NOT NULL,
             generation        integer     NOT NULL,

@@ -38,7 +38,7 @@ public sealed partial class InMemoryProjectionStore(TimeProvider? clock = null) 
                 _projections[projection] = p = new ProjectionData { Active = 1 };
                 p.Generations[1] = new GenerationData();
             }
-            return Task.FromResult(new ProjectionGenerations(p.Active, p.Building));
+            return Task.FromResult(new ProjectionGenerations(p.Active, p.Building, p.Preview));
         }
     }
 
@@ -47,17 +47,25 @@ public sealed partial class InMemoryProjectionStore(TimeProvider? clock = null) 
         lock (_sync)
         {
             var p = Projection(projection);
-            return Task.FromResult(new ProjectionGenerations(p.Active, p.Building));
+            return Task.FromResult(new ProjectionGenerations(p.Active, p.Building, p.Preview));
         }
     }
 
-    public Task BeginGeneration(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken)
+    public Task BeginGeneration(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
+        Begin(projection, generation, preview: false);
+
+    public Task BeginPreview(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
+        Begin(projection, generation, preview: true);
+
+    private Task Begin(string projection, int generation, bool preview)
     {
         lock (_sync)
         {
             var p = Projection(projection);
+            if (p.Active == generation) throw new InvalidOperationException($"Generation {generation} of projection '{projection}' is the active one.");
             p.Generations[generation] = new GenerationData();
             p.Building = generation;
+            p.Preview = preview;
             RevokeLeases(projection, generation);
         }
         return Task.CompletedTask;
@@ -70,7 +78,7 @@ public sealed partial class InMemoryProjectionStore(TimeProvider? clock = null) 
             var p = Projection(projection);
             Generation(projection, generation);
             p.Active = generation;
-            if (p.Building == generation) p.Building = null;
+            if (p.Building == generation) (p.Building, p.Preview) = (null, false);
         }
         return Task.CompletedTask;
     }
@@ -82,7 +90,7 @@ public sealed partial class InMemoryProjectionStore(TimeProvider? clock = null) 
             var p = Projection(projection);
             if (p.Active == generation) throw new InvalidOperationException($"Generation {generation} of projection '{projection}' is active and cannot be dropped.");
             p.Generations.Remove(generation);
-            if (p.Building == generation) p.Building = null;
+            if (p.Building == generation) (p.Building, p.Preview) = (null, false);
             RevokeLeases(projection, generation);
         }
         return Task.CompletedTask;
@@ -168,6 +176,7 @@ public sealed partial class InMemoryProjectionStore(TimeProvider? clock = null) 
     {
         public int Active;
         public int? Building;
+        public bool Preview;
         public readonly Dictionary<int, GenerationData> Generations = [];
     }
 

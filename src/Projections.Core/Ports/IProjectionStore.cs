@@ -29,6 +29,14 @@ public interface IProjectionStore
     /// <summary>Creates empty storage for a new generation and records it as being built; revokes that generation's leases (an earlier builder is fenced out).</summary>
     Task BeginGeneration(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// As <see cref="BeginGeneration"/>, and records the generation as a <b>preview</b> (<see cref="ProjectionGenerations.Preview"/>):
+    /// it is built and kept following like a rebuild but becomes active only by an explicit <see cref="ActivateGeneration"/>.
+    /// Activating or dropping it clears the mark; <see cref="BeginGeneration"/> records a plain rebuild.
+    /// </summary>
+    Task BeginPreview(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{Description} cannot keep a rebuild preview.");
+
     /// <summary>Makes <paramref name="generation"/> the active one (readers follow) and clears "being built".</summary>
     Task ActivateGeneration(string projection, int generation, CancellationToken cancellationToken);
 
@@ -72,8 +80,11 @@ public interface IProjectionStore
     Task<long> CountDeadLetters(string projection, int generation, CancellationToken cancellationToken);
 }
 
-/// <summary>The active generation and the one being built by a rebuild, if any.</summary>
-public sealed record ProjectionGenerations(int Active, int? Building);
+/// <summary>
+/// The active generation and the one being built by a rebuild, if any. <paramref name="Preview"/>: the one being built is
+/// a preview (<c>run --rebuild --preview</c>), which no host activates by itself; only a switch does (design.md "Preview generations").
+/// </summary>
+public sealed record ProjectionGenerations(int Active, int? Building, bool Preview = false);
 
 /// <summary>How far a generation has persisted: every event at or before <see cref="Position"/> is reflected in the store.</summary>
 public sealed record ProjectionCheckpoint(GlobalPosition Position, DateTimeOffset? StreamTime);

@@ -40,4 +40,11 @@ public interface IProjectionRuntime
 }
 
 /// <summary>Progress of a rebuild: the new generation's position against the head when it started.</summary>
-public sealed record RebuildProgress(int Generation, GlobalPosition? Processed, GlobalPosition Target, DateTimeOffset StartedAt, double EventsPerSecond, TimeSpan? EstimatedRemaining);
+public sealed record RebuildProgress(int Generation, GlobalPosition? Processed, GlobalPosition Target, DateTimeOffset StartedAt, double EventsPerSecond, TimeSpan? EstimatedRemaining)
+{
+    /// <summary>A preview (<c>--rebuild --preview</c>): it keeps following once caught up and waits for a switch or a discard.</summary>
+    public bool Preview { get; init; }
+
+    /// <summary>The preview reached the head it started against and flushed: it can be diffed and switched to.</summary>
+    public bool CaughtUp { get; init; }
+}

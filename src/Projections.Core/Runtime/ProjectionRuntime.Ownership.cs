@@ -61,6 +61,7 @@ public sealed partial class ProjectionRuntime
     private async Task CheckOwnership(ProjectionGenerations generations, CancellationToken ct)
     {
         _servedGeneration = generations.Active;
+        await PromoteSwitchedPreview(generations).ConfigureAwait(false);
 
         if (_active is { } active)
         {
@@ -85,7 +86,7 @@ public sealed partial class ProjectionRuntime
         {
             if (generations.Building != building.Generation && generations.Active != building.Generation)
             {
-                _logger.LogInformation("Projection {Projection}: the rebuild of generation {Generation} was abandoned or restarted elsewhere", Name, building.Generation);
+                _logger.LogInformation("Projection {Projection}: the rebuild of generation {Generation} was discarded, abandoned or restarted elsewhere", Name, building.Generation);
                 await LetGo(building, "switched").ConfigureAwait(false);
                 ClearBuilding(building);
             }
@@ -94,7 +95,7 @@ public sealed partial class ProjectionRuntime
         if (_building is null && generations.Building is { } next && await TryTake(next, ct).ConfigureAwait(false) is { } buildLease)
         {
             _logger.LogInformation("Projection {Projection}: resuming the rebuild of generation {Generation}", Name, next);
-            await StartBuilding(next, buildLease, resume: true, ct).ConfigureAwait(false);
+            await StartBuilding(next, buildLease, resume: true, generations.Preview, ct).ConfigureAwait(false);
         }
     }
 

@@ -10,8 +10,11 @@ namespace Projections.Core.Runtime;
 /// </summary>
 public sealed partial class ProjectionRuntime
 {
-    /// <summary>Records a rebuild of the next generation in the store and starts building it here when this host gets its lease.</summary>
-    internal async Task StartRebuild(CancellationToken ct)
+    /// <summary>
+    /// Records a rebuild of the next generation in the store and starts building it here when this host gets its lease.
+    /// A <paramref name="preview"/> is built the same way but never switched to by itself (ProjectionRuntime.Preview.cs).
+    /// </summary>
+    internal async Task StartRebuild(bool preview, CancellationToken ct)
     {
         await _lifecycle.WaitAsync(ct).ConfigureAwait(false);
         try
@@ -22,12 +25,15 @@ public sealed partial class ProjectionRuntime
                 throw new InvalidOperationException($"Projection '{Name}' is stopped{(failed.Error is null ? "" : $" ({failed.Error.Message})")}; restart it to rebuild.");
             var generations = await _store.EnsureProjection(Name, Projection.Indexes, ct).ConfigureAwait(false);
             if (generations.Building is { } running)
-                throw new RebuildAlreadyRunningException($"Projection '{Name}' is already rebuilding generation {running}.");
+                throw new RebuildAlreadyRunningException(generations.Preview
+                    ? $"Projection '{Name}' already has a preview of generation {running}; switch to it or discard it first."
+                    : $"Projection '{Name}' is already rebuilding generation {running}.");
             var generation = generations.Active + 1;
-            await _store.BeginGeneration(Name, generation, Projection.Indexes, ct).ConfigureAwait(false);
-            _logger.LogInformation("Projection {Projection}: rebuilding into generation {Generation}", Name, generation);
+            if (preview) await _store.BeginPreview(Name, generation, Projection.Indexes, ct).ConfigureAwait(false);
+            else await _store.BeginGeneration(Name, generation, Projection.Indexes, ct).ConfigureAwait(false);
+            _logger.LogInformation("Projection {Projection}: {Kind} generation {Generation}", Name, preview ? "building a preview of" : "rebuilding into", generation);
             if (await TryTake(generation, ct).ConfigureAwait(false) is { } lease)
-                await StartBuilding(generation, lease, resume: false, ct).ConfigureAwait(false);
+                await StartBuilding(generation, lease, resume: false, preview, ct).ConfigureAwait(false);
             else
                 _logger.LogInformation("Projection {Projection}: another host took the lease of generation {Generation} and builds it", Name, generation);
         }
@@ -35,10 +41,10 @@ public sealed partial class ProjectionRuntime
     }
 
     /// <summary>Starts the pipeline of the generation being built and arranges the switch. Caller holds the lifecycle lock.</summary>
-    private async Task StartBuilding(int generation, TakenLease lease, bool resume, CancellationToken ct)
+    private async Task StartBuilding(int generation, TakenLease lease, bool resume, bool preview, CancellationToken ct)
     {
         var target = await _source.ReadHeadPosition(ct).ConfigureAwait(false);
-        var state = new RebuildState(target, _time.GetUtcNow());
+        var state = new RebuildState(target, _time.GetUtcNow(), preview);
         var building = resume
             ? await StartPipeline(generation, lease, ct).ConfigureAwait(false)
             : await StartPipelineFromScratch(generation, lease, ct).ConfigureAwait(false);
@@ -63,7 +69,15 @@ public sealed partial class ProjectionRuntime
         }
         catch (Exception ex)
         {
-            if (ex is not OperationCanceledException) await AbandonRebuild(building, state, ex).ConfigureAwait(false);
+            // A preview switched to before it caught up here is the active generation now: its failure is the projection's, not a rebuild's to drop.
+            if (ex is not OperationCanceledException && _active != building) await AbandonRebuild(building, state, ex).ConfigureAwait(false);
+            return;
+        }
+        if (state.Preview)
+        {
+            // A preview keeps following the live events and waits for an explicit switch (or discard).
+            state.CaughtUp = true;
+            _logger.LogInformation("Projection {Projection}: the preview of generation {Generation} caught up; compare it with diff, then switch or discard", Name, building.Generation);
             return;
         }
 

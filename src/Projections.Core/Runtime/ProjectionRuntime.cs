@@ -64,7 +64,9 @@ public sealed partial class ProjectionRuntime : IProjectionRuntime
     public IReadOnlyList<Lease> HeldLeases =>
         new[] { _active, _building }.Where(p => p is { LostLease: false, Lease: not null }).Select(p => p!.Lease!).ToArray();
 
-    public RebuildProgress? Rebuild => _building is { } b && _rebuild is { } r ? b.RebuildProgress(r.Target, r.StartedAt) : null;
+    public RebuildProgress? Rebuild => _building is { } b && _rebuild is { } r
+        ? b.RebuildProgress(r.Target, r.StartedAt) with { Preview = r.Preview, CaughtUp = r.CaughtUp }
+        : null;
 
     /// <summary>The generation being served (by this host, or as read from the store while a standby).</summary>
     public int ActiveGeneration => _active is { LostLease: false } a ? a.Generation : _servedGeneration;
@@ -165,10 +167,12 @@ public sealed partial class ProjectionRuntime : IProjectionRuntime
             if (pipeline is { LostLease: false, Lease: { } lease }) await ReleaseQuietly(lease, "stopped").ConfigureAwait(false);
     }
 
-    private sealed class RebuildState(GlobalPosition target, DateTimeOffset startedAt)
+    private sealed class RebuildState(GlobalPosition target, DateTimeOffset startedAt, bool preview)
     {
         public GlobalPosition Target { get; } = target;
         public DateTimeOffset StartedAt { get; } = startedAt;
+        public bool Preview { get; } = preview;
+        public volatile bool CaughtUp;
         public Task? Switch { get; set; }
         public Exception? Error { get; set; }
     }

@@ -40,6 +40,8 @@ public sealed class CommandContext : IAsyncDisposable
     internal Action<WebApplication>? ConfigureApp { get; }
     /// <summary>The configuration keys the command line set (run warns when a secret is among them: the process list shows it).</summary>
     internal IReadOnlyCollection<string> CommandLineKeys { get; init; } = [];
+    /// <summary>run's <c>--preview</c>: the rebuild it starts is a preview.</summary>
+    internal bool RebuildPreview { get; init; }
 
     /// <summary>The application, built on first use and not started.</summary>
     public WebApplication App => _app ??= Builder.Build();

@@ -12,6 +12,7 @@ internal sealed class CommandLineTree
 {
     private readonly Dictionary<Command, (ProjectionsCommand Command, Symbol? Argument)> _commands = [];
     private readonly List<(HostOption Host, Option Parsed)> _options = [];
+    private readonly List<Option<bool>> _previewFlags = [];
 
     public CommandLineTree(string applicationName, IReadOnlyList<HostOption> options, ProjectionsCommand run, IEnumerable<ProjectionsCommand> commands)
     {
@@ -58,7 +59,8 @@ internal sealed class CommandLineTree
 
     /// <summary>The tree of an application: its options, run, status, verify and its own commands.</summary>
     public static CommandLineTree For(ProjectionsRegistration registration, string applicationName) =>
-        new(applicationName, registration.Options, new RunCommand(registration), [new StatusCommand(), new VerifyCommand(), new ImportCommand(), new ExportCommand(), new DeadLettersCommand(), .. registration.Commands]);
+        new(applicationName, registration.Options, new RunCommand(registration),
+            [new StatusCommand(), new VerifyCommand(), new DiffCommand(), PreviewCommands.Switch(), PreviewCommands.Discard(), new ImportCommand(), new ExportCommand(), new DeadLettersCommand(), .. registration.Commands]);
 
     /// <summary>Parses without response files (an argument starting with @ is a value, not a file to read).</summary>
     public ParseResult Parse(IReadOnlyList<string> args) => Root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
@@ -82,14 +84,24 @@ internal sealed class CommandLineTree
         return (command, value, overrides);
     }
 
-    private static Option<string> AddRebuild(Command command)
+    /// <summary>True when <c>--preview</c> was given to run.</summary>
+    public bool RebuildPreview(ParseResult result) => _previewFlags.Any(flag => result.GetResult(flag) is { Implicit: false } && result.GetValue(flag));
+
+    private Option<string> AddRebuild(Command command)
     {
         var rebuild = new Option<string>(RunCommand.RebuildOption)
         {
             Description = "Also rebuild these projections into a new generation while serving.",
             HelpName = "projection|all",
         };
+        var preview = new Option<bool>(RunCommand.PreviewOption)
+        {
+            Description = "With --rebuild: build the new generation as a preview that keeps following but is not switched to; compare it with diff, then switch or discard.",
+            Arity = ArgumentArity.Zero,
+        };
         command.Options.Add(rebuild);
+        command.Options.Add(preview);
+        _previewFlags.Add(preview);
         return rebuild;
     }
 }

@@ -21,6 +21,7 @@ internal sealed class RunCommand(ProjectionsRegistration registration)
     : ProjectionsCommand("run", "(default) Run the projections and the web server until Ctrl+C.")
 {
     public const string RebuildOption = "--rebuild";
+    public const string PreviewOption = "--preview";
 
     public override async Task<int> ExecuteAsync(CommandContext context)
     {
@@ -56,6 +57,9 @@ internal sealed class RunCommand(ProjectionsRegistration registration)
         if (registration.MappedPrefix is null) app.MapProjections();
         var runtime = app.Services.GetRequiredService<ProjectionsRuntime>();
         runtime.RebuildOnStart = ProjectionNames.Resolve(runtime.Projections, context.Argument, RebuildOption);
+        if (context.RebuildPreview && runtime.RebuildOnStart.Count == 0)
+            throw new HostUserException($"{PreviewOption} needs {RebuildOption} <projection|all>: it says how the rebuild is built.");
+        runtime.RebuildPreview = context.RebuildPreview;
 
         try
         {

@@ -30,7 +30,9 @@ internal sealed class StatusCommand() : ProjectionsCommand("status", "Per projec
             if (generations.Building is { } building)
             {
                 var rebuilt = (await adapters.Store.LoadCheckpoint(projection.Name, building, ct))?.Position;
-                line += $"; rebuilding generation {building}: {Progress(rebuilt, head)}";
+                line += generations.Preview
+                    ? $"; preview generation {building} (switch or discard it): {Progress(rebuilt, head)}"
+                    : $"; rebuilding generation {building}: {Progress(rebuilt, head)}";
             }
             await context.Output.WriteLineAsync(line);
             if (adapters.Store is ILeaseStore leases)

@@ -41,6 +41,9 @@ public sealed class ProjectionsRuntime(
     /// <summary>Projections to rebuild as soon as the engine started (<c>run --rebuild</c>).</summary>
     internal IReadOnlyList<string> RebuildOnStart { get; set; } = [];
 
+    /// <summary>The rebuilds started at start are previews (<c>run --rebuild --preview</c>).</summary>
+    internal bool RebuildPreview { get; set; }
+
     internal async Task StartAsync(CancellationToken cancellationToken)
     {
         if (Projections.Count == 0)
@@ -54,10 +57,10 @@ public sealed class ProjectionsRuntime(
         _engine = engine;
         foreach (var name in RebuildOnStart)
         {
-            logger.LogInformation("Starting a rebuild of {Projection}", name);
+            logger.LogInformation("Starting a {Kind} of {Projection}", RebuildPreview ? "rebuild preview" : "rebuild", name);
             try
             {
-                await engine.StartRebuild(name, cancellationToken);
+                await engine.StartRebuild(name, RebuildPreview, cancellationToken);
             }
             catch (RebuildAlreadyRunningException e)
             {

@@ -22,7 +22,7 @@ public static class HostOptionCatalog
         "Host header names the web server answers; others get 400 (a page whose name was rebound to this address cannot read the API). * allows any.");
     /// <summary><c>--admin-token</c>: the bearer token of the web API's admin actions.</summary>
     public static readonly HostOption AdminToken = new("admin-token", "Projections:Web:AdminToken", "token", "(none: admin actions disabled)",
-        "Bearer token required by the web API's admin actions (rebuild, park and continue); name:secret names its holder in the log.", Secret: true);
+        "Bearer token required by the web API's admin actions (rebuild, park and continue, switch or discard a preview); name:secret names its holder in the log.", Secret: true);
     /// <summary><c>--admin-token-file</c>: a file holding the admin token, so it is not in the process list.</summary>
     public static readonly HostOption AdminTokenFile = new("admin-token-file", "Projections:Web:AdminTokenFile", "path", "(none)",
         "File holding the admin token (read once at start, surrounding whitespace trimmed); keeps it out of the process list and the environment.");

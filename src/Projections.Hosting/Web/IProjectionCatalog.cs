@@ -1,5 +1,6 @@
 using Projections.Core.Replay;
 using Projections.Core.Runtime;
+using Projections.Hosting.Preview;
 
 namespace Projections.Hosting.Web;
 
@@ -8,7 +9,13 @@ internal interface IProjectionCatalog
 {
     IReadOnlyList<IProjectionRuntime> Runtimes { get; }
     IProjectionRuntime? Find(string name);
-    Task StartRebuild(string name, CancellationToken cancellationToken);
+    Task StartRebuild(string name, bool preview, CancellationToken cancellationToken);
+    /// <summary>Activates the preview (<see cref="PreviewRefusedException"/> when there is none or it is behind); returns the active generation.</summary>
+    Task<int> SwitchPreview(string name, CancellationToken cancellationToken);
+    /// <summary>Drops the preview (<see cref="PreviewRefusedException"/> when there is none); returns its generation.</summary>
+    Task<int> DiscardPreview(string name, CancellationToken cancellationToken);
+    /// <summary>The active generation against the preview (<see cref="PreviewRefusedException"/> when there is none).</summary>
+    Task<DiffReport> Diff(string name, DiffQuery query, CancellationToken cancellationToken);
     /// <summary>Folds one aggregate's history on demand from the events up to the active generation's checkpoint, reading at most <paramref name="maxScanned"/> events.</summary>
     Task<EntityHistoryResult> ReadHistory(IProjectionRuntime runtime, string key, long maxScanned, CancellationToken cancellationToken);
 }

@@ -34,19 +34,29 @@ internal static class ProjectionEndpoints
         {
             if (guard.Refusal(request, out var actor) is { } refusal) return refusal;
             if (catalog.Find(name) is null) return ApiErrors.UnknownProjection(catalog, name);
+            if (request.Query.Keys.FirstOrDefault(k => k != "preview") is { } unknown)
+                return ApiErrors.BadRequest($"Unknown query parameter '{unknown}'; rebuild takes only preview.");
+            var previewText = request.Query["preview"].ToString();
+            var asPreview = false;
+            if (previewText.Length > 0 && !bool.TryParse(previewText, out asPreview))
+                return ApiErrors.BadRequest($"Query parameter 'preview' must be true or false, was '{previewText}'.");
             try
             {
                 // The rebuild outlives this request: only the host stopping may cancel its start.
-                await catalog.StartRebuild(name, lifetime.ApplicationStopping);
+                await catalog.StartRebuild(name, asPreview, lifetime.ApplicationStopping);
             }
             catch (InvalidOperationException e)
             {
                 return TypedResults.Problem(SecretRedactor.Redact(e.Message), statusCode: StatusCodes.Status409Conflict, title: "Cannot rebuild now");
             }
-            loggers.CreateLogger(typeof(ProjectionEndpoints)).LogInformation("{Actor} requested a rebuild of projection {Projection} over HTTP", actor, name);
+            loggers.CreateLogger(typeof(ProjectionEndpoints)).LogInformation("{Actor} requested a {Kind} of projection {Projection} over HTTP", actor, asPreview ? "rebuild preview" : "rebuild", name);
             return Results.Accepted($"/api/projections/{Uri.EscapeDataString(name)}",
-                new { projection = name, message = $"Rebuild of '{name}' started; follow its progress at /api/projections/{name}." });
+                new { projection = name, preview = asPreview, message = asPreview
+                    ? $"Rebuild preview of '{name}' started; once it caught up compare it at /api/projections/{name}/diff, then switch or discard."
+                    : $"Rebuild of '{name}' started; follow its progress at /api/projections/{name}." });
         });
+
+        PreviewEndpoints.Map(api);
     }
 
     /// <summary>The background reconciliation's reports; absent where the API is hosted without the engine's services.</summary>

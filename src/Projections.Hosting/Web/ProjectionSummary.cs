@@ -80,7 +80,10 @@ internal sealed record ReconciliationSummary(long Rounds, long Checked, long Mis
 /// <summary>A shard this host writes: a standby owns none (its live requests answer from the store).</summary>
 public sealed record OwnedShardSummary(int Generation, int Shard, long Epoch, string Owner);
 
-/// <summary>A running rebuild: how far the new generation is, against the head when it started.</summary>
+/// <summary>
+/// A running rebuild: how far the new generation is, against the head when it started. A <see cref="Preview"/>
+/// is not switched to when it caught up (<see cref="CaughtUp"/>): it waits for diff, switch or discard.
+/// </summary>
 internal sealed record RebuildSummary(
     int Generation,
     string? Processed,
@@ -88,7 +91,9 @@ internal sealed record RebuildSummary(
     double Percent,
     DateTimeOffset StartedAt,
     double EventsPerSecond,
-    double? EstimatedRemainingSeconds)
+    double? EstimatedRemainingSeconds,
+    bool Preview,
+    bool CaughtUp)
 {
     public static RebuildSummary From(RebuildProgress progress)
     {
@@ -102,6 +107,8 @@ internal sealed record RebuildSummary(
             Math.Round(percent, 1),
             progress.StartedAt,
             progress.EventsPerSecond,
-            progress.EstimatedRemaining?.TotalSeconds);
+            progress.EstimatedRemaining?.TotalSeconds,
+            progress.Preview,
+            progress.CaughtUp);
     }
 }

@@ -116,6 +116,7 @@
     }
   };
   const hrefDeadLetters = (name) => `#/p/${encodeURIComponent(name)}/dead-letters`;
+  const hrefDiff = (name) => `#/p/${encodeURIComponent(name)}/diff`;
 
   function route() {
     teardown.forEach((fn) => fn());
@@ -126,6 +127,7 @@
       'This link is malformed (a bad %-escape): ', malformed, '. ', el('a', { href: '#/' }, 'Back to the dashboard')));
     else if (parts[0] === 'p' && parts[1] && parts[2] === 'e' && parts[3] !== undefined) renderDetail(parts[1], parts[3]);
     else if (parts[0] === 'p' && parts[1] && parts[2] === 'dead-letters') renderDeadLetters(parts[1], query);
+    else if (parts[0] === 'p' && parts[1] && parts[2] === 'diff') renderDiff(parts[1], query);
     else if (parts[0] === 'p' && parts[1]) renderEntities(parts[1], query);
     else renderDashboard();
     markNav();
@@ -181,7 +183,9 @@
     const message = el('div', { class: 'muted', 'data-role': 'rebuild-message' });
     const tokenArea = el('span');
     const rebuildButton = el('button', { type: 'button', 'data-role': 'rebuild' }, 'Rebuild');
-    rebuildButton.addEventListener('click', () => requestRebuild(name, message, tokenArea));
+    rebuildButton.addEventListener('click', () => requestRebuild(name, message, tokenArea, false));
+    const previewButton = el('button', { type: 'button', 'data-role': 'rebuild-preview', title: 'Build the new generation beside the active one without switching: diff it, then switch or discard (admin token).' }, 'Rebuild as preview');
+    previewButton.addEventListener('click', () => requestRebuild(name, message, tokenArea, true));
     const errorBox = el('div');
     const rebuildBox = el('div');
     const progress = el('div', { class: 'progress', title: 'checkpoint / head' }, el('div', { style: 'width:0%' }));
@@ -190,7 +194,7 @@
     const node = el('section', { class: 'card', 'data-projection': name },
       el('div', { class: 'card-head' },
         el('h2', {}, el('a', { href: hrefEntities(name) }, name), badge),
-        el('div', { class: 'links' }, el('a', { href: hrefEntities(name) }, 'Entities'), deadLink, rebuildButton)),
+        el('div', { class: 'links' }, el('a', { href: hrefEntities(name) }, 'Entities'), deadLink, rebuildButton, previewButton)),
       errorBox, rebuildBox, progress, metrics, reconciliation,
       el('div', { style: 'margin-top:10px; display:flex; gap:8px; align-items:center' }, message, tokenArea));
 
@@ -199,9 +203,9 @@
       badge.className = `badge ${state}`;
       badge.textContent = p.rebuild ? `${statusLabel[p.status] || p.status} · rebuilding` : statusLabel[p.status] || p.status;
       replace(errorBox, p.status === 'stopped' && p.error ? el('div', { class: 'error-box', 'data-role': 'error' }, p.error, parkControl(name, p.stoppedOn, message, tokenArea)) : null);
-      replace(rebuildBox, p.rebuild ? [
+      replace(rebuildBox, p.rebuild?.preview && p.rebuild.caughtUp ? previewControls(name, p.rebuild.generation, message, tokenArea) : p.rebuild ? [
         el('div', { class: 'notice', 'data-role': 'rebuild-progress' },
-          `Rebuilding generation ${p.rebuild.generation}: ${dec(p.rebuild.percent)}% (position ${p.rebuild.processed ?? '–'} of ${p.rebuild.target}), ` +
+          `${p.rebuild.preview ? 'Building a preview of' : 'Rebuilding'} generation ${p.rebuild.generation}: ${dec(p.rebuild.percent)}% (position ${p.rebuild.processed ?? '–'} of ${p.rebuild.target}), ` +
           `${num(Math.round(p.rebuild.eventsPerSecond))} events/s, ETA ${duration(p.rebuild.estimatedRemainingSeconds)}`),
         el('div', { class: 'progress rebuild' }, el('div', { style: `width:${p.rebuild.percent}%` })),
       ] : null);
@@ -294,22 +298,38 @@
     }
   }
 
-  async function requestRebuild(name, message, tokenArea, token) {
+  function requestRebuild(name, message, tokenArea, preview) {
+    adminPost(`${projectionPath(name)}/rebuild${preview ? '?preview=true' : ''}`, preview ? 'Requesting a rebuild preview…' : 'Requesting rebuild…',
+      preview ? 'Preview with token' : 'Rebuild with token', message, tokenArea);
+  }
+
+  // An admin action (rebuild, switch, discard): on 401 it asks for the token and offers to send it again.
+  async function adminPost(path, busy, retryLabel, message, tokenArea, token, done) {
     const headers = token ? { Authorization: `Bearer ${token}` } : {};
-    replace(message, 'Requesting rebuild…');
+    replace(message, busy);
     try {
-      const body = await api(`${projectionPath(name)}/rebuild`, { method: 'POST', headers });
+      const body = await api(path, { method: 'POST', headers });
       replace(tokenArea);
-      replace(message, body?.message || 'Rebuild started.');
+      replace(message, body?.message || 'Done.');
+      if (done) done();
     } catch (e) {
-      replace(message, el('span', { style: 'color:var(--bad)' }, e.message));
+      replace(message, el('span', { style: 'color:var(--bad)', 'data-role': 'action-error' }, e.message));
       if (e.status === 401) {
         const input = el('input', { type: 'password', placeholder: 'admin token', 'aria-label': 'Admin token', autocomplete: 'off' });
-        const send = el('button', { type: 'button', class: 'primary' }, 'Rebuild with token');
-        send.addEventListener('click', () => requestRebuild(name, message, tokenArea, input.value));
+        const send = el('button', { type: 'button', class: 'primary' }, retryLabel);
+        send.addEventListener('click', () => adminPost(path, busy, retryLabel, message, tokenArea, input.value, done));
         replace(tokenArea, input, send);
       }
     }
+  }
+
+  // A caught-up preview (design.md "Preview generations"): see what it changes, then switch to it or discard it.
+  function previewControls(name, generation, message, tokenArea, done) {
+    const action = (verb, label) => el('button', { type: 'button', 'data-role': verb,
+      onclick: () => adminPost(`${projectionPath(name)}/${verb}`, `${label}…`, `${label} with token`, message, tokenArea, undefined, done) }, label);
+    return el('div', { class: 'notice', 'data-role': 'preview' },
+      `Preview of generation ${generation} has caught up and follows live events; it is not served until you switch. `,
+      el('a', { href: hrefDiff(name), 'data-role': 'diff-link' }, 'Diff'), ' ', action('switch', 'Switch'), ' ', action('discard', 'Discard'));
   }
 
   // ---- entity browser ----------------------------------------------------------------------
@@ -628,6 +648,60 @@
         el('button', { type: 'button', disabled: letters.length < take, onclick: () => { skip += take; load(); } }, 'Next ›'));
     }
     every(5000, load);
+  }
+
+  // ---- preview diff ------------------------------------------------------------------------
+  function renderDiff(name, query) {
+    const error = el('div');
+    const summary = el('div', { 'data-role': 'diff-summary' });
+    const body = el('div', { class: 'table-wrap' });
+    const pager = el('div', { class: 'pager' });
+    const message = el('div', { class: 'muted' });
+    const tokenArea = el('span');
+    const actions = el('div');
+    const filters = { key: query.get('key') || '', field: query.get('field') || '' };
+    let skip = Number(query.get('skip')) || 0;
+    const take = 50;
+    const input = (field, label) => el('label', {}, label, ' ', el('input', { type: 'search', value: filters[field], 'data-filter': field,
+      oninput: (e) => { filters[field] = e.target.value; skip = 0; clearTimeout(typing); typing = setTimeout(load, 300); } }));
+    let typing = 0;
+    teardown.push(() => clearTimeout(typing));
+    view.append(
+      el('div', { class: 'crumbs' }, el('a', { href: '#/' }, 'Dashboard'), ' › ', el('a', { href: hrefEntities(name) }, name), ' › diff'),
+      el('h1', {}, `Preview of ${name} against the active generation`), error, summary, actions,
+      el('div', { class: 'filters' }, input('key', 'Key'), input('field', 'Field')), body, pager,
+      el('div', { style: 'margin-top:10px; display:flex; gap:8px; align-items:center' }, message, tokenArea));
+
+    async function load() {
+      const params = new URLSearchParams({ skip, take });
+      for (const [field, value] of Object.entries(filters)) if (value) params.set(field, value);
+      let diff;
+      try {
+        diff = await api(`${projectionPath(name)}/diff?${params}`);
+        replace(error);
+      } catch (e) {
+        replace(error, el('div', { class: 'error-box', 'data-role': 'diff-error' }, e.message));
+        return;
+      }
+      replace(summary, el('div', { class: 'metrics' },
+        metric('Added', num(diff.added), 'added'), metric('Removed', num(diff.removed), 'removed'), metric('Changed', num(diff.changed), 'changed'),
+        metric('Unchanged', num(diff.unchanged), 'unchanged'),
+        metric('Pending', num(diff.pending), 'pending', diff.pending === 0, 'Touched after the lower of the two checkpoints: compared once both passed it.'),
+        metric(`Generation ${diff.activeGeneration} (active)`, diff.activeCheckpoint ?? '–', 'activeCheckpoint', false, 'checkpoint'),
+        metric(`Generation ${diff.previewGeneration} (preview)`, diff.previewCheckpoint ?? '–', 'previewCheckpoint', false, 'checkpoint')));
+      replace(actions, el('div', { style: 'margin:12px 0' }, previewControls(name, diff.previewGeneration, message, tokenArea, () => { location.hash = '#/'; })));
+      const value = (v) => (v === null || v === undefined ? '(none)' : JSON.stringify(v));
+      replace(body, diff.documents.length === 0 ? el('div', { class: 'empty' }, diff.matching === 0 ? 'No differences.' : 'No more differences.') : el('table', {},
+        el('thead', {}, el('tr', {}, ['Key', 'Change', 'Field', 'Active', 'Preview'].map((h) => el('th', {}, h)))),
+        el('tbody', {}, diff.documents.map((d) => d.fields.map((f, i) => el('tr', { 'data-key': d.key, 'data-field': f.path },
+          el('td', { class: 'mono' }, i === 0 ? d.key : ''), el('td', {}, i === 0 ? d.change : ''), el('td', { class: 'mono' }, f.path || '(state)'),
+          el('td', { class: 'mono' }, value(f.old)), el('td', { class: 'mono' }, value(f.new))))))));
+      replace(pager,
+        el('button', { type: 'button', disabled: skip === 0, onclick: () => { skip = Math.max(0, skip - take); load(); } }, '‹ Previous'),
+        el('span', { class: 'muted' }, `${num(diff.matching)} documents differ${filters.key || filters.field ? ' (filtered)' : ''}`),
+        el('button', { type: 'button', disabled: skip + take >= diff.matching, onclick: () => { skip += take; load(); } }, 'Next ›'));
+    }
+    load();
   }
 
   window.addEventListener('hashchange', route);

@@ -8,11 +8,11 @@ internal sealed class GenerationCatalog(SqliteConnection connection, SqliteTrans
 {
     public ProjectionGenerations? Read(string projection)
     {
-        using var command = Command("SELECT active, building FROM projection_generations WHERE projection = $projection");
+        using var command = Command("SELECT active, building, preview FROM projection_generations WHERE projection = $projection");
         command.Parameters.AddWithValue("$projection", projection);
         using var reader = command.ExecuteReader();
         if (!reader.Read()) return null;
-        return new ProjectionGenerations(reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetInt32(1));
+        return new ProjectionGenerations(reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetInt32(1), reader.GetInt64(2) != 0);
     }
 
     public ProjectionGenerations Require(string projection) =>
@@ -21,12 +21,14 @@ internal sealed class GenerationCatalog(SqliteConnection connection, SqliteTrans
     public void Save(string projection, ProjectionGenerations generations)
     {
         using var command = Command("""
-            INSERT INTO projection_generations (projection, active, building) VALUES ($projection, $active, $building)
-            ON CONFLICT (projection) DO UPDATE SET active = excluded.active, building = excluded.building
+            INSERT INTO projection_generations (projection, active, building, preview) VALUES ($projection, $active, $building, $preview)
+            ON CONFLICT (projection) DO UPDATE SET active = excluded.active, building = excluded.building, preview = excluded.preview
             """);
         command.Parameters.AddWithValue("$projection", projection);
         command.Parameters.AddWithValue("$active", generations.Active);
         command.Parameters.AddWithValue("$building", generations.Building is { } b ? b : DBNull.Value);
+        // A preview mark without a generation being built means nothing; it is never stored.
+        command.Parameters.AddWithValue("$preview", generations.Building is not null && generations.Preview ? 1 : 0);
         command.ExecuteNonQuery();
     }
 

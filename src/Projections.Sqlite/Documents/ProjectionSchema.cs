@@ -9,7 +9,8 @@ internal static class ProjectionSchema
         CREATE TABLE IF NOT EXISTS projection_generations (
             projection TEXT    PRIMARY KEY NOT NULL,
             active     INTEGER NOT NULL,
-            building   INTEGER
+            building   INTEGER,
+            preview    INTEGER NOT NULL DEFAULT 0
         );
         CREATE TABLE IF NOT EXISTS projection_checkpoints (
             projection       TEXT    NOT NULL,
@@ -53,6 +54,7 @@ internal static class ProjectionSchema
     [
         ("projection_checkpoints", "writer", "TEXT"),
         ("projection_checkpoints", "writer_epoch", "INTEGER"),
+        ("projection_generations", "preview", "INTEGER NOT NULL DEFAULT 0"),
     ];
 
     /// <summary>Adds <see cref="AddedColumns"/> to a file created by an earlier version (ALTER TABLE ADD COLUMN keeps the rows).</summary>

@@ -69,6 +69,13 @@ public sealed partial class SqliteProjectionStore : IProjectionStore, IDisposabl
 
     /// <summary>Creates empty storage for <paramref name="generation"/> (wiping what an earlier attempt left there) and records it as being built.</summary>
     public Task BeginGeneration(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
+        Begin(projection, generation, indexes, preview: false);
+
+    /// <summary>As <see cref="BeginGeneration"/>, recording the generation as a preview that only an explicit activation switches to.</summary>
+    public Task BeginPreview(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
+        Begin(projection, generation, indexes, preview: true);
+
+    private Task Begin(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, bool preview) =>
         InWriteTransaction(catalog =>
         {
             var generations = catalog.Require(projection);
@@ -76,7 +83,7 @@ public sealed partial class SqliteProjectionStore : IProjectionStore, IDisposabl
                 throw new InvalidOperationException($"Cannot begin generation {generation} of projection '{projection}': it is the active generation.");
             catalog.DropStorage(projection, generation);
             catalog.CreateStorage(projection, generation, indexes);
-            catalog.Save(projection, generations with { Building = generation });
+            catalog.Save(projection, generations with { Building = generation, Preview = preview });
             return 0;
         }, projection);
 
@@ -86,7 +93,7 @@ public sealed partial class SqliteProjectionStore : IProjectionStore, IDisposabl
             var generations = catalog.Require(projection);
             if (!catalog.StorageExists(projection, generation))
                 throw new InvalidOperationException($"Cannot activate generation {generation} of projection '{projection}': it was never begun.");
-            catalog.Save(projection, new ProjectionGenerations(generation, generations.Building == generation ? null : generations.Building));
+            catalog.Save(projection, generations.Building == generation ? new ProjectionGenerations(generation, null) : generations with { Active = generation });
             catalog.PointViewAt(projection, generation);
             return 0;
         }, projection);
@@ -98,7 +105,7 @@ public sealed partial class SqliteProjectionStore : IProjectionStore, IDisposabl
             if (generation == generations.Active)
                 throw new InvalidOperationException($"Cannot drop generation {generation} of projection '{projection}': it is the active generation.");
             catalog.DropStorage(projection, generation);
-            if (generations.Building == generation) catalog.Save(projection, generations with { Building = null });
+            if (generations.Building == generation) catalog.Save(projection, generations with { Building = null, Preview = false });
             return 0;
         }, projection);
 

@@ -60,8 +60,9 @@ internal sealed class HostHeartbeat(IHostRegistry registry, string hostId, Func<
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // Once per streak: an unreachable store is reported by the projections already.
-            logger.Log(_failing ? LogLevel.Debug : LogLevel.Warning, ex, "Recording host {HostId} in the store failed: {Message}", hostId, ex.Message);
+            // An unavailable store is one outage, reported by the projections; anything else once per streak.
+            var level = _failing || ex is ProjectionStoreUnavailableException ? LogLevel.Debug : LogLevel.Warning;
+            logger.Log(level, ex, "Recording host {HostId} in the store failed: {Message}", hostId, ex.Message);
             _failing = true;
         }
     }

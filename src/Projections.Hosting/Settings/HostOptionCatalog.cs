@@ -30,10 +30,37 @@ public static class HostOptionCatalog
     public static readonly HostOption ProgressInterval = new("progress-interval", "Projections:ProgressInterval", "duration", "1s live, 5s plain",
         "How often progress is printed.");
 
+    /// <summary><c>--reconcile-interval</c>: how often the background reconciliation checks a sample; off when not set.</summary>
+    public static readonly HostOption ReconcileInterval = new("reconcile-interval", "Projections:Reconcile:Interval", "duration", "(off)",
+        "run: every this long, re-fold a rotating sample of each projection's live aggregates from the events with the reference fold and compare with the store; mismatches are logged, counted and shown.");
+    /// <summary><c>--reconcile-sample</c>: how many live aggregates a reconciliation round checks per projection.</summary>
+    public static readonly HostOption ReconcileSample = new("reconcile-sample", "Projections:Reconcile:Sample", "n", "100",
+        "run: live aggregates per projection each reconciliation round checks (the next ones in key order each round).");
+
     /// <summary><c>--skip-bad-lines</c>: import goes on after a malformed line.</summary>
     public static readonly HostOption SkipBadLines = new("skip-bad-lines", "Projections:Import:SkipBadLines", null, "",
         "import: report each malformed line and go on, instead of stopping at the first.", FlagValue: "true");
 
+    /// <summary><c>--generation</c>: which generation dead-letters reads.</summary>
+    public static readonly HostOption DeadLetterGeneration = new("generation", "Projections:DeadLetters:Generation", "n", "(the newest: the one being built, else the active one)",
+        "dead-letters: read this generation's dead letters (the active one or the one being built).");
+    /// <summary><c>--page</c>: which page dead-letters lists.</summary>
+    public static readonly HostOption DeadLetterPage = new("page", "Projections:DeadLetters:Page", "n", "1",
+        "dead-letters: the page to list, oldest position first.");
+    /// <summary><c>--page-size</c>: how many dead letters a page lists.</summary>
+    public static readonly HostOption DeadLetterPageSize = new("page-size", "Projections:DeadLetters:PageSize", "n", "50",
+        "dead-letters: dead letters per page.");
+    /// <summary><c>--show</c>: dead-letters prints the one at this position in full.</summary>
+    public static readonly HostOption DeadLetterShow = new("show", "Projections:DeadLetters:Show", "position", "(none: list)",
+        "dead-letters: print the dead letter at this position in full (stream, type, reason, metadata, payload).");
+    /// <summary><c>--export</c>: dead-letters writes them as JSON lines import reads.</summary>
+    public static readonly HostOption DeadLetterExport = new("export", "Projections:DeadLetters:Export", "file.jsonl|-", "(none: list)",
+        "dead-letters: write the parked events as JSON lines that import reads (fix them, then import the file).");
+
     /// <summary>The options listed after the stores' and the engine's.</summary>
-    public static IReadOnlyList<HostOption> Web { get; } = [Urls, AllowedHosts, AdminToken, Progress, ProgressInterval, SkipBadLines];
+    public static IReadOnlyList<HostOption> Web { get; } =
+    [
+        Urls, AllowedHosts, AdminToken, Progress, ProgressInterval, ReconcileInterval, ReconcileSample, SkipBadLines,
+        DeadLetterGeneration, DeadLetterPage, DeadLetterPageSize, DeadLetterShow, DeadLetterExport,
+    ];
 }

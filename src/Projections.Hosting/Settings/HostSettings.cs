@@ -25,6 +25,11 @@ public sealed record HostSettings
     /// <summary>Null = the renderer's own default.</summary>
     public required TimeSpan? ProgressInterval { get; init; }
 
+    /// <summary>How often the background reconciliation runs; null = off.</summary>
+    public TimeSpan? ReconcileInterval { get; init; }
+    /// <summary>Live aggregates per projection a reconciliation round checks.</summary>
+    public int ReconcileSample { get; init; } = 100;
+
     /// <summary>True when events are read from (and appended to) the embedded SQLite event store.</summary>
     public bool UsesEmbeddedEventStore => EventSource is null;
     /// <summary>True when any SQLite file is used (so the data directory must be usable).</summary>

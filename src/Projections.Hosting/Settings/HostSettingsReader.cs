@@ -39,6 +39,10 @@ public static class HostSettingsReader
             ProgressInterval = Get(ProgressInterval) is { } pi
                 ? ValueParsers.Duration(ProgressInterval, pi, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1))
                 : null,
+            ReconcileInterval = Get(ReconcileInterval) is { } ri
+                ? ValueParsers.Duration(ReconcileInterval, ri, TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(7))
+                : null,
+            ReconcileSample = Get(ReconcileSample) is { } rs ? ValueParsers.Int(ReconcileSample, rs, 1, 100_000) : 100,
         };
     }
 

@@ -8,14 +8,16 @@ internal static class EntityEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/projections/{name}/entities", (string name, HttpRequest request, IProjectionCatalog catalog, IOptions<WebOptions> options) =>
+        api.MapGet("/projections/{name}/entities", async (string name, HttpRequest request, IProjectionCatalog catalog, IOptions<WebOptions> options,
+            CancellationToken cancellationToken) =>
         {
             if (catalog.Find(name) is not { } runtime) return ApiErrors.UnknownProjection(catalog, name);
             if (!EntityQueryParser.TryParse(request.Query, runtime.Projection, options.Value.MaxPageSize, out var query, out var error))
                 return ApiErrors.BadRequest(error!);
             var page = runtime.Query(query);
             return Results.Ok(new EntityPageResult(page.Total, query.Skip, query.Take,
-                page.Items.Select(e => EntitySummary.From(runtime.Projection, e)).ToArray()));
+                page.Items.Select(e => EntitySummary.From(runtime.Projection, e)).ToArray(),
+                await FindStored(runtime, query, cancellationToken)));
         });
 
         api.MapGet("/projections/{name}/entities/{key}", async (string name, string key, HttpRequest request, IProjectionCatalog catalog,
@@ -38,7 +40,22 @@ internal static class EntityEndpoints
     }
 
     public static async Task<EntityDetail?> ReadPersisted(IProjectionRuntime runtime, string key, CancellationToken cancellationToken) =>
-        await runtime.LoadPersisted(key, cancellationToken) is { } document ? EntityDetail.FromStore(runtime.Projection, document) : null;
+        await runtime.LoadPersisted(key, cancellationToken) is { } document
+            ? EntityDetail.FromStore(runtime.Projection, document, live: runtime.GetLive(key) is not null)
+            : null;
+
+    /// <summary>
+    /// Memory holds only live aggregates; a retired (or evicted) one is in the store alone. The store is
+    /// searched by the exact key (stores index keys, not substrings), and the document must pass the field filters too.
+    /// </summary>
+    private static async Task<StoredEntitySummary?> FindStored(IProjectionRuntime runtime, EntityQuery query, CancellationToken cancellationToken)
+    {
+        if (query.KeyContains is not { } key || runtime.GetLive(key) is not null) return null;
+        if (await runtime.LoadPersisted(key, cancellationToken) is not { } document) return null;
+        var state = runtime.Projection.DeserializeState(document.StateJson);
+        var found = StoredEntitySummary.From(runtime.Projection, document, state);
+        return query.FieldEquals.All(f => string.Equals(found.Fields.GetValueOrDefault(f.Key), f.Value, StringComparison.OrdinalIgnoreCase)) ? found : null;
+    }
 
     /// <summary>The live state; the persisted document when the aggregate is not in memory (evicted).</summary>
     public static async Task<EntityDetail?> ReadCurrent(IProjectionRuntime runtime, string key, CancellationToken cancellationToken) =>

@@ -193,11 +193,12 @@
     const rebuildBox = el('div');
     const progress = el('div', { class: 'progress', title: 'checkpoint / head' }, el('div', { style: 'width:0%' }));
     const metrics = el('div', { class: 'metrics' });
+    const reconciliation = el('div', { class: 'muted', 'data-role': 'reconciliation', style: 'margin-top:8px' });
     const node = el('section', { class: 'card', 'data-projection': name },
       el('div', { class: 'card-head' },
         el('h2', {}, el('a', { href: hrefEntities(name) }, name), badge),
         el('div', { class: 'links' }, el('a', { href: hrefEntities(name) }, 'Entities'), deadLink, rebuildButton)),
-      errorBox, rebuildBox, progress, metrics,
+      errorBox, rebuildBox, progress, metrics, reconciliation,
       el('div', { style: 'margin-top:10px; display:flex; gap:8px; align-items:center' }, message, tokenArea));
 
     function update(p) {
@@ -215,6 +216,7 @@
       const head = parseInt(p.head ?? '0', 10) || 0, checkpoint = parseInt(p.checkpoint ?? '0', 10) || 0;
       progress.firstChild.style.width = `${head > 0 ? Math.min(100, (100 * checkpoint) / head) : 100}%`;
       deadLink.textContent = `Dead letters (${num(p.parkedEvents)})`;
+      replace(reconciliation, reconciliationLine(p.reconciliation));
       replace(metrics,
         metric('Checkpoint', p.checkpoint ?? '–', 'checkpoint'),
         metric('Head', p.head ?? '–', 'head'),
@@ -254,6 +256,16 @@
     followingEvents: 'Events are current; the wall clock takes over if they pause.',
     advancing: 'The source is quiet and current: the wall clock moves stream time, up to now minus the allowed lateness.',
   };
+
+  // The background reconciliation (--reconcile-interval): nothing when it is off.
+  function reconciliationLine(r) {
+    if (!r) return null;
+    if (!r.rounds) return 'Reconciliation: waiting for the first round.';
+    const last = `last round ${shortTime(r.lastRoundAt)}: ${num(r.lastChecked)} checked` + (r.lastInFlight ? `, ${num(r.lastInFlight)} in flight` : '');
+    return [el('span', { class: `badge ${r.mismatches ? 'stopped' : 'live'}` }, r.mismatches ? `${num(r.mismatches)} mismatches` : 'no mismatch'),
+      ` Reconciliation: ${num(r.checked)} aggregates re-folded from the events in ${num(r.rounds)} rounds; ${last}`,
+      r.lastMismatchedKeys.length ? el('span', { 'data-role': 'mismatched-keys' }, `; differ: ${r.lastMismatchedKeys.join(', ')}`) : null];
+  }
 
   function metric(label, value, key, good, title) {
     return el('div', { class: 'metric' }, el('div', { class: 'label' }, label),
@@ -331,10 +343,11 @@
       el('button', { type: 'button', onclick: clear }, 'Clear'),
       Object.values(lists));
     const total = el('span', { class: 'muted', 'data-role': 'total' });
+    const storedMatch = el('div');
     const table = el('div', { class: 'table-wrap' });
     const pager = el('div', { class: 'pager' });
     title.append(el('a', { href: hrefDeadLetters(name), style: 'font-size:13px; font-weight:normal' }, 'dead letters'));
-    view.append(form, el('div', { style: 'margin-bottom:8px' }, total), table, pager);
+    view.append(form, el('div', { style: 'margin-bottom:8px' }, total), storedMatch, table, pager);
 
     let debounce = 0;
     function filterInput(field, label, list) {
@@ -377,6 +390,13 @@
         if (v && !seen[f].has(v) && seen[f].size < 200) { seen[f].add(v); lists[f].append(el('option', { value: v })); }
       }
       total.textContent = `${num(page.total)} live ${page.total === 1 ? 'entity' : 'entities'}`;
+      // Retired (or evicted) items are only in the store: the API looks the exact key up there.
+      const found = page.storedMatch;
+      replace(storedMatch, found ? el('div', { class: 'stored-match', 'data-role': 'stored-match', 'data-key': found.key },
+        el('a', { href: hrefEntity(name, found.key) }, found.key), ' ',
+        el('span', { class: `badge ${found.retired ? 'retired' : 'stored'}` }, found.retired ? 'retired' : 'not in memory'), ' ',
+        el('span', { class: 'muted' }, `${found.retired ? 'finished and left memory; ' : ''}stored version ${num(found.version)} · position ${found.position} · written ${time(found.updatedAt)}`),
+        projection.fields.filter((f) => found.fields[f]).map((f) => el('span', { class: 'muted' }, ` · ${humanize(f)}: ${found.fields[f]}`))) : null);
       replace(table, page.items.length === 0 ? el('div', { class: 'empty' }, 'No live entity matches.') : el('table', {},
         el('thead', {}, el('tr', {}, el('th', {}, 'Key'), projection.fields.map((f) => el('th', {}, humanize(f))),
           el('th', {}, 'Version'), el('th', {}, 'Persisted'), el('th', {}, 'Timeout at'), el('th', {}, 'Position'))),
@@ -402,6 +422,8 @@
   function renderDetail(name, key) {
     const badge = el('span', { class: 'badge big', 'data-role': 'entity-status' });
     const lostBanner = el('div');
+    const retiredBanner = el('div');
+    const stateTitle = el('h3', {}, 'Current state (live)');
     const error = el('div');
     const stateTree = el('div', { class: 'tree', 'data-role': 'state' });
     const storedTree = el('div', { class: 'tree', 'data-role': 'persisted' }, el('span', { class: 'muted' }, 'Loading…'));
@@ -411,10 +433,10 @@
     view.append(
       el('div', { class: 'crumbs' }, el('a', { href: '#/' }, 'Dashboard'), ' › ', el('a', { href: hrefEntities(name) }, name), ' › ', key),
       el('h1', {}, el('span', { 'data-role': 'entity-key' }, key), badge, live),
-      error, lostBanner,
+      error, lostBanner, retiredBanner,
       el('div', { class: 'detail' },
         el('div', { class: 'stack' },
-          el('section', { class: 'card' }, el('h3', {}, 'Current state (live)'), stateTree),
+          el('section', { class: 'card' }, stateTitle, stateTree),
           el('section', { class: 'card' }, el('h3', {}, 'Persisted document'), storedTree)),
         el('div', { class: 'stack' },
           el('section', { class: 'card' }, el('h3', {}, 'Versions'), facts),
@@ -463,6 +485,9 @@
       const timedOut = message.kind === 'timedOut' || entity.recentEvents[0]?.eventType === '$timeout' || (status || '').toLowerCase() === 'lost';
       replace(lostBanner, timedOut ? el('div', { class: 'banner-lost', 'data-role': 'lost' },
         (status || '').toLowerCase() === 'lost' ? 'Lost: no event arrived before its timeout.' : 'Its timeout fired.') : null);
+      replace(retiredBanner, entity.retired ? el('div', { class: 'banner-retired', 'data-role': 'retired' },
+        'Retired: it finished and left memory; this is its stored document. Another event for it brings it back.') : null);
+      stateTitle.textContent = entity.source === 'live' ? 'Current state (live)' : 'Current state (stored, not in memory)';
       replace(stateTree, tree(entity.state));
       liveState = entity.state;
       showStored();
@@ -473,7 +498,7 @@
           el('span', { class: `badge sync ${behind > 0 ? 'catchingUp' : 'live'}` }, behind > 0 ? `${behind} not yet persisted` : 'in sync')),
         el('dt', {}, 'Last position'), el('dd', { class: 'mono' }, entity.position),
         el('dt', {}, 'Timeout at'), el('dd', {}, time(entity.timeoutAt)),
-        el('dt', {}, 'Source'), el('dd', {}, entity.source === 'live' ? 'memory (live)' : 'store (not in memory)'));
+        el('dt', {}, 'Source'), el('dd', {}, entity.source === 'live' ? 'memory (live)' : entity.retired ? 'store (retired)' : 'store (not in memory)'));
       const recent = entity.recentEvents; // newest first
       replace(events, recent.length === 0 ? el('li', { class: 'muted' }, 'None remembered.') : recent.map((e) => {
         const id = `${e.position}:${e.eventType}:${e.version}`;

@@ -14,6 +14,7 @@ public sealed class ProjectionEngine : IAsyncDisposable
 {
     private readonly IProjectionStore _store;
     private readonly ProjectionRuntime[] _runtimes;
+    private readonly HostHeartbeat? _heartbeat;
     private int _started, _stopped;
 
     public ProjectionEngine(
@@ -46,7 +47,12 @@ public sealed class ProjectionEngine : IAsyncDisposable
                 "The projection store {Store} keeps no leases: run one host on it only (a second host would write beside this one unfenced)",
                 store.Description);
         _runtimes = list.Select(p => new ProjectionRuntime(p, source, store, leases, HostId, options, time ?? TimeProvider.System, loggerFactory)).ToArray();
+        if (store is IHostRegistry registry)
+            _heartbeat = new HostHeartbeat(registry, HostId, () => Address(), options, time ?? TimeProvider.System, loggerFactory.CreateLogger<ProjectionEngine>());
     }
+
+    /// <summary>Where this host's HTTP API listens, as the store's host registry shows it to operators; read at every heartbeat (null: nowhere).</summary>
+    public Func<string?> Address { get; set; } = () => null;
 
     /// <summary>This engine's name in the store's leases (<see cref="ProjectionEngineOptions.HostId"/>).</summary>
     public string HostId { get; }
@@ -66,6 +72,7 @@ public sealed class ProjectionEngine : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _started, 1) == 1) throw new InvalidOperationException("The engine is already started.");
         await _store.Initialize(cancellationToken).ConfigureAwait(false);
+        if (_heartbeat is not null) await _heartbeat.StartAsync(cancellationToken).ConfigureAwait(false);
         await Task.WhenAll(_runtimes.Select(r => r.StartAsync(cancellationToken))).ConfigureAwait(false);
     }
 
@@ -100,6 +107,8 @@ public sealed class ProjectionEngine : IAsyncDisposable
     {
         if (Volatile.Read(ref _started) == 0 || Interlocked.Exchange(ref _stopped, 1) == 1) return;
         await Task.WhenAll(_runtimes.Select(r => r.StopAsync(cancellationToken))).ConfigureAwait(false);
+        // After the leases were released, so the registry never shows a gone host writing.
+        if (_heartbeat is not null) await _heartbeat.StopAsync().ConfigureAwait(false);
     }
 
     /// <summary>Stops as <see cref="StopAsync"/> does, giving the final flush up to 30 seconds.</summary>

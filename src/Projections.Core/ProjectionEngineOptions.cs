@@ -62,8 +62,11 @@ public sealed record ProjectionEngineOptions
     /// Two engines must never share it: an owner re-acquiring its own lease keeps the epoch.
     /// </summary>
     public string? HostId { get; init; }
-    /// <summary>How long a lease lasts without renewal: a standby takes over this long after the holder stopped renewing.</summary>
-    public TimeSpan LeaseTimeToLive { get; init; } = TimeSpan.FromSeconds(10);
-    /// <summary>How often the holder renews its leases and a standby tries to take over; well below <see cref="LeaseTimeToLive"/>.</summary>
-    public TimeSpan LeaseRenewInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How long a lease lasts without renewal: a standby takes over this long after the holder stopped renewing
+    /// (design.md "Several hosts", Timing: why 5 s).
+    /// </summary>
+    public TimeSpan LeaseTimeToLive { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>How often the holder renews its leases and a standby tries to take over; a tenth of <see cref="LeaseTimeToLive"/> by default.</summary>
+    public TimeSpan LeaseRenewInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 }

@@ -57,7 +57,7 @@ public sealed partial class MongoProjectionStore : IProjectionStore, IDisposable
             _limits = TransactionLimits.FromHello(hello);
             await _retry.Run("create the store's collections", async t =>
             {
-                foreach (var name in new[] { CollectionNames.Generations, CollectionNames.Checkpoints, CollectionNames.DeadLetters, LeaseModels.Collection })
+                foreach (var name in new[] { CollectionNames.Generations, CollectionNames.Checkpoints, CollectionNames.DeadLetters, LeaseModels.Collection, HostModels.Collection })
                     await CreateCollection(name, t).ConfigureAwait(false);
                 await CreateDeadLetterIndex(t).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);

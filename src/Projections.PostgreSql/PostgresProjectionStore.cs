@@ -17,6 +17,7 @@ public sealed partial class PostgresProjectionStore : IProjectionStore, IAsyncDi
     private readonly PostgresFailures _failures;
     private readonly FlushWriter _flushWriter;
     private readonly LeaseStatements _leases;
+    private readonly HostStatements _hosts;
     private readonly TimeProvider _clock;
     // Base names never change once handed out, so they are cached for good.
     private readonly ConcurrentDictionary<string, string> _baseNames = new(StringComparer.Ordinal);
@@ -32,6 +33,7 @@ public sealed partial class PostgresProjectionStore : IProjectionStore, IAsyncDi
         _schema = new PostgresSchema(options.Schema);
         _failures = new PostgresFailures(Description);
         _leases = new LeaseStatements(_schema);
+        _hosts = new HostStatements(_schema);
         _flushWriter = new FlushWriter(_schema, documentWriter, _leases);
         _clock = clock ?? TimeProvider.System;
     }

@@ -13,6 +13,7 @@ internal sealed class PostgresSchema(string schema)
     public const string CheckpointsTable = "projection_checkpoints";
     public const string DeadLettersTable = "projection_dead_letters";
     public const string LeasesTable = "projection_leases";
+    public const string HostsTable = "projection_hosts";
 
     /// <summary>Serializes schema changes of every process using this database (CREATE ... IF NOT EXISTS races otherwise).</summary>
     public const long SchemaLockId = 0x50524f4a_5343484d; // "PROJSCHM"
@@ -23,6 +24,7 @@ internal sealed class PostgresSchema(string schema)
     public string Checkpoints => PostgresNaming.Qualified(Name, CheckpointsTable);
     public string DeadLetters => PostgresNaming.Qualified(Name, DeadLettersTable);
     public string Leases => PostgresNaming.Qualified(Name, LeasesTable);
+    public string Hosts => PostgresNaming.Qualified(Name, HostsTable);
 
     public string Table(string name) => PostgresNaming.Qualified(Name, name);
 
@@ -69,6 +71,13 @@ internal sealed class PostgresSchema(string schema)
             epoch      bigint      NOT NULL,
             expires_at timestamptz NOT NULL,
             PRIMARY KEY (projection, generation, shard)
+        );
+        CREATE TABLE IF NOT EXISTS {Hosts} (
+            host         text        PRIMARY KEY,
+            address      text,
+            started_at   timestamptz NOT NULL,
+            heartbeat_at timestamptz NOT NULL,
+            expires_at   timestamptz NOT NULL
         );
         """;
 

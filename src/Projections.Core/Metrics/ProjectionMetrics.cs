@@ -20,8 +20,10 @@ public static class ProjectionMetrics
         "projections.flush.size", "{aggregate}", "Aggregates written per flush.");
     private static readonly Histogram<double> FlushDuration = Meter.CreateHistogram<double>(
         "projections.flush.duration", "s", "Time to write one flush (documents and checkpoint).");
+    // Seconds from 1 ms up to past the default time-to-live: the slowest renewal against the TTL is the lease's safety margin.
     private static readonly Histogram<double> LeaseRenewDuration = Meter.CreateHistogram<double>(
-        "projections.lease.renew.duration", "s", "Time to renew one lease in the store.");
+        "projections.lease.renew.duration", "s", "Time to renew one lease in the store.", tags: null,
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
     private static readonly Counter<long> ReconciliationChecked = Meter.CreateCounter<long>(
         "projections.reconciliation.checked", "{aggregate}", "Aggregates the background reconciliation compared with the reference fold of their events.");
     private static readonly Counter<long> ReconciliationMismatches = Meter.CreateCounter<long>(

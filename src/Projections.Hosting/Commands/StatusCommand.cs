@@ -1,15 +1,16 @@
 using Projections.Core.Events;
 using Projections.Core.Ports;
 using Projections.Hosting.Progress;
+using Projections.Hosting.Web;
 
 namespace Projections.Hosting.Commands;
 
 /// <summary>
 /// <c>status</c>: reads the store (works while a host runs): per projection its active generation,
 /// checkpoint against the event store's head, dead letters and the checkpoint's stream time against the
-/// wall clock; a rebuild in progress is shown too.
+/// wall clock; a rebuild in progress is shown too; then every host sharing the store, writing, standby or gone.
 /// </summary>
-internal sealed class StatusCommand() : ProjectionsCommand("status", "Per projection: generation, checkpoint against the head, dead letters, a rebuild in progress.")
+internal sealed class StatusCommand() : ProjectionsCommand("status", "Per projection: generation, checkpoint against the head, dead letters, a rebuild in progress; the hosts and which one writes.")
 {
     public override async Task<int> ExecuteAsync(CommandContext context)
     {
@@ -39,7 +40,27 @@ internal sealed class StatusCommand() : ProjectionsCommand("status", "Per projec
                 foreach (var lease in await leases.ReadLeases(projection.Name, ct))
                     await context.Output.WriteLineAsync($"  {LeaseLine(lease, DateTimeOffset.UtcNow)}");
         }
+        if (adapters.Store is IHostRegistry registry)
+        {
+            var hosts = await registry.ReadHosts(ct);
+            await context.Output.WriteLineAsync($"hosts: {hosts.Count(h => h.Alive)} alive, {hosts.Count(h => !h.Alive)} gone");
+            foreach (var host in hosts) await context.Output.WriteLineAsync($"  {HostLine(host, DateTimeOffset.UtcNow)}");
+        }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>"host-b at http://127.0.0.1:5001: writing plant-items (generation 1 shard 0); heartbeat 0.4 s ago, up 2m 05s" — or standby, or gone.</summary>
+    public static string HostLine(HostRecord host, DateTimeOffset now)
+    {
+        var who = host.Address is null ? host.Id : $"{host.Id} at {host.Address}";
+        var heartbeat = $"heartbeat {Math.Max(0, (now - host.LastHeartbeat).TotalSeconds):0.0} s ago";
+        var role = HostSummary.RoleOf(host) switch
+        {
+            HostSummary.Writing => "writing " + string.Join(", ", host.Holds.Select(k => $"{k.Projection} (generation {k.Generation} shard {k.Shard})")),
+            HostSummary.Standby => "standby",
+            _ => "gone",
+        };
+        return host.Alive ? $"{who}: {role}; {heartbeat}, up {ProgressFormat.Span(now - host.StartedAt)}" : $"{who}: {role}, last {heartbeat}";
     }
 
     /// <summary>"generation 1 shard 0: written by host-a (epoch 3), lease expires in 8.2 s" — or who held it last.</summary>

@@ -18,7 +18,8 @@ public sealed class ProjectionsRuntime(
     IConfiguration configuration,
     IEnumerable<IProjection> projections,
     TimeProvider time,
-    ILoggerFactory loggers) : IAsyncDisposable
+    ILoggerFactory loggers,
+    IServiceProvider services) : IAsyncDisposable
 {
     private HostAdapters? _adapters;
     private ProjectionEngine? _engine;
@@ -50,7 +51,10 @@ public sealed class ProjectionsRuntime(
             throw new HostUserException("No projection is registered; add one with AddProjections(p => p.Add<MyProjection>()).");
         var adapters = await AdapterFactory.Open(Settings, configuration, needsWritableEvents: false, cancellationToken);
         _adapters = adapters;
-        var engine = new ProjectionEngine(adapters.Source, adapters.Store, Projections, Settings.Engine, time, loggers);
+        var engine = new ProjectionEngine(adapters.Source, adapters.Store, Projections, Settings.Engine, time, loggers)
+        {
+            Address = () => ListeningAddress.Of(services),
+        };
         var logger = loggers.CreateLogger<ProjectionsRuntime>();
         logger.LogInformation("This host's lease owner id is {HostId}", engine.HostId);
         await engine.StartAsync(cancellationToken);

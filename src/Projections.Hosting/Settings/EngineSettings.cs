@@ -47,7 +47,7 @@ public static class EngineSettings
         Setting("on-poison", "OnPoison", "stop|park", "(each projection's own policy)",
             "What a handler failure or an unreadable payload does: stop the projection naming the event, or park it as a dead letter and go on. Per projection: Projections:Projections:<name>:OnPoison.",
             (o, opt, v) => o with { OnPoison = PoisonPolicyReader.Parse(opt, v) }),
-        Setting("lease-ttl", "LeaseTimeToLive", "duration", "10s",
+        Setting("lease-ttl", "LeaseTimeToLive", "duration", "5s",
             "Several hosts on one store: a standby takes over this long after the writing host stopped renewing (renewed every tenth of it).",
             (o, opt, v) => Duration(opt, v, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)) is var ttl
                 ? o with { LeaseTimeToLive = ttl, LeaseRenewInterval = ttl / 10 } : o),

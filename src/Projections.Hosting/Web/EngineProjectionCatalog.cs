@@ -1,3 +1,4 @@
+using Projections.Core.Ports;
 using Projections.Core.Replay;
 using Projections.Core.Runtime;
 using Projections.Hosting.Composition;
@@ -18,4 +19,9 @@ internal sealed class EngineProjectionCatalog(ProjectionsRuntime runtime) : IPro
 
     public Task<EntityHistoryResult> ReadHistory(IProjectionRuntime projection, string key, long maxScanned, CancellationToken cancellationToken) =>
         EntityHistory.Read(projection.Projection, runtime.Adapters.Source, runtime.Adapters.Store, projection.GetStats().Generation, key, maxScanned, cancellationToken);
+
+    public string HostId => runtime.Started ? runtime.Engine.HostId : throw new ProjectionUnavailableException("The projections have not started yet.");
+
+    public async Task<IReadOnlyList<HostRecord>> ReadHosts(CancellationToken cancellationToken) =>
+        runtime.Started && runtime.Adapters.Store is IHostRegistry registry ? await registry.ReadHosts(cancellationToken) : [];
 }

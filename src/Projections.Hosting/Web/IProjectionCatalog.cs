@@ -1,3 +1,4 @@
+using Projections.Core.Ports;
 using Projections.Core.Replay;
 using Projections.Core.Runtime;
 using Projections.Hosting.Preview;
@@ -18,4 +19,8 @@ internal interface IProjectionCatalog
     Task<DiffReport> Diff(string name, DiffQuery query, CancellationToken cancellationToken);
     /// <summary>Folds one aggregate's history on demand from the events up to the active generation's checkpoint, reading at most <paramref name="maxScanned"/> events.</summary>
     Task<EntityHistoryResult> ReadHistory(IProjectionRuntime runtime, string key, long maxScanned, CancellationToken cancellationToken);
+    /// <summary>This host's id in the store's leases and host registry.</summary>
+    string HostId { get; }
+    /// <summary>The hosts recorded in the store (none for a store without a host registry).</summary>
+    Task<IReadOnlyList<HostRecord>> ReadHosts(CancellationToken cancellationToken);
 }

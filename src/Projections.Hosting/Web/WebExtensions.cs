@@ -40,6 +40,7 @@ internal static class WebExtensions
         var api = app.MapGroup("/api");
         api.AddEndpointFilter(UnavailableProjectionFilter.Invoke);
         ProjectionEndpoints.Map(api);
+        HostEndpoints.Map(api);
         ParkEndpoint.Map(api);
         EntityEndpoints.Map(api);
         EntityHistoryEndpoints.Map(api);

@@ -154,7 +154,9 @@
   function renderDashboard() {
     const cards = el('div', { class: 'cards' });
     const error = el('div');
-    view.append(el('h1', {}, 'Dashboard'), error, cards);
+    const hosts = el('div', { class: 'table-wrap', 'data-role': 'hosts' });
+    view.append(el('h1', {}, 'Dashboard'), error, cards, el('h2', { class: 'section' }, 'Hosts'), hosts);
+    every(2000, () => renderHosts(hosts));
     const byName = new Map();
     every(1000, async () => {
       let projections;
@@ -175,6 +177,28 @@
         byName.get(p.name).update(p);
       }
     });
+  }
+
+  // Every host sharing the store (design.md "Several hosts"): which one writes each projection, which are standbys, which are gone.
+  async function renderHosts(target) {
+    let answer;
+    try {
+      answer = await api('api/hosts');
+    } catch (e) {
+      replace(target, el('div', { class: 'empty' }, e.message));
+      throw e;
+    }
+    const roleHints = { writing: 'holds the lease: the only host writing these projections', standby: 'takes over when the writer stops renewing its lease', gone: 'its heartbeat ran out, or it stopped' };
+    replace(target, answer.hosts.length === 0 ? el('div', { class: 'empty' }, 'This store records no hosts.') : el('table', {},
+      el('thead', {}, el('tr', {}, el('th', {}, 'Host'), el('th', {}, 'Address'), el('th', {}, 'Role'), el('th', {}, 'Writes'),
+        el('th', {}, 'Last heartbeat'), el('th', {}, 'Started'))),
+      el('tbody', {}, answer.hosts.map((h) => el('tr', { 'data-host': h.id },
+        el('td', { class: 'mono' }, h.id, h.thisHost ? el('span', { class: 'muted' }, ' (this host)') : null),
+        el('td', {}, h.address ?? '–'),
+        el('td', {}, el('span', { class: `badge ${h.role}`, 'data-role': 'host-role', title: roleHints[h.role] }, h.role)),
+        el('td', { 'data-role': 'host-writes' }, h.writes.map((w) => `${w.projection} (generation ${w.generation})`).join(', ') || '–'),
+        el('td', {}, shortTime(h.lastHeartbeat)),
+        el('td', {}, shortTime(h.startedAt)))))));
   }
 
   function projectionCard(name) {

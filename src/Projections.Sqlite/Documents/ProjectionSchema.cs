@@ -47,6 +47,13 @@ internal static class ProjectionSchema
             expires_at INTEGER NOT NULL,
             PRIMARY KEY (projection, generation, shard)
         );
+        CREATE TABLE IF NOT EXISTS projection_hosts (
+            host         TEXT    PRIMARY KEY NOT NULL,
+            address      TEXT,
+            started_at   INTEGER NOT NULL,
+            heartbeat_at INTEGER NOT NULL,
+            expires_at   INTEGER NOT NULL
+        );
         """;
 
     /// <summary>Columns added after the first release, for files created before them: (table, column, type).</summary>

@@ -12,6 +12,7 @@ internal sealed class AppProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly List<string> _lines = [];
+    private readonly List<DateTime> _arrivals = [];
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private AppProcess(Process process) => _process = process;
@@ -134,7 +135,20 @@ internal sealed class AppProcess : IAsyncDisposable
     private void Add(string? line, string prefix)
     {
         if (line is null) return;
-        lock (_lines) _lines.Add(prefix + line);
+        lock (_lines)
+        {
+            _lines.Add(prefix + line);
+            _arrivals.Add(DateTime.UtcNow);
+        }
+    }
+
+    /// <summary>When (UTC, as read from the pipe) the first line after <paramref name="after"/> that matches arrived; null when none has.</summary>
+    public DateTime? ArrivedAt(Func<string, bool> match, DateTime after)
+    {
+        lock (_lines)
+            for (var i = 0; i < _lines.Count; i++)
+                if (_arrivals[i] > after && match(_lines[i])) return _arrivals[i];
+        return null;
     }
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]

@@ -33,6 +33,12 @@ internal sealed class CheckpointWriters : IAsyncDisposable
         lock (_samples) return _leases.Where(l => l.Projection == projection).OrderBy(l => l.Generation).ThenBy(l => l.At).LastOrDefault();
     }
 
+    /// <summary>Every change of a lease row seen so far, in order.</summary>
+    public IReadOnlyList<LeaseSample> Leases
+    {
+        get { lock (_samples) return _leases.ToArray(); }
+    }
+
     public IReadOnlyList<Sample> Samples
     {
         get { lock (_samples) return _samples.ToArray(); }

@@ -71,6 +71,31 @@ public sealed class ApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Hosts_are_listed_with_their_role_and_the_projections_the_writer_writes()
+    {
+        var started = new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
+        var key = new LeaseKey(TestItemsProjection.ProjectionName, 1, 0);
+        _server.Catalog.Hosts.AddRange([
+            new HostRecord("host-a", "http://127.0.0.1:5001", started, started.AddMinutes(5), true, []),
+            new HostRecord("fake-host", "http://127.0.0.1:5002", started.AddSeconds(1), started.AddMinutes(5), true, [key]),
+            new HostRecord("host-c", null, started.AddSeconds(2), started.AddMinutes(1), false, []),
+        ]);
+
+        var answer = await GetJson("/api/hosts");
+
+        answer.GetProperty("thisHost").GetString().Should().Be("fake-host");
+        var hosts = answer.GetProperty("hosts").EnumerateArray().ToList();
+        hosts.Select(h => (h.GetProperty("id").GetString(), h.GetProperty("role").GetString(), h.GetProperty("thisHost").GetBoolean()))
+            .Should().Equal(("host-a", "standby", false), ("fake-host", "writing", true), ("host-c", "gone", false));
+        hosts[0].GetProperty("address").GetString().Should().Be("http://127.0.0.1:5001");
+        hosts[0].GetProperty("lastHeartbeat").GetDateTimeOffset().Should().Be(started.AddMinutes(5));
+        var written = hosts[1].GetProperty("writes").EnumerateArray().Should().ContainSingle().Subject;
+        written.GetProperty("projection").GetString().Should().Be(TestItemsProjection.ProjectionName);
+        written.GetProperty("generation").GetInt32().Should().Be(1);
+        written.GetProperty("shard").GetInt32().Should().Be(0);
+    }
+
+    [Fact]
     public async Task Stream_time_its_wall_clock_lead_and_why_it_does_not_advance_are_listed()
     {
         var streamTime = new DateTimeOffset(2026, 1, 1, 8, 0, 0, TimeSpan.Zero);

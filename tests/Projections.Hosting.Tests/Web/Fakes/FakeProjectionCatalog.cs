@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Projections.Core.Ports;
 using Projections.Core.Replay;
 using Projections.Core.Runtime;
 using Projections.Hosting.Preview;
@@ -27,4 +28,11 @@ public sealed class FakeProjectionCatalog(params IProjectionRuntime[] runtimes) 
 
     public Task<EntityHistoryResult> ReadHistory(IProjectionRuntime runtime, string key, long maxScanned, CancellationToken cancellationToken) =>
         throw new InvalidOperationException("The fake catalog has no event source: history is tested against the real host.");
+
+    public string HostId => "fake-host";
+
+    /// <summary>What <see cref="ReadHosts"/> answers.</summary>
+    public List<HostRecord> Hosts { get; } = [];
+
+    public Task<IReadOnlyList<HostRecord>> ReadHosts(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<HostRecord>>(Hosts);
 }

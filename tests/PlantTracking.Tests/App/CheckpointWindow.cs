@@ -41,7 +41,14 @@ internal sealed record StoreState(IReadOnlyList<ProjectionState> Projections)
     /// do not count, so a host killed before it wrote anything is not taken for one killed inside the window.
     /// </summary>
     public bool WroteAheadSince(StoreState before) =>
-        Projections.Any(p => p.IsAhead && (before.Projections.FirstOrDefault(b => b.Projection == p.Projection)?.Furthest is not { } old || p.Furthest > old));
+        Projections.Any(p => p.IsAhead && (Before(before, p)?.Furthest is not { } old || p.Furthest > old));
+
+    /// <summary>Some projection's checkpoint moved after <paramref name="before"/> was read: a flush completed since.</summary>
+    public bool CheckpointMovedSince(StoreState before) =>
+        Projections.Any(p => p.Checkpoint is { } now && (Before(before, p)?.Checkpoint is not { } old || now > old));
+
+    private static ProjectionState? Before(StoreState before, ProjectionState now) =>
+        before.Projections.FirstOrDefault(b => b.Projection == now.Projection);
 
     public override string ToString() => string.Join("; ", Projections);
 }

@@ -38,9 +38,14 @@ public sealed class ProjectionEngine : IAsyncDisposable
             throw new ArgumentException($"The poison policy names projection '{unknown}', which does not exist; known: {string.Join(", ", list.Select(p => p.Name))}.", nameof(options));
         _store = store;
         HostId = options.HostId ?? NewHostId();
+        loggerFactory ??= NullLoggerFactory.Instance;
         // A store without leases can serve one host only; its runtimes are granted every lease.
         var leases = store as ILeaseStore ?? new SingleHostLeases();
-        _runtimes = list.Select(p => new ProjectionRuntime(p, source, store, leases, HostId, options, time ?? TimeProvider.System, loggerFactory ?? NullLoggerFactory.Instance)).ToArray();
+        if (leases is SingleHostLeases)
+            loggerFactory.CreateLogger<ProjectionEngine>().LogWarning(
+                "The projection store {Store} keeps no leases: run one host on it only (a second host would write beside this one unfenced)",
+                store.Description);
+        _runtimes = list.Select(p => new ProjectionRuntime(p, source, store, leases, HostId, options, time ?? TimeProvider.System, loggerFactory)).ToArray();
     }
 
     /// <summary>This engine's name in the store's leases (<see cref="ProjectionEngineOptions.HostId"/>).</summary>

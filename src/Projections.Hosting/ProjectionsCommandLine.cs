@@ -66,7 +66,7 @@ public static class ProjectionsCommandLine
 
         var (command, argument, overrides) = tree.Read(parsed);
         builder.Configuration.AddInMemoryCollection(overrides);
-        await using var context = new CommandContext(builder, argument, output, error, stop, configureApp);
+        await using var context = new CommandContext(builder, argument, output, error, stop, configureApp) { CommandLineKeys = overrides.Keys };
         try
         {
             return await command.ExecuteAsync(context);

@@ -1,3 +1,4 @@
+using Projections.Hosting.Reconciliation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Projections.Core.Ports;
@@ -29,6 +30,8 @@ public static class ProjectionsServiceCollectionExtensions
             services.AddValidatedSettings(configuration => HostSettingsReader.Read(configuration, settings));
             services.AddSingleton<ProjectionsRuntime>();
             services.AddHostedService<ProjectionsHostedService>();
+            services.AddSingleton<ReconciliationReports>();
+            services.AddHostedService<ReconciliationService>();
             services.AddSingleton<IEventSource>(sp => sp.GetRequiredService<ProjectionsRuntime>().Adapters.Source);
             services.AddSingleton<IProjectionStore>(sp => sp.GetRequiredService<ProjectionsRuntime>().Adapters.Store);
             services.AddProjectionsWeb();

@@ -8,15 +8,7 @@ namespace PlantTracking.Tests;
 /// <summary>The README's configuration table is what users read; it must list every option the host accepts, correctly.</summary>
 public sealed class ReadmeTests
 {
-    private static string ReadmePath()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Projections.sln")))
-                return Path.Combine(dir.FullName, "README.md");
-        }
-        throw new InvalidOperationException("Projections.sln not found above " + AppContext.BaseDirectory);
-    }
+    private static string ReadmePath() => RepositoryRoot.Combine("README.md");
 
     [Fact]
     public void The_configuration_table_has_a_row_per_option_with_its_key_default_and_environment_variable()

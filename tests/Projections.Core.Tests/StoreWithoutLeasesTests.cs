@@ -1,5 +1,6 @@
 using System.Reflection;
 using FluentAssertions;
+using Microsoft.Extensions.Logging;
 using Projections.Core.InMemory;
 using Projections.Core.Ports;
 using Projections.Core.Tests.Support;
@@ -23,11 +24,13 @@ public sealed class StoreWithoutLeasesTests
         var head = (await harness.AllEvents())[^1].Position;
 
         await using var engine = new ProjectionEngine(harness.Events, LeaselessStore.Around(harness.Store), harness.Projections,
-            Harness.DefaultOptions, harness.Time);
+            Harness.DefaultOptions, harness.Time, harness.Logs);
         await engine.StartAsync(Harness.Cancel());
         await engine.Find("counter")!.WaitForCheckpoint(head, Harness.Cancel());
 
         fences.Should().NotBeEmpty().And.OnlyContain(fence => fence == null, "a lease nobody stored fences nothing");
+        harness.Logs.AtLeast(LogLevel.Warning).Should().ContainSingle(line => line.Message.Contains("keeps no leases: run one host"),
+            "an operator must learn that this store cannot keep a second host out");
         (await harness.Verify(new CounterProjection())).Mismatches.Should().BeEmpty();
     }
 

@@ -22,6 +22,10 @@ public static class ProjectionMetrics
         "projections.flush.duration", "s", "Time to write one flush (documents and checkpoint).");
     private static readonly Histogram<double> LeaseRenewDuration = Meter.CreateHistogram<double>(
         "projections.lease.renew.duration", "s", "Time to renew one lease in the store.");
+    private static readonly Counter<long> ReconciliationChecked = Meter.CreateCounter<long>(
+        "projections.reconciliation.checked", "{aggregate}", "Aggregates the background reconciliation compared with the reference fold of their events.");
+    private static readonly Counter<long> ReconciliationMismatches = Meter.CreateCounter<long>(
+        "projections.reconciliation.mismatches", "{aggregate}", "Aggregates whose stored document differed from the reference fold of their events (confirmed by a second check).");
     private static readonly Counter<long> OwnerChanges = Meter.CreateCounter<long>(
         "projections.lease.owner_changes", "{change}", "Leases this host took (change=acquired) or gave up (change=released, lost).");
 
@@ -62,6 +66,13 @@ public static class ProjectionMetrics
     internal static void RecordRenew(string projection, int generation, TimeSpan duration)
     {
         if (LeaseRenewDuration.Enabled) LeaseRenewDuration.Record(duration.TotalSeconds, new("projection", projection), new("generation", generation));
+    }
+
+    /// <summary>One round of the background reconciliation of a projection generation.</summary>
+    public static void RecordReconciliation(string projection, int generation, int checkedAggregates, int mismatches)
+    {
+        ReconciliationChecked.Add(checkedAggregates, new("projection", projection), new("generation", generation));
+        ReconciliationMismatches.Add(mismatches, new("projection", projection), new("generation", generation));
     }
 
     internal static void RecordOwnerChange(string projection, int generation, string change)

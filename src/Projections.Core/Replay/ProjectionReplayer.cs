@@ -26,14 +26,17 @@ public sealed class ProjectionReplayer
 
     private readonly IReadOnlySet<GlobalPosition> _parkedInStore;
     private readonly ReplayFocus? _focus;
+    private readonly IReadOnlySet<string>? _onlyKeys;
 
     /// <param name="parkedInStore">Positions the store holds dead letters for: an event there that fails is parked as the engine did, whatever the policy.</param>
     /// <param name="focus">When given, only that key is folded (other events still move stream time) and each of its steps is reported.</param>
-    public ProjectionReplayer(IProjection projection, IReadOnlySet<GlobalPosition>? parkedInStore = null, ReplayFocus? focus = null)
+    /// <param name="onlyKeys">When given, only these keys are folded (other events still move stream time): a sample checked against the store.</param>
+    public ProjectionReplayer(IProjection projection, IReadOnlySet<GlobalPosition>? parkedInStore = null, ReplayFocus? focus = null, IReadOnlySet<string>? onlyKeys = null)
     {
         _projection = projection ?? throw new ArgumentNullException(nameof(projection));
         _parkedInStore = parkedInStore ?? new HashSet<GlobalPosition>();
         _focus = focus;
+        _onlyKeys = onlyKeys;
     }
 
     /// <summary>Folds every event of <paramref name="events"/>, then advances stream time to <paramref name="finalStreamTime"/> when given.</summary>
@@ -85,6 +88,7 @@ public sealed class ProjectionReplayer
         {
             if (_keys.IndexOf(_keys[i]) < i) continue;
             if (_focus is { } focus && !string.Equals(focus.Key, _keys[i], StringComparison.Ordinal)) continue;
+            if (_onlyKeys is { } only && !only.Contains(_keys[i])) continue;
             ApplyTo(_keys[i], e, handler, payload, eventTime);
         }
         Advance(e.Position);
@@ -96,6 +100,9 @@ public sealed class ProjectionReplayer
         if (time > _streamTime) _streamTime = time;
         if (_streamTime != DateTimeOffset.MinValue) FireDue(_streamTime, null);
     }
+
+    /// <summary>The live state of <paramref name="key"/> (the object the handlers returned), or null when no event created it.</summary>
+    public object? StateOf(string key) => _aggregates.TryGetValue(key, out var aggregate) ? aggregate.State : null;
 
     public ReplayResult ToResult() => new(
         _aggregates.ToDictionary(a => a.Key, a => new ReplayedAggregate(a.Key, _projection.SerializeState(a.Value.State), a.Value.Version, a.Value.Position, a.Value.TimeoutAt), StringComparer.Ordinal),

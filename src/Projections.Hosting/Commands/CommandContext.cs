@@ -38,6 +38,8 @@ public sealed class CommandContext : IAsyncDisposable
     /// <summary>Cancelled when the caller stops the command.</summary>
     public CancellationToken Stop { get; }
     internal Action<WebApplication>? ConfigureApp { get; }
+    /// <summary>The configuration keys the command line set (run warns when a secret is among them: the process list shows it).</summary>
+    internal IReadOnlyCollection<string> CommandLineKeys { get; init; } = [];
 
     /// <summary>The application, built on first use and not started.</summary>
     public WebApplication App => _app ??= Builder.Build();

@@ -58,7 +58,7 @@ internal sealed class CommandLineTree
 
     /// <summary>The tree of an application: its options, run, status, verify and its own commands.</summary>
     public static CommandLineTree For(ProjectionsRegistration registration, string applicationName) =>
-        new(applicationName, registration.Options, new RunCommand(registration), [new StatusCommand(), new VerifyCommand(), new ImportCommand(), new ExportCommand(), .. registration.Commands]);
+        new(applicationName, registration.Options, new RunCommand(registration), [new StatusCommand(), new VerifyCommand(), new ImportCommand(), new ExportCommand(), new DeadLettersCommand(), .. registration.Commands]);
 
     /// <summary>Parses without response files (an argument starting with @ is a value, not a file to read).</summary>
     public ParseResult Parse(IReadOnlyList<string> args) => Root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

@@ -7,6 +7,7 @@ using Projections.Core.Runtime;
 using Projections.Hosting.Composition;
 using Projections.Hosting.Progress;
 using Projections.Hosting.Settings;
+using Projections.Hosting.Web;
 using Spectre.Console;
 
 namespace Projections.Hosting.Commands;
@@ -28,7 +29,11 @@ internal sealed class RunCommand(ProjectionsRegistration registration)
         var mode = ProgressModeResolver.Resolve(settings.Progress, Console.IsOutputRedirected, AnsiConsole.Profile.Capabilities.Interactive);
         var recentLogs = new RecentLogLines();
 
+        foreach (var warning in RunWarnings.For(settings, context.CommandLineKeys)) await context.Error.WriteLineAsync(warning);
         builder.WebHost.UseUrls([.. settings.Urls]);
+        // The token may come from --admin-token-file; the web layer reads it from its options.
+        builder.Services.PostConfigure<WebOptions>(o => o.AdminToken = settings.AdminToken);
+        builder.WebHost.ConfigureKestrel(kestrel => KestrelLimits.Apply(kestrel, settings));
         builder.Services.AddHostFiltering(o => o.AllowedHosts = [.. settings.AllowedHosts]);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         ConfigureLogging(builder.Logging, mode, recentLogs);

@@ -28,7 +28,8 @@ public static class AllowedHostNames
         return hosts.Length > 0 ? hosts : throw ValueParsers.Invalid(option, value, "expected at least one host name");
     }
 
-    private static string? HostOf(string url)
+    /// <summary>The host of a URL as written (brackets kept for IPv6), or null.</summary>
+    internal static string? HostOf(string url)
     {
         var start = url.IndexOf("://", StringComparison.Ordinal);
         if (start < 0) return null;

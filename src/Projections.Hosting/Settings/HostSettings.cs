@@ -1,5 +1,6 @@
 using Projections.Core;
 using Projections.Hosting.Stores;
+using Projections.Hosting.Web;
 
 namespace Projections.Hosting.Settings;
 
@@ -20,10 +21,19 @@ public sealed record HostSettings
     public required IReadOnlyList<string> AllowedHosts { get; init; }
     /// <summary>The bearer token of the web API's admin actions; null disables them.</summary>
     public required string? AdminToken { get; init; }
+    /// <summary>Live entity streams open at once.</summary>
+    public int MaxLiveStreams { get; init; } = WebOptions.DefaultMaxLiveStreams;
+    /// <summary>Live entity streams one client address may hold open at once.</summary>
+    public int MaxLiveStreamsPerClient { get; init; } = WebOptions.DefaultMaxLiveStreamsPerClient;
     /// <summary>How <c>run</c> shows progress.</summary>
     public required ProgressMode Progress { get; init; }
     /// <summary>Null = the renderer's own default.</summary>
     public required TimeSpan? ProgressInterval { get; init; }
+
+    /// <summary>How often the background reconciliation runs; null = off.</summary>
+    public TimeSpan? ReconcileInterval { get; init; }
+    /// <summary>Live aggregates per projection a reconciliation round checks.</summary>
+    public int ReconcileSample { get; init; } = 100;
 
     /// <summary>True when events are read from (and appended to) the embedded SQLite event store.</summary>
     public bool UsesEmbeddedEventStore => EventSource is null;

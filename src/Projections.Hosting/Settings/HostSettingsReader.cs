@@ -34,11 +34,19 @@ public static class HostSettingsReader
             Engine = engine,
             Urls = urls,
             AllowedHosts = Get(AllowedHosts) is { } hosts ? AllowedHostNames.Parse(AllowedHosts, hosts) : AllowedHostNames.Default(urls),
-            AdminToken = Get(AdminToken),
+            AdminToken = AdminTokenReader.Read(configuration[AdminToken.ConfigKey], Get(AdminTokenFile)),
+            MaxLiveStreams = Get(MaxLiveStreams) is { } ms ? ValueParsers.Int(MaxLiveStreams, ms, 1, 100_000) : Web.WebOptions.DefaultMaxLiveStreams,
+            MaxLiveStreamsPerClient = Get(MaxLiveStreamsPerClient) is { } mc
+                ? ValueParsers.Int(MaxLiveStreamsPerClient, mc, 1, 100_000)
+                : Web.WebOptions.DefaultMaxLiveStreamsPerClient,
             Progress = Get(HostOptionCatalog.Progress) is { } pm ? ValueParsers.Enum<ProgressMode>(HostOptionCatalog.Progress, pm) : ProgressMode.Auto,
             ProgressInterval = Get(ProgressInterval) is { } pi
                 ? ValueParsers.Duration(ProgressInterval, pi, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1))
                 : null,
+            ReconcileInterval = Get(ReconcileInterval) is { } ri
+                ? ValueParsers.Duration(ReconcileInterval, ri, TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(7))
+                : null,
+            ReconcileSample = Get(ReconcileSample) is { } rs ? ValueParsers.Int(ReconcileSample, rs, 1, 100_000) : 100,
         };
     }
 

@@ -9,18 +9,27 @@ internal static class EntityHistoryEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/projections/{name}/entities/{key}/history", async (string name, string key, HttpRequest request, IProjectionCatalog catalog,
+        api.MapGet("/projections/{name}/entities/{key}/history", (string name, string key, HttpContext http, IProjectionCatalog catalog,
             IOptions<WebOptions> options, CancellationToken cancellationToken) =>
-        {
-            if (catalog.Find(name) is not { } runtime) return ApiErrors.UnknownProjection(catalog, name);
-            if (!PagingParser.TryRead(request.Query, options.Value.MaxPageSize, out var skip, out var take, out var error)) return ApiErrors.BadRequest(error!);
-            var history = await catalog.ReadHistory(runtime, key, options.Value.MaxHistoryScan, cancellationToken);
-            if (history.Steps.Count == 0 && history.Complete) return ApiErrors.UnknownEntity(runtime, key);
-            var items = Enumerable.Range(skip, Math.Max(0, Math.Min(take, history.Steps.Count - skip)))
-                .Select(i => HistoryEntry.From(runtime.Projection, history.Steps, i)).ToArray();
-            return Results.Ok(new EntityHistoryPage(key, history.Checkpoint?.ToString(), history.Scanned, history.Complete,
-                Incomplete(history, options.Value.MaxHistoryScan), history.Steps.Count, skip, take, items));
-        });
+            History(name, EntityKey.FromPath(http, key, 1), http.Request, catalog, options.Value, cancellationToken));
+        api.MapGet("/projections/{name}/entity/history", (string name, HttpRequest request, IProjectionCatalog catalog,
+            IOptions<WebOptions> options, CancellationToken cancellationToken) =>
+            EntityKey.FromQuery(request, out var key, out var error)
+                ? History(name, key, request, catalog, options.Value, cancellationToken)
+                : Task.FromResult<IResult>(ApiErrors.BadRequest(error!)));
+    }
+
+    private static async Task<IResult> History(string name, string key, HttpRequest request, IProjectionCatalog catalog, WebOptions options,
+        CancellationToken cancellationToken)
+    {
+        if (catalog.Find(name) is not { } runtime) return ApiErrors.UnknownProjection(catalog, name);
+        if (!PagingParser.TryRead(request.Query, options.MaxPageSize, out var skip, out var take, out var error)) return ApiErrors.BadRequest(error!);
+        var history = await catalog.ReadHistory(runtime, key, options.MaxHistoryScan, cancellationToken);
+        if (history.Steps.Count == 0 && history.Complete) return ApiErrors.UnknownEntity(runtime, key);
+        var items = Enumerable.Range(skip, Math.Max(0, Math.Min(take, history.Steps.Count - skip)))
+            .Select(i => HistoryEntry.From(runtime.Projection, history.Steps, i)).ToArray();
+        return Results.Ok(new EntityHistoryPage(key, history.Checkpoint?.ToString(), history.Scanned, history.Complete,
+            Incomplete(history, options.MaxHistoryScan), history.Steps.Count, skip, take, items));
     }
 
     /// <summary>The state as of <paramref name="asOfText"/> (the entity endpoint's <c>asOf</c>), as a history entry.</summary>

@@ -24,10 +24,38 @@ internal sealed record EntitySummary(
         projection.Fields.ToDictionary(f => f.Name, f => f.Read(state));
 }
 
-/// <summary>A page of the entity browser.</summary>
-internal sealed record EntityPageResult(long Total, int Skip, int Take, IReadOnlyList<EntitySummary> Items);
+/// <summary>
+/// A page of the entity browser: live aggregates, and <see cref="StoredMatch"/>, the stored document whose
+/// key is exactly the key searched for when it is not live (retired or evicted: only the store has it).
+/// </summary>
+internal sealed record EntityPageResult(long Total, int Skip, int Take, IReadOnlyList<EntitySummary> Items, StoredEntitySummary? StoredMatch = null);
 
-/// <summary>An aggregate with its full state, recent events newest first. <see cref="Source"/> is "live" (memory) or "store" (the persisted document).</summary>
+/// <summary>An aggregate found only in the store. <see cref="Retired"/>: it finished (the projection's RetireWhen holds) and left memory.</summary>
+internal sealed record StoredEntitySummary(
+    string Key,
+    long Version,
+    string Position,
+    DateTimeOffset? TimeoutAt,
+    DateTimeOffset UpdatedAt,
+    bool Retired,
+    IReadOnlyDictionary<string, string?> Fields)
+{
+    public static StoredEntitySummary From(IProjection projection, StoredDocument document, object state) => new(
+        document.Key, document.Version, document.Position.ToString(), document.TimeoutAt, document.UpdatedAt,
+        EntityRetirement.IsRetired(projection, state), EntitySummary.ReadFields(projection, state));
+}
+
+/// <summary>Whether an aggregate that is not in memory was retired: its stored state is finished by the projection's rule.</summary>
+internal static class EntityRetirement
+{
+    public static bool IsRetired(IProjection projection, object storedState) =>
+        projection.Retirement is { } rule && rule.IsFinished(storedState);
+}
+
+/// <summary>
+/// An aggregate with its full state, recent events newest first. <see cref="Source"/> is "live" (memory) or
+/// "store" (the persisted document); <see cref="Retired"/> when it is not in memory because it finished and retired.
+/// </summary>
 internal sealed record EntityDetail(
     string Source,
     string Key,
@@ -38,7 +66,8 @@ internal sealed record EntityDetail(
     DateTimeOffset? UpdatedAt,
     IReadOnlyDictionary<string, string?> Fields,
     JsonElement State,
-    IReadOnlyList<AppliedEventSummary> RecentEvents)
+    IReadOnlyList<AppliedEventSummary> RecentEvents,
+    bool Retired = false)
 {
     public static EntityDetail FromLive(IProjection projection, LiveEntity entity) => new(
         "live", entity.Key, entity.Version, entity.PersistedVersion, entity.Position.ToString(), entity.TimeoutAt, null,
@@ -46,11 +75,17 @@ internal sealed record EntityDetail(
         Json.Element(projection.SerializeState(entity.State)),
         entity.RecentEvents.OrderByDescending(e => e.Version).ThenByDescending(e => e.Position).Select(AppliedEventSummary.From).ToArray());
 
-    public static EntityDetail FromStore(IProjection projection, StoredDocument document) => new(
-        "store", document.Key, document.Version, document.Version, document.Position.ToString(), document.TimeoutAt, document.UpdatedAt,
-        EntitySummary.ReadFields(projection, projection.DeserializeState(document.StateJson)),
-        Json.Element(document.StateJson.Span),
-        []);
+    /// <summary>The stored document; <paramref name="live"/> says whether memory holds the aggregate too (then it is not retired, whatever its state).</summary>
+    public static EntityDetail FromStore(IProjection projection, StoredDocument document, bool live)
+    {
+        var state = projection.DeserializeState(document.StateJson);
+        return new EntityDetail(
+            "store", document.Key, document.Version, document.Version, document.Position.ToString(), document.TimeoutAt, document.UpdatedAt,
+            EntitySummary.ReadFields(projection, state),
+            Json.Element(document.StateJson.Span),
+            [],
+            Retired: !live && EntityRetirement.IsRetired(projection, state));
+    }
 }
 
 internal sealed record AppliedEventSummary(string EventType, string StreamId, ulong StreamRevision, string Position, DateTimeOffset Time, long Version)

@@ -1,39 +1,58 @@
-using System.Text;
-using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using Projections.Core.Runtime;
-using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace Projections.Hosting.Web;
 
 /// <summary>
 /// Server-Sent Events for one entity: its current state on connect, then its state after each change
-/// (kind applied, timedOut or persisted), with comment heartbeats while idle. The engine's callback only
-/// queues the change; reading and writing happen on the request's own task.
+/// (kind applied, timedOut or persisted), with comment heartbeats while idle. Streams are capped in all
+/// and per client address (<see cref="LiveStreamGate"/>); the entity's <see cref="EntityFeed"/> reads
+/// and serializes each change once for all its streams; a stream whose client stops reading is dropped
+/// when a write stays blocked or its outbox overflows, so it costs neither unbounded memory nor the engine.
 /// </summary>
 internal static class EntityStreamEndpoint
 {
-    public static void Map(RouteGroupBuilder api) =>
-        api.MapGet("/projections/{name}/entities/{key}/stream", Stream);
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/projections/{name}/entities/{key}/stream", (string name, string key, HttpContext http, IServiceProvider services) =>
+            Stream(name, EntityKey.FromPath(http, key, 1), http, services));
+        api.MapGet("/projections/{name}/entity/stream", (string name, HttpContext http, IServiceProvider services) =>
+            EntityKey.FromQuery(http.Request, out var key, out var error)
+                ? Stream(name, key, http, services)
+                : ApiErrors.BadRequest(error!).ExecuteAsync(http));
+    }
 
-    private static async Task Stream(string name, string key, HttpContext http, IProjectionCatalog catalog,
-        IOptions<WebOptions> options, IOptions<HttpJsonOptions> json, IHostApplicationLifetime lifetime)
+    private static Task Stream(string name, string key, HttpContext http, IServiceProvider services) =>
+        Stream(name, key, http, services.GetRequiredService<IProjectionCatalog>(), services.GetRequiredService<LiveStreamGate>(),
+            services.GetRequiredService<EntityFeeds>(), services.GetRequiredService<IOptions<WebOptions>>(),
+            services.GetRequiredService<IHostApplicationLifetime>(), services.GetRequiredService<ILoggerFactory>());
+
+    private static async Task Stream(string name, string key, HttpContext http, IProjectionCatalog catalog, LiveStreamGate gate,
+        EntityFeeds feeds, IOptions<WebOptions> options, IHostApplicationLifetime lifetime, ILoggerFactory loggers)
     {
         if (catalog.Find(name) is not { } runtime)
         {
             await ApiErrors.UnknownProjection(catalog, name).ExecuteAsync(http);
             return;
         }
+        using var lease = gate.TryEnter(http.Connection.RemoteIpAddress, out var refusal);
+        if (lease is null)
+        {
+            http.Response.Headers.RetryAfter = "10";
+            await ApiErrors.TooManyStreams(refusal!).ExecuteAsync(http);
+            return;
+        }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
-        var changes = Channel.CreateBounded<EntityChange>(new BoundedChannelOptions(64)
+        var limits = options.Value;
+        var log = loggers.CreateLogger(typeof(EntityStreamEndpoint).FullName!);
+        var outbox = new StreamOutbox(limits.LiveStreamBufferBytes, () =>
         {
-            FullMode = BoundedChannelFullMode.DropOldest, // each message carries the whole current state, so the latest change suffices
-            SingleReader = true,
+            log.LogWarning("Dropped the live stream of {Projection}/{Key} to {Client}: it fell more than {Bytes} bytes behind",
+                name, key, http.Connection.RemoteIpAddress, limits.LiveStreamBufferBytes);
+            http.Abort();
         });
-        // Subscribe before the first read so no change between the two is missed.
-        using var subscription = runtime.SubscribeChanges(key, change => changes.Writer.TryWrite(change));
+        // Join the feed before the first read so no change between the two is missed.
+        using var attachment = feeds.Attach(runtime, key, outbox);
 
         var initial = await EntityEndpoints.ReadCurrent(runtime, key, stop.Token);
         if (initial is null)
@@ -45,63 +64,69 @@ internal static class EntityStreamEndpoint
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";
-        // One message is one data line, so the JSON must not be indented whatever the host configured.
-        var serializer = new JsonSerializerOptions(json.Value.SerializerOptions) { WriteIndented = false };
         try
         {
-            await Send(http.Response, new EntityStreamMessage("snapshot", initial), serializer, stop.Token);
+            var sent = attachment.Feed.Message("snapshot", initial);
+            // Changes queued before the snapshot was read may show an older state than the snapshot.
+            var queuedBeforeSnapshot = outbox.Reader.Count;
+            await Write(http.Response, sent.Bytes, limits.LiveStreamWriteTimeout, stop.Token);
             while (true)
             {
-                if (!await WaitForChange(changes.Reader, options.Value.HeartbeatInterval, stop.Token))
+                if (await Next(outbox, limits.HeartbeatInterval, stop.Token) is not { } next)
                 {
-                    await http.Response.WriteAsync(": heartbeat\n\n", stop.Token);
-                    await http.Response.Body.FlushAsync(stop.Token);
+                    if (outbox.Reader.Completion.IsCompleted) return;
+                    await Write(http.Response, FeedMessage.Heartbeat, limits.LiveStreamWriteTimeout, stop.Token);
                     continue;
                 }
-                var kind = Drain(changes.Reader);
-                var current = await EntityEndpoints.ReadCurrent(runtime, key, stop.Token);
-                if (current is not null)
-                    await Send(http.Response, new EntityStreamMessage(kind, current), serializer, stop.Token);
+                if (queuedBeforeSnapshot-- > 0 && next.IsOlderThan(sent)) continue;
+                await Write(http.Response, next.Bytes, limits.LiveStreamWriteTimeout, stop.Token);
+                sent = next;
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            // The client went away or the host is stopping; disposing the subscription is the cleanup.
+            // The client went away, the stream was cut off, or the host is stopping; leaving the feed is the cleanup.
+        }
+        catch (StreamStalledException)
+        {
+            log.LogWarning("Dropped the live stream of {Projection}/{Key} to {Client}: a write stayed blocked for {Timeout}",
+                name, key, http.Connection.RemoteIpAddress, limits.LiveStreamWriteTimeout);
+            http.Abort();
         }
     }
 
-    /// <summary>True when a change is waiting; false when the heartbeat interval passed first.</summary>
-    private static async Task<bool> WaitForChange(ChannelReader<EntityChange> reader, TimeSpan heartbeat, CancellationToken stop)
+    /// <summary>The next message; null when the heartbeat interval passed first or the feed ended.</summary>
+    private static async Task<FeedMessage?> Next(StreamOutbox outbox, TimeSpan heartbeat, CancellationToken stop)
     {
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(stop);
         idle.CancelAfter(heartbeat);
         try
         {
-            return await reader.WaitToReadAsync(idle.Token);
+            if (!await outbox.Reader.WaitToReadAsync(idle.Token) || !outbox.Reader.TryRead(out var message)) return null;
+            outbox.Taken(message);
+            return message;
         }
         catch (OperationCanceledException) when (!stop.IsCancellationRequested)
         {
-            return false;
+            return null;
         }
     }
 
-    /// <summary>Takes every queued change; a timeout among them wins so the page can say the entity timed out.</summary>
-    private static string Drain(ChannelReader<EntityChange> reader)
+    /// <summary>Writes and flushes; a write still blocked after <paramref name="timeout"/> means the client stopped reading.</summary>
+    private static async Task Write(HttpResponse response, ReadOnlyMemory<byte> bytes, TimeSpan timeout, CancellationToken stop)
     {
-        var kind = EntityChangeKind.Persisted;
-        var any = false;
-        while (reader.TryRead(out var change))
+        using var blocked = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        blocked.CancelAfter(timeout);
+        try
         {
-            if (!any || change.Kind == EntityChangeKind.TimedOut || kind == EntityChangeKind.Persisted) kind = change.Kind;
-            any = true;
+            await response.Body.WriteAsync(bytes, blocked.Token);
+            await response.Body.FlushAsync(blocked.Token);
         }
-        return Json.CamelCase(kind.ToString());
+        catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+        {
+            throw new StreamStalledException();
+        }
     }
 
-    private static async Task Send(HttpResponse response, EntityStreamMessage message, JsonSerializerOptions serializer, CancellationToken cancellationToken)
-    {
-        var payload = JsonSerializer.Serialize(message, serializer);
-        await response.WriteAsync($"event: entity\ndata: {payload}\n\n", Encoding.UTF8, cancellationToken);
-        await response.Body.FlushAsync(cancellationToken);
-    }
+    private sealed class StreamStalledException : Exception;
 }

@@ -1,3 +1,4 @@
+using Projections.Hosting.Reconciliation;
 using Projections.Hosting.Settings;
 using Microsoft.Extensions.Options;
 
@@ -8,12 +9,12 @@ internal static class ProjectionEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/projections", (IProjectionCatalog catalog) =>
-            TypedResults.Ok(catalog.Runtimes.Select(ProjectionSummary.From).ToArray()));
+        api.MapGet("/projections", (IProjectionCatalog catalog, HttpContext context) =>
+            TypedResults.Ok(catalog.Runtimes.Select(r => ProjectionSummary.From(r, Reports(context))).ToArray()));
 
-        api.MapGet("/projections/{name}", (string name, IProjectionCatalog catalog) =>
+        api.MapGet("/projections/{name}", (string name, IProjectionCatalog catalog, HttpContext context) =>
             catalog.Find(name) is { } runtime
-                ? Results.Ok(ProjectionSummary.From(runtime))
+                ? Results.Ok(ProjectionSummary.From(runtime, Reports(context)))
                 : ApiErrors.UnknownProjection(catalog, name));
 
         api.MapGet("/projections/{name}/dead-letters", async (string name, HttpRequest request, IProjectionCatalog catalog,
@@ -47,4 +48,7 @@ internal static class ProjectionEndpoints
                 new { projection = name, message = $"Rebuild of '{name}' started; follow its progress at /api/projections/{name}." });
         });
     }
+
+    /// <summary>The background reconciliation's reports; absent where the API is hosted without the engine's services.</summary>
+    private static ReconciliationReports? Reports(HttpContext context) => context.RequestServices.GetService<ReconciliationReports>();
 }

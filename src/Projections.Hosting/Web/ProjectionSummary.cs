@@ -1,5 +1,6 @@
 using Projections.Hosting.Settings;
 using Projections.Core.Runtime;
+using Projections.Hosting.Reconciliation;
 
 namespace Projections.Hosting.Web;
 
@@ -30,9 +31,10 @@ internal sealed record ProjectionSummary(
     long UnflushedEvents,
     RebuildSummary? Rebuild,
     PoisonSummary? StoppedOn,
-    IReadOnlyList<OwnedShardSummary> OwnedShards)
+    IReadOnlyList<OwnedShardSummary> OwnedShards,
+    ReconciliationSummary? Reconciliation)
 {
-    public static ProjectionSummary From(IProjectionRuntime runtime)
+    public static ProjectionSummary From(IProjectionRuntime runtime, ReconciliationReports? reports)
     {
         var stats = runtime.GetStats();
         return new ProjectionSummary(
@@ -61,8 +63,18 @@ internal sealed record ProjectionSummary(
             stats.UnflushedEvents,
             runtime.Rebuild is { } rebuild ? RebuildSummary.From(rebuild) : null,
             PoisonSummary.From(runtime),
-            runtime.HeldLeases.Select(l => new OwnedShardSummary(l.Key.Generation, l.Key.Shard, l.Epoch, l.Owner)).ToArray());
+            runtime.HeldLeases.Select(l => new OwnedShardSummary(l.Key.Generation, l.Key.Shard, l.Epoch, l.Owner)).ToArray(),
+            reports is { Enabled: true } ? ReconciliationSummary.From(reports.Find(runtime.Name)) : null);
     }
+}
+
+/// <summary>The background reconciliation of a projection (null when it is off): totals since start and the last round.</summary>
+internal sealed record ReconciliationSummary(long Rounds, long Checked, long Mismatches, DateTimeOffset? LastRoundAt, int LastChecked, int LastInFlight,
+    IReadOnlyList<string> LastMismatchedKeys)
+{
+    public static ReconciliationSummary From(ReconciliationReport? report) => report is null
+        ? new ReconciliationSummary(0, 0, 0, null, 0, 0, [])
+        : new ReconciliationSummary(report.Rounds, report.Checked, report.Mismatches, report.LastRoundAt, report.LastChecked, report.LastInFlight, report.LastMismatchedKeys);
 }
 
 /// <summary>A shard this host writes: a standby owns none (its live requests answer from the store).</summary>

@@ -6,11 +6,34 @@ public sealed class WebOptions
     /// <summary>The configuration section.</summary>
     public const string Section = "Projections:Web";
 
+    /// <summary>Default of <see cref="MaxLiveStreams"/>.</summary>
+    public const int DefaultMaxLiveStreams = 200;
+    /// <summary>Default of <see cref="MaxLiveStreamsPerClient"/>.</summary>
+    public const int DefaultMaxLiveStreamsPerClient = 20;
+
     /// <summary>Bearer token that state-changing endpoints (rebuild) require. Unset = those endpoints are disabled.</summary>
     public string? AdminToken { get; set; }
 
     /// <summary>How often an idle Server-Sent Events stream sends a comment so proxies keep it open.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Live entity streams open at once; a new one beyond it answers 503.</summary>
+    public int MaxLiveStreams { get; set; } = DefaultMaxLiveStreams;
+
+    /// <summary>Live entity streams one client address may hold open at once; a new one beyond it answers 503.</summary>
+    public int MaxLiveStreamsPerClient { get; set; } = DefaultMaxLiveStreamsPerClient;
+
+    /// <summary>
+    /// How long one write to a live stream may stay blocked (the client stopped reading and the socket's
+    /// buffers are full) before the connection is dropped.
+    /// </summary>
+    public TimeSpan LiveStreamWriteTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Most bytes of messages waiting for one live stream's writer; a stream that falls further behind is
+    /// dropped rather than buffered without limit (the client reconnects and gets the current state).
+    /// </summary>
+    public int LiveStreamBufferBytes { get; set; } = 1024 * 1024;
 
     /// <summary>How long the readiness check waits for the event source and the store to answer.</summary>
     public TimeSpan ReadinessProbeTimeout { get; set; } = TimeSpan.FromSeconds(3);

@@ -57,6 +57,9 @@
 
   // ---- API ---------------------------------------------------------------------------------
   const projectionPath = (name) => `api/projections/${encodeURIComponent(name)}`;
+  // The key travels as ?key=: in a path, keys such as '..' or '.' would be removed as dot segments.
+  const entityPath = (name, key, rest = '', query = '') =>
+    `${projectionPath(name)}/entity${rest}?key=${encodeURIComponent(key)}${query ? '&' + query : ''}`;
 
   async function api(path, init) {
     let response;
@@ -95,19 +98,33 @@
   function parseHash() {
     const raw = location.hash.replace(/^#/, '') || '/';
     const [path, query = ''] = raw.split('?');
-    return { parts: path.split('/').filter(Boolean).map(decodeURIComponent), query: new URLSearchParams(query) };
+    try {
+      return { parts: path.split('/').filter(Boolean).map(decodeURIComponent), query: new URLSearchParams(query) };
+    } catch {
+      return { malformed: raw };
+    }
   }
 
   const hrefEntities = (name, query) => `#/p/${encodeURIComponent(name)}${query && String(query) ? '?' + query : ''}`;
   const hrefEntity = (name, key) => `#/p/${encodeURIComponent(name)}/e/${encodeURIComponent(key)}`;
+  // A key encodeURIComponent refuses (a lone UTF-16 surrogate) is shown as text rather than as a broken link.
+  const entityLink = (name, key) => {
+    try {
+      return el('a', { href: hrefEntity(name, key) }, key);
+    } catch {
+      return el('span', { 'data-role': 'unlinkable-key' }, key);
+    }
+  };
   const hrefDeadLetters = (name) => `#/p/${encodeURIComponent(name)}/dead-letters`;
 
   function route() {
     teardown.forEach((fn) => fn());
     teardown = [];
-    const { parts, query } = parseHash();
+    const { parts, query, malformed } = parseHash();
     view.replaceChildren();
-    if (parts[0] === 'p' && parts[1] && parts[2] === 'e' && parts[3] !== undefined) renderDetail(parts[1], parts[3]);
+    if (malformed !== undefined) view.append(el('div', { class: 'error-box', 'data-role': 'bad-link' },
+      'This link is malformed (a bad %-escape): ', malformed, '. ', el('a', { href: '#/' }, 'Back to the dashboard')));
+    else if (parts[0] === 'p' && parts[1] && parts[2] === 'e' && parts[3] !== undefined) renderDetail(parts[1], parts[3]);
     else if (parts[0] === 'p' && parts[1] && parts[2] === 'dead-letters') renderDeadLetters(parts[1], query);
     else if (parts[0] === 'p' && parts[1]) renderEntities(parts[1], query);
     else renderDashboard();
@@ -169,11 +186,12 @@
     const rebuildBox = el('div');
     const progress = el('div', { class: 'progress', title: 'checkpoint / head' }, el('div', { style: 'width:0%' }));
     const metrics = el('div', { class: 'metrics' });
+    const reconciliation = el('div', { class: 'muted', 'data-role': 'reconciliation', style: 'margin-top:8px' });
     const node = el('section', { class: 'card', 'data-projection': name },
       el('div', { class: 'card-head' },
         el('h2', {}, el('a', { href: hrefEntities(name) }, name), badge),
         el('div', { class: 'links' }, el('a', { href: hrefEntities(name) }, 'Entities'), deadLink, rebuildButton)),
-      errorBox, rebuildBox, progress, metrics,
+      errorBox, rebuildBox, progress, metrics, reconciliation,
       el('div', { style: 'margin-top:10px; display:flex; gap:8px; align-items:center' }, message, tokenArea));
 
     function update(p) {
@@ -191,6 +209,7 @@
       const head = parseInt(p.head ?? '0', 10) || 0, checkpoint = parseInt(p.checkpoint ?? '0', 10) || 0;
       progress.firstChild.style.width = `${head > 0 ? Math.min(100, (100 * checkpoint) / head) : 100}%`;
       deadLink.textContent = `Dead letters (${num(p.parkedEvents)})`;
+      replace(reconciliation, reconciliationLine(p.reconciliation));
       replace(metrics,
         metric('Checkpoint', p.checkpoint ?? '–', 'checkpoint'),
         metric('Head', p.head ?? '–', 'head'),
@@ -230,6 +249,16 @@
     followingEvents: 'Events are current; the wall clock takes over if they pause.',
     advancing: 'The source is quiet and current: the wall clock moves stream time, up to now minus the allowed lateness.',
   };
+
+  // The background reconciliation (--reconcile-interval): nothing when it is off.
+  function reconciliationLine(r) {
+    if (!r) return null;
+    if (!r.rounds) return 'Reconciliation: waiting for the first round.';
+    const last = `last round ${shortTime(r.lastRoundAt)}: ${num(r.lastChecked)} checked` + (r.lastInFlight ? `, ${num(r.lastInFlight)} in flight` : '');
+    return [el('span', { class: `badge ${r.mismatches ? 'stopped' : 'live'}` }, r.mismatches ? `${num(r.mismatches)} mismatches` : 'no mismatch'),
+      ` Reconciliation: ${num(r.checked)} aggregates re-folded from the events in ${num(r.rounds)} rounds; ${last}`,
+      r.lastMismatchedKeys.length ? el('span', { 'data-role': 'mismatched-keys' }, `; differ: ${r.lastMismatchedKeys.join(', ')}`) : null];
+  }
 
   function metric(label, value, key, good, title) {
     return el('div', { class: 'metric' }, el('div', { class: 'label' }, label),
@@ -307,10 +336,11 @@
       el('button', { type: 'button', onclick: clear }, 'Clear'),
       Object.values(lists));
     const total = el('span', { class: 'muted', 'data-role': 'total' });
+    const storedMatch = el('div');
     const table = el('div', { class: 'table-wrap' });
     const pager = el('div', { class: 'pager' });
     title.append(el('a', { href: hrefDeadLetters(name), style: 'font-size:13px; font-weight:normal' }, 'dead letters'));
-    view.append(form, el('div', { style: 'margin-bottom:8px' }, total), table, pager);
+    view.append(form, el('div', { style: 'margin-bottom:8px' }, total), storedMatch, table, pager);
 
     let debounce = 0;
     function filterInput(field, label, list) {
@@ -353,11 +383,18 @@
         if (v && !seen[f].has(v) && seen[f].size < 200) { seen[f].add(v); lists[f].append(el('option', { value: v })); }
       }
       total.textContent = `${num(page.total)} live ${page.total === 1 ? 'entity' : 'entities'}`;
+      // Retired (or evicted) items are only in the store: the API looks the exact key up there.
+      const found = page.storedMatch;
+      replace(storedMatch, found ? el('div', { class: 'stored-match', 'data-role': 'stored-match', 'data-key': found.key },
+        entityLink(name, found.key), ' ',
+        el('span', { class: `badge ${found.retired ? 'retired' : 'stored'}` }, found.retired ? 'retired' : 'not in memory'), ' ',
+        el('span', { class: 'muted' }, `${found.retired ? 'finished and left memory; ' : ''}stored version ${num(found.version)} · position ${found.position} · written ${time(found.updatedAt)}`),
+        projection.fields.filter((f) => found.fields[f]).map((f) => el('span', { class: 'muted' }, ` · ${humanize(f)}: ${found.fields[f]}`))) : null);
       replace(table, page.items.length === 0 ? el('div', { class: 'empty' }, 'No live entity matches.') : el('table', {},
         el('thead', {}, el('tr', {}, el('th', {}, 'Key'), projection.fields.map((f) => el('th', {}, humanize(f))),
           el('th', {}, 'Version'), el('th', {}, 'Persisted'), el('th', {}, 'Timeout at'), el('th', {}, 'Position'))),
         el('tbody', {}, page.items.map((item) => el('tr', { 'data-key': item.key },
-          el('td', {}, el('a', { href: hrefEntity(name, item.key) }, item.key)),
+          el('td', {}, entityLink(name, item.key)),
           projection.fields.map((f) => el('td', { 'data-field': f }, f === 'status' && item.fields[f]
             ? el('span', { class: `badge ${item.fields[f].toLowerCase()}` }, item.fields[f]) : item.fields[f] ?? '')),
           el('td', { class: 'num' }, num(item.version)),
@@ -378,6 +415,8 @@
   function renderDetail(name, key) {
     const badge = el('span', { class: 'badge big', 'data-role': 'entity-status' });
     const lostBanner = el('div');
+    const retiredBanner = el('div');
+    const stateTitle = el('h3', {}, 'Current state (live)');
     const error = el('div');
     const stateTree = el('div', { class: 'tree', 'data-role': 'state' });
     const storedTree = el('div', { class: 'tree', 'data-role': 'persisted' }, el('span', { class: 'muted' }, 'Loading…'));
@@ -387,10 +426,10 @@
     view.append(
       el('div', { class: 'crumbs' }, el('a', { href: '#/' }, 'Dashboard'), ' › ', el('a', { href: hrefEntities(name) }, name), ' › ', key),
       el('h1', {}, el('span', { 'data-role': 'entity-key' }, key), badge, live),
-      error, lostBanner,
+      error, lostBanner, retiredBanner,
       el('div', { class: 'detail' },
         el('div', { class: 'stack' },
-          el('section', { class: 'card' }, el('h3', {}, 'Current state (live)'), stateTree),
+          el('section', { class: 'card' }, stateTitle, stateTree),
           el('section', { class: 'card' }, el('h3', {}, 'Persisted document'), storedTree)),
         el('div', { class: 'stack' },
           el('section', { class: 'card' }, el('h3', {}, 'Versions'), facts),
@@ -403,7 +442,7 @@
       if (storedLoading) return;
       storedLoading = true;
       try {
-        storedDoc = await api(`${projectionPath(name)}/entities/${encodeURIComponent(key)}?source=store`);
+        storedDoc = await api(entityPath(name, key, '', 'source=store'));
         showStored();
       } catch (e) {
         replace(storedTree, el('span', { class: 'muted' }, e.status === 404 ? 'Not persisted yet: the next flush writes it.' : e.message));
@@ -439,6 +478,9 @@
       const timedOut = message.kind === 'timedOut' || entity.recentEvents[0]?.eventType === '$timeout' || (status || '').toLowerCase() === 'lost';
       replace(lostBanner, timedOut ? el('div', { class: 'banner-lost', 'data-role': 'lost' },
         (status || '').toLowerCase() === 'lost' ? 'Lost: no event arrived before its timeout.' : 'Its timeout fired.') : null);
+      replace(retiredBanner, entity.retired ? el('div', { class: 'banner-retired', 'data-role': 'retired' },
+        'Retired: it finished and left memory; this is its stored document. Another event for it brings it back.') : null);
+      stateTitle.textContent = entity.source === 'live' ? 'Current state (live)' : 'Current state (stored, not in memory)';
       replace(stateTree, tree(entity.state));
       liveState = entity.state;
       showStored();
@@ -449,7 +491,7 @@
           el('span', { class: `badge sync ${behind > 0 ? 'catchingUp' : 'live'}` }, behind > 0 ? `${behind} not yet persisted` : 'in sync')),
         el('dt', {}, 'Last position'), el('dd', { class: 'mono' }, entity.position),
         el('dt', {}, 'Timeout at'), el('dd', {}, time(entity.timeoutAt)),
-        el('dt', {}, 'Source'), el('dd', {}, entity.source === 'live' ? 'memory (live)' : 'store (not in memory)'));
+        el('dt', {}, 'Source'), el('dd', {}, entity.source === 'live' ? 'memory (live)' : entity.retired ? 'store (retired)' : 'store (not in memory)'));
       const recent = entity.recentEvents; // newest first
       replace(events, recent.length === 0 ? el('li', { class: 'muted' }, 'None remembered.') : recent.map((e) => {
         const id = `${e.position}:${e.eventType}:${e.version}`;
@@ -463,7 +505,7 @@
       if (message.kind === 'persisted' || message.kind === 'snapshot') scheduleStored();
     }
 
-    const source = new EventSource(`${projectionPath(name)}/entities/${encodeURIComponent(key)}/stream`);
+    const source = new EventSource(entityPath(name, key, '/stream'));
     source.addEventListener('entity', (e) => {
       live.textContent = '● live';
       live.style.color = 'var(--ok)';
@@ -474,7 +516,7 @@
       live.textContent = source.readyState === EventSource.CLOSED ? 'disconnected' : 'reconnecting…';
       live.style.color = 'var(--warn)';
       if (source.readyState === EventSource.CLOSED) {
-        try { await api(`${projectionPath(name)}/entities/${encodeURIComponent(key)}`); } catch (err) { replace(error, el('div', { class: 'error-box' }, err.message)); }
+        try { await api(entityPath(name, key)); } catch (err) { replace(error, el('div', { class: 'error-box' }, err.message)); }
       }
     });
     teardown.push(() => { source.close(); clearTimeout(storedTimer); });
@@ -487,7 +529,7 @@
     body.firstChild.addEventListener('click', async () => {
       replace(body, el('span', { class: 'muted' }, 'Folding…'));
       try {
-        show(await api(`${projectionPath(name)}/entities/${encodeURIComponent(key)}/history?take=500`));
+        show(await api(entityPath(name, key, '/history', 'take=500')));
       } catch (e) {
         replace(body, el('div', { class: 'error-box' }, e.message));
       }

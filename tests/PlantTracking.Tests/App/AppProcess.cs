@@ -22,10 +22,14 @@ internal sealed class AppProcess : IAsyncDisposable
     public int Id => _process.Id;
     public bool HasExited => _exited.Task.IsCompleted;
 
-    public static AppProcess Start(IEnumerable<string> args)
+    public static AppProcess Start(IEnumerable<string> args) => Start(HostDll, args);
+
+    /// <summary>Starts <c>dotnet <paramref name="dll"/> args</c>, an application built from the sample or from the template.</summary>
+    public static AppProcess Start(string dll, IEnumerable<string> args, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
+            WorkingDirectory = workingDirectory ?? "",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
@@ -33,7 +37,7 @@ internal sealed class AppProcess : IAsyncDisposable
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        info.ArgumentList.Add(HostDll);
+        info.ArgumentList.Add(dll);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         // Children must not inherit settings meant for the test process.
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("PROJECTIONS__", StringComparison.OrdinalIgnoreCase)).ToList())
@@ -55,6 +59,14 @@ internal sealed class AppProcess : IAsyncDisposable
     public static async Task<(int ExitCode, string Output)> Run(IEnumerable<string> args, TimeSpan timeout)
     {
         await using var host = Start(args);
+        var exitCode = await host.WaitForExit(timeout);
+        return (exitCode, host.Output);
+    }
+
+    /// <summary>Runs <c>dotnet <paramref name="dll"/> args</c> in <paramref name="workingDirectory"/> to completion.</summary>
+    public static async Task<(int ExitCode, string Output)> Run(string dll, IEnumerable<string> args, string workingDirectory, TimeSpan timeout)
+    {
+        await using var host = Start(dll, args, workingDirectory);
         var exitCode = await host.WaitForExit(timeout);
         return (exitCode, host.Output);
     }

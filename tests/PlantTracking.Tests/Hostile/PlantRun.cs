@@ -32,6 +32,8 @@ public sealed class PlantRun : IAsyncDisposable
         Store = new SqliteProjectionStore(Path.Combine(_directory, "projections.db"));
     }
 
+    /// <summary>Holds events.db and projections.db: the <c>--data-dir</c> of a command run beside this engine.</summary>
+    public string DataDirectory => _directory;
     public SqliteEventStore Events { get; }
     public SqliteProjectionStore Store { get; }
     public IProjectionRuntime Items => _engine!.Find(PlantItemsProjection.ProjectionName)!;

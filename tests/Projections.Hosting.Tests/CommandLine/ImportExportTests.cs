@@ -89,4 +89,64 @@ public sealed class ImportExportTests : IDisposable
         result.Output.Should().Contain("Imported 2 events, 0 already present, 1 bad lines.");
         (await EventCount()).Should().Be(2);
     }
+
+    private static Microsoft.Data.Sqlite.SqliteConnection HoldWriteLock(string database)
+    {
+        var writer = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Pooling=False;Default Timeout=60");
+        writer.Open();
+        using var begin = writer.CreateCommand();
+        begin.CommandText = "BEGIN IMMEDIATE;";
+        begin.ExecuteNonQuery();
+        return writer;
+    }
+
+    [Fact]
+    public async Task An_event_store_locked_by_another_writer_at_the_start_is_one_line_naming_the_file()
+    {
+        var file = _data.Combine("in.jsonl");
+        await File.WriteAllLinesAsync(file, [Line("item-1", "Seen", "{}")], TestContext.Current.CancellationToken);
+        (await Run("import", file)).ExitCode.Should().Be(ExitCodes.Ok);
+
+        using (HoldWriteLock(_data.Combine("events.db")))
+        {
+            var result = await Run("import", file);
+
+            result.ExitCode.Should().Be(ExitCodes.UsageError, result.Error);
+            result.Error.TrimEnd().Split('\n').Should().ContainSingle()
+                .Which.Should().StartWith("error: ").And.Contain("events.db").And.Contain("locked by another writer").And.NotContain("   at ");
+        }
+    }
+
+    [Fact]
+    public async Task An_event_store_locked_by_another_writer_during_the_import_ends_it_with_one_line()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var file = _data.Combine("in.jsonl");
+        await File.WriteAllLinesAsync(file, [Line("item-1", "Seen", "{}"), Line("item-2", "Seen", "{}")], ct);
+        (await Run("import", file)).ExitCode.Should().Be(ExitCodes.Ok); // the store exists, with two events
+
+        // The import reads a pipe, so the lock can be taken after its first batch is in.
+        var pipe = _data.Combine("events.pipe");
+        Fifo.Create(pipe);
+        var import = Task.Run(() => Run("import", pipe), ct);
+        using var lines = await Task.Run(() => new StreamWriter(new FileStream(pipe, FileMode.Open, FileAccess.Write)), ct);
+        for (var i = 0; i < 500; i++) await lines.WriteLineAsync(Line($"batch1-{i}", "Seen", "{}"));
+        await lines.FlushAsync(ct);
+        await Eventually.Until(async () => await EventCount() == 502, TimeSpan.FromSeconds(30), "the first batch of 500 is appended", ct);
+
+        using (HoldWriteLock(_data.Combine("events.db")))
+        {
+            await lines.WriteLineAsync(Line("batch2-0", "Seen", "{}"));
+            lines.Close();
+
+            var result = await import.WaitAsync(TimeSpan.FromSeconds(60), ct);
+
+            result.ExitCode.Should().Be(ExitCodes.Failed, result.Error);
+            result.Error.TrimEnd().Split('\n').Should().ContainSingle()
+                .Which.Should().StartWith("error: import stopped at line 501: ").And.Contain("events.db").And.Contain("locked by another writer")
+                .And.NotContain("   at ");
+            result.Output.Should().Contain("Imported 500 events").And.Contain("stopped at line 501, where the event store refused the batch.");
+        }
+        (await EventCount()).Should().Be(502);
+    }
 }

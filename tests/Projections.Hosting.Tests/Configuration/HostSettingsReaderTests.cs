@@ -111,10 +111,10 @@ public sealed class HostSettingsReaderTests
     public void The_admin_token_goes_to_the_web_section_the_web_api_reads()
     {
         var registration = TestApp.Registration();
-        var overrides = TestApp.Overrides(registration, "--admin-token", "s3cret");
+        var overrides = TestApp.Overrides(registration, "--admin-token", "s3cret-at-least-16");
 
-        overrides.Should().ContainKey("Projections:Web:AdminToken").WhoseValue.Should().Be("s3cret");
-        HostSettingsReader.Read(new ConfigurationBuilder().AddInMemoryCollection(overrides).Build(), registration).AdminToken.Should().Be("s3cret");
+        overrides.Should().ContainKey("Projections:Web:AdminToken").WhoseValue.Should().Be("s3cret-at-least-16");
+        HostSettingsReader.Read(new ConfigurationBuilder().AddInMemoryCollection(overrides).Build(), registration).AdminToken.Should().Be("s3cret-at-least-16");
     }
 
     [Fact]

@@ -31,10 +31,12 @@ public sealed class WebTestServer : IAsyncDisposable
 
     public FakeProjectionRuntime Items { get; }
     public FakeProjectionCatalog Catalog => (FakeProjectionCatalog)_app.Services.GetRequiredService<IProjectionCatalog>();
+    internal LiveStreamGate Gate => _app.Services.GetRequiredService<LiveStreamGate>();
     public Uri BaseAddress { get; }
     public HttpClient Http { get; }
 
-    public static async Task<WebTestServer> Start(string? adminToken = null, TimeSpan? heartbeat = null, IEventSource? eventSource = null, string prefix = "")
+    public static async Task<WebTestServer> Start(string? adminToken = null, TimeSpan? heartbeat = null, IEventSource? eventSource = null, string prefix = "",
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
@@ -44,6 +46,7 @@ public sealed class WebTestServer : IAsyncDisposable
             [$"{WebOptions.Section}:AdminToken"] = adminToken,
             [$"{WebOptions.Section}:HeartbeatInterval"] = (heartbeat ?? TimeSpan.FromSeconds(15)).ToString(),
         });
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         var items = new FakeProjectionRuntime(new TestItemsProjection());
         builder.Services.AddSingleton<IProjectionCatalog>(new FakeProjectionCatalog(items));
         if (eventSource is not null) builder.Services.AddSingleton(eventSource);

@@ -119,6 +119,23 @@ public sealed class PlantPageTests(BrowserFixture browser) : IClassFixture<Brows
     }
 
     [Fact]
+    public async Task The_key_search_finds_a_retired_item_in_the_store_and_its_page_says_it_is_retired()
+    {
+        await RetiredItems.CompleteAndRetire(_host, "R2", TestContext.Current.CancellationToken);
+        await Open($"#/p/{Items}");
+
+        await _page.GetByLabel("Key contains").FillAsync("item-R2");
+
+        var match = _page.Locator("[data-role='stored-match']");
+        await Expect(match).ToContainTextAsync("retired");
+        await Expect(_page.Locator("[data-role='total']")).ToHaveTextAsync("0 live entities");
+        await match.GetByRole(AriaRole.Link, new() { Name = "item-R2" }).ClickAsync();
+        await Expect(_page.Locator("[data-role='retired']")).ToContainTextAsync("Retired");
+        await Expect(_page.Locator("[data-role='state']")).ToContainTextAsync("Completed");
+        await BrowserFixture.SaveScreenshot(_page, "retired.png");
+    }
+
+    [Fact]
     public async Task Rebuild_without_a_configured_token_is_refused()
     {
         await Open("#/");

@@ -36,7 +36,7 @@ public sealed partial class AppProcessPlantHost : IPlantHost
     public IEventStore Events => _events;
     public PlantEvents Plant { get; }
 
-    public static async Task<AppProcessPlantHost> Start(string? adminToken = null)
+    public static async Task<AppProcessPlantHost> Start(string? adminToken = null, params string[] moreArgs)
     {
         var directory = Directory.CreateTempSubdirectory("projections-host-").FullName;
         var start = new ProcessStartInfo("dotnet")
@@ -53,6 +53,7 @@ public sealed partial class AppProcessPlantHost : IPlantHost
         })
             start.ArgumentList.Add(arg);
         if (adminToken is not null) { start.ArgumentList.Add("--admin-token"); start.ArgumentList.Add(adminToken); }
+        foreach (var arg in moreArgs) start.ArgumentList.Add(arg);
 
         var output = new StringBuilder();
         var address = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -84,6 +85,9 @@ public sealed partial class AppProcessPlantHost : IPlantHost
 
         string Snapshot() { lock (output) return output.ToString(); }
     }
+
+    /// <summary>The host's data directory (events.db, projections.db).</summary>
+    public string DataDirectory => _directory;
 
     /// <summary>What the host printed so far, for failure messages.</summary>
     public string Output { get { lock (_output) return _output.ToString(); } }

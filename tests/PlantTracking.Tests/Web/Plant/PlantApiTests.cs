@@ -121,14 +121,14 @@ public sealed class PlantApiTests(PlantHostFixture fixture) : IClassFixture<Plan
     [Fact]
     public async Task Rebuild_with_the_admin_token_builds_a_new_generation_with_the_same_state()
     {
-        await using var host = await PlantHosts.Start(adminToken: "rebuild-token");
+        await using var host = await PlantHosts.Start(adminToken: "rebuild-token-of-the-test");
         await host.Plant.Register("R1", Now);
         await host.Plant.Detect("R1", "Weld-3", Now.AddSeconds(1));
         await Eventually.Get(async () => await host.Http.GetAsync($"/api/projections/{Items}/entities/item-R1?source=store", Ct),
             r => r.StatusCode == HttpStatusCode.OK, "the item persisted");
 
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/projections/{Items}/rebuild");
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "rebuild-token");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "rebuild-token-of-the-test");
         var response = await host.Http.SendAsync(request, Ct);
         response.StatusCode.Should().Be(HttpStatusCode.Accepted);
 

@@ -82,7 +82,15 @@ public sealed class FakeProjectionRuntime(IProjection projection) : IProjectionR
         foreach (var target in targets) target(change);
     }
 
-    public LiveEntity? GetLive(string key) { lock (_gate) return _live.GetValueOrDefault(key); }
+    /// <summary>How many times a live state was read (each stream message of a change reads it).</summary>
+    public int LiveReads => Volatile.Read(ref _liveReads);
+    private int _liveReads;
+
+    public LiveEntity? GetLive(string key)
+    {
+        Interlocked.Increment(ref _liveReads);
+        lock (_gate) return _live.GetValueOrDefault(key);
+    }
 
     /// <summary>Field values and key parts match ignoring case, as the engine's query does (EmbeddedHostApiTests holds the engine to it).</summary>
     public EntityPage Query(EntityQuery query)

@@ -18,7 +18,7 @@ public sealed class BackpressureTests
         await using var _ = h;
         var runtime = (ProjectionRuntime)h.Runtime();
 
-        await Eventually.Until(() => runtime.ReaderPaused, "the reader pauses");
+        await Eventually.Until(() => runtime.ReaderPaused, "the reader pauses", TestContext.Current.CancellationToken);
         runtime.GetStats().EventsProcessed.Should().Be(11, "it reads until more than 10 events are unflushed, then stops");
         runtime.GetStats().UnflushedEvents.Should().Be(11);
 
@@ -69,7 +69,7 @@ public sealed class BackpressureTests
         await using var _ = h;
         var runtime = (ProjectionRuntime)h.Runtime();
 
-        await Eventually.Until(() => runtime.ReaderPaused, "the reader pauses");
+        await Eventually.Until(() => runtime.ReaderPaused, "the reader pauses", TestContext.Current.CancellationToken);
         runtime.GetStats().EventsProcessed.Should().BeInRange(5, 6);
         gate.Open();
         await h.WaitForHead();

@@ -29,7 +29,7 @@ public sealed class BarrierConsistencyTests
         for (var seq = 1; seq <= 20; seq++)
             for (var k = 0; k < 10; k++)
                 h.Append($"c-{k}", new Bumped(seq));
-        await Eventually.Until(() => h.Runtime().GetStats().EventsProcessed == 210, "all events are applied while the write is held");
+        await Eventually.Until(() => h.Runtime().GetStats().EventsProcessed == 210, "all events are applied while the write is held", TestContext.Current.CancellationToken);
         first.Open();
         await second.Entered.WaitAsync(Harness.Cancel());
 
@@ -74,7 +74,7 @@ public sealed class BarrierConsistencyTests
         for (var seq = 0; seq < 50; seq++)
             for (var k = 0; k < 5; k++)
                 h.Append($"c-{k}", new Bumped(seq));
-        await Eventually.Until(() => Enumerable.Range(0, 5).All(k => h.Runtime().GetLive($"c-{k}")?.Version == 50), "all 250 events are applied");
+        await Eventually.Until(() => Enumerable.Range(0, 5).All(k => h.Runtime().GetLive($"c-{k}")?.Version == 50), "all 250 events are applied", TestContext.Current.CancellationToken);
         h.Runtime().GetStats().DirtyAggregates.Should().Be(5);
         gate.Open();
         await h.WaitForHead();

@@ -66,16 +66,16 @@ public sealed class CheckpointTests
         await using var _ = h;
         var runtime = h.Runtime();
         // The start-up flush must be done first, or its barrier could be the one stuck behind the held event.
-        await Eventually.Until(() => runtime.GetStats().Flushes >= 1, "the start-up flush is written");
+        await Eventually.Until(() => runtime.GetStats().Flushes >= 1, "the start-up flush is written", TestContext.Current.CancellationToken);
         try
         {
             h.Append(held, new Bumped(99));
             await holding.Task.WaitAsync(Harness.Cancel()); // the held key's partition is stuck in its handler
             h.Append(other, new Bumped(0));
             await Eventually.Until(() => runtime.GetLive(other) is not null && runtime.GetStats().DirtyAggregates == 0,
-                "the other partition applied its event and handed it over at a barrier the held partition has not reached");
+                "the other partition applied its event and handed it over at a barrier the held partition has not reached", TestContext.Current.CancellationToken);
             h.Append(other, new Bumped(1)); // read and applied after that barrier, while it is still open
-            await Eventually.Until(() => runtime.GetLive(other)?.Version == 2, "the event after the barrier is applied");
+            await Eventually.Until(() => runtime.GetLive(other)?.Version == 2, "the event after the barrier is applied", TestContext.Current.CancellationToken);
         }
         finally { release.Set(); }
         await h.WaitForHead();
@@ -104,7 +104,7 @@ public sealed class CheckpointTests
         var head = await h.Events.ReadHeadPosition(Harness.Cancel());
 
         var reached = h.Runtime().WaitForCheckpoint(head, Harness.Cancel());
-        await Eventually.Until(() => h.Runtime().GetStats().Processed == head, "the reader passes the filtered events");
+        await Eventually.Until(() => h.Runtime().GetStats().Processed == head, "the reader passes the filtered events", TestContext.Current.CancellationToken);
         h.Time.Advance(TimeSpan.FromSeconds(1));
         await reached;
         (await h.Store.LoadCheckpoint("counter", 1, Harness.Cancel()))!.Position.Should().Be(head);
@@ -129,7 +129,7 @@ public sealed class CheckpointTests
         {
             if (!reached.IsCompleted) h.Time.Advance(TimeSpan.FromSeconds(1));
             return reached.IsCompleted;
-        }, "the write succeeds after retries");
+        }, "the write succeeds after retries", TestContext.Current.CancellationToken);
         await reached;
         failures.Should().BeGreaterThan(3);
         (await h.Verify(new CounterProjection())).Mismatches.Should().BeEmpty();
@@ -146,7 +146,7 @@ public sealed class CheckpointTests
         await using var _ = h;
         h.Append("c-big", new Bumped(0));
 
-        await Eventually.Until(() => h.Runtime().Status == Runtime.ProjectionStatus.Stopped, "the projection stops");
+        await Eventually.Until(() => h.Runtime().Status == Runtime.ProjectionStatus.Stopped, "the projection stops", TestContext.Current.CancellationToken);
         h.Runtime().Error!.Message.Should().Contain("counter").And.Contain("'c-big'").And.Contain("document too large");
         (await h.Store.LoadCheckpoint("counter", 1, Harness.Cancel()))?.Position.Should().NotBe(GlobalPosition.Of(1));
     }

@@ -19,7 +19,7 @@ public sealed class EngineTests
         h.Append("item-1", new ItemSeen("s2", Harness.T0.AddMinutes(1)));
 
         await h.WaitForHead("tracker");
-        await Eventually.Until(() => h.Runtime("counter").Status == ProjectionStatus.Stopped, "counter stops");
+        await Eventually.Until(() => h.Runtime("counter").Status == ProjectionStatus.Stopped, "counter stops", TestContext.Current.CancellationToken);
         h.Runtime("tracker").Status.Should().Be(ProjectionStatus.Live);
         h.Runtime("tracker").Error.Should().BeNull();
         ((Item)h.Runtime("tracker").GetLive("item-1")!.State).Station.Should().Be("s2");
@@ -49,7 +49,7 @@ public sealed class EngineTests
         await h.WaitForHead();
         for (var i = 0; i < 5; i++) h.Append("other", new Bumped(i)); // only moves the position: no flush is due for an hour
         var head = await h.Events.ReadHeadPosition(Harness.Cancel());
-        await Eventually.Until(() => h.Runtime().GetStats().Processed == head, "the reader passes the last event");
+        await Eventually.Until(() => h.Runtime().GetStats().Processed == head, "the reader passes the last event", TestContext.Current.CancellationToken);
 
         await h.Engine.StopAsync(Harness.Cancel());
 

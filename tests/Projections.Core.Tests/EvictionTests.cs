@@ -39,8 +39,8 @@ public sealed class EvictionTests
         await using var _ = h;
         for (var k = 0; k < 12; k++) h.Append($"c-{k}", new Bumped(0));
 
-        await Eventually.Until(() => h.Runtime().GetStats().EventsProcessed == 12, "all events are applied");
-        await Eventually.Until(() => h.Runtime().Query(new() { Take = 100 }).Total == 12, "all aggregates are applied");
+        await Eventually.Until(() => h.Runtime().GetStats().EventsProcessed == 12, "all events are applied", TestContext.Current.CancellationToken);
+        await Eventually.Until(() => h.Runtime().Query(new() { Take = 100 }).Total == 12, "all aggregates are applied", TestContext.Current.CancellationToken);
         h.Runtime().GetStats().LiveAggregates.Should().Be(12, "none of them is persisted yet");
         gate.Open();
         await h.WaitForHead();
@@ -60,7 +60,7 @@ public sealed class EvictionTests
         {
             await gate.Entered.WaitAsync(Harness.Cancel()); // the first flush made its aggregates clean, but they are not persisted
             for (var k = 8; k < 16; k++) h.Append($"c-{k}", new Bumped(0)); // new aggregates push the partition over its cap
-            await Eventually.Until(() => h.Runtime().GetLive("c-15") is not null, "the last event is applied (one partition: all before it are too)");
+            await Eventually.Until(() => h.Runtime().GetLive("c-15") is not null, "the last event is applied (one partition: all before it are too)", TestContext.Current.CancellationToken);
             h.Runtime().GetStats().LiveAggregates.Should().Be(16, "an aggregate whose write has not landed exists nowhere else");
         }
         finally { gate.Open(); }

@@ -44,7 +44,7 @@ public sealed class LiveStateTests
         h.Append("c-1", new Bumped(1));
         var third = h.Append("c-1", new Bumped(2));
 
-        await Eventually.Until(() => h.Runtime().GetLive("c-1")?.Version == 3, "three events applied");
+        await Eventually.Until(() => h.Runtime().GetLive("c-1")?.Version == 3, "three events applied", TestContext.Current.CancellationToken);
         var live = h.Runtime().GetLive("c-1")!;
         live.PersistedVersion.Should().Be(0, "nothing is written while the store is blocked");
         live.Position.Should().Be(third.Position);
@@ -68,7 +68,7 @@ public sealed class LiveStateTests
         h.Append("c-1", new Bumped(0));
         h.Append("c-2", new Bumped(0));
         await h.WaitForHead();
-        await Eventually.Until(() => { lock (forKey) return forKey.Any(c => c.Kind == EntityChangeKind.Persisted); }, "the persisted notification");
+        await Eventually.Until(() => { lock (forKey) return forKey.Any(c => c.Kind == EntityChangeKind.Persisted); }, "the persisted notification", TestContext.Current.CancellationToken);
 
         lock (forKey)
         {
@@ -107,7 +107,7 @@ public sealed class LiveStateTests
             for (var k = 0; k < 10; k++)
                 h.Append($"c-{k}", new Bumped(seq));
         await h.WaitForHead();
-        await Eventually.Until(() => Volatile.Read(ref reads) > 10, "readers ran");
+        await Eventually.Until(() => Volatile.Read(ref reads) > 10, "readers ran", TestContext.Current.CancellationToken);
         await stop.CancelAsync();
         await Task.WhenAll(readers);
 

@@ -39,7 +39,7 @@ public sealed class MemoryBudgetTests
         await using var _ = h;
         for (var k = 0; k < 30; k++) h.Append($"c-{k}", new Bumped(0));
 
-        await Eventually.Until(() => h.Runtime().GetStats().EventsProcessed == 30, "all events are applied");
+        await Eventually.Until(() => h.Runtime().GetStats().EventsProcessed == 30, "all events are applied", TestContext.Current.CancellationToken);
         h.Runtime().GetStats().LiveAggregates.Should().Be(30, "none of them is persisted yet");
         gate.Open();
         await h.WaitForHead();

@@ -28,7 +28,7 @@ public sealed class OperatorParkTests
         h.Append("c-1", new Bumped(0));
         var poison = h.Append("c-1", new Bumped(1, Fail: true));
         h.Append("c-1", new Bumped(2));
-        await Eventually.Until(() => h.Runtime().Status == ProjectionStatus.Stopped, "the projection stops on the poison event");
+        await Eventually.Until(() => h.Runtime().Status == ProjectionStatus.Stopped, "the projection stops on the poison event", TestContext.Current.CancellationToken);
 
         var parked = await h.Runtime().ParkAndContinue("alice", poison.Position, Harness.Cancel());
         await h.WaitForHead();
@@ -59,7 +59,7 @@ public sealed class OperatorParkTests
             .Should().ThrowAsync<InvalidOperationException>().WithMessage("*not stopped on a poison event*");
 
         var poison = h.Append("c-1", new Bumped(1, Fail: true));
-        await Eventually.Until(() => h.Runtime().Status == ProjectionStatus.Stopped, "the projection stops");
+        await Eventually.Until(() => h.Runtime().Status == ProjectionStatus.Stopped, "the projection stops", TestContext.Current.CancellationToken);
         await FluentActions.Awaiting(() => h.Runtime().ParkAndContinue("alice", GlobalPosition.Of(1), Harness.Cancel()))
             .Should().ThrowAsync<InvalidOperationException>().WithMessage($"*stopped at the event at position {poison.Position}*nothing was parked*");
         h.Runtime().Status.Should().Be(ProjectionStatus.Stopped);
@@ -80,7 +80,7 @@ public sealed class OperatorParkTests
         h.Append("c-1", new Bumped(2));
 
         await h.WaitForHead("counter");
-        await Eventually.Until(() => h.Runtime("strict").Status == ProjectionStatus.Stopped, "the strict projection stops");
+        await Eventually.Until(() => h.Runtime("strict").Status == ProjectionStatus.Stopped, "the strict projection stops", TestContext.Current.CancellationToken);
         (await h.Store.CountDeadLetters("counter", 1, Harness.Cancel())).Should().Be(1, "--on-poison park overrides the projection's Stop");
         ((Counter)h.Runtime("counter").GetLive("c-1")!.State).Trail.Should().Be("2,");
     }
@@ -105,7 +105,7 @@ public sealed class OperatorParkTests
         h.Append("item-bad", new ItemSeen("S1", Harness.T0));
         h.Append("item-ok", new ItemSeen("S1", Harness.T0));
         h.Append("item-ok", new ItemSeen("S2", Harness.T0.AddMinutes(11))); // stream time passes the 10-minute deadlines
-        await Eventually.Until(() => h.Runtime("fragile").Status == ProjectionStatus.Stopped, "the failing timeout stops the projection");
+        await Eventually.Until(() => h.Runtime("fragile").Status == ProjectionStatus.Stopped, "the failing timeout stops the projection", TestContext.Current.CancellationToken);
         var failure = (ProjectionFailedException)h.Runtime("fragile").Error!;
         failure.TimerKey.Should().Be("item-bad");
         failure.TimerDeadline.Should().Be(Harness.T0.AddMinutes(10));
@@ -148,7 +148,7 @@ public sealed class OperatorParkTests
         h.Append("c-1", new Bumped(0));
         var poison = h.Append("c-1", new Bumped(1, Fail: true));
         h.Append("c-1", new Bumped(2));
-        await Eventually.Until(() => h.Runtime().Status == ProjectionStatus.Stopped, "the projection stops");
+        await Eventually.Until(() => h.Runtime().Status == ProjectionStatus.Stopped, "the projection stops", TestContext.Current.CancellationToken);
         await h.Runtime().ParkAndContinue("alice", poison.Position, Harness.Cancel());
         await h.WaitForHead();
         await h.DisposeAsync();
@@ -156,7 +156,7 @@ public sealed class OperatorParkTests
         await using var fixedCode = h.Restarted(new CounterProjection(fixedBumps: true));
         await fixedCode.Start(OnePartition);
         await fixedCode.Engine.StartRebuild("counter", Harness.Cancel());
-        await Eventually.Until(() => fixedCode.Runtime().GetStats().Generation == 2 && fixedCode.Runtime().Rebuild is null, "generation 2 becomes active");
+        await Eventually.Until(() => fixedCode.Runtime().GetStats().Generation == 2 && fixedCode.Runtime().Rebuild is null, "generation 2 becomes active", TestContext.Current.CancellationToken);
         await fixedCode.WaitForHead();
 
         ((Counter)fixedCode.Runtime().GetLive("c-1")!.State).Trail.Should().Be("0,1,2,", "the fixed handler applies the event parked in generation 1");

@@ -19,7 +19,7 @@ public sealed class PoisonEventTests
         var poison = h.Append("c-2", new Bumped(7, Fail: true));
         h.Append("c-1", new Bumped(2));
 
-        await Eventually.Until(() => h.Runtime().Status == ProjectionStatus.Stopped, "the projection stops");
+        await Eventually.Until(() => h.Runtime().Status == ProjectionStatus.Stopped, "the projection stops", TestContext.Current.CancellationToken);
         var error = h.Runtime().Error.Should().BeOfType<ProjectionFailedException>().Subject;
         error.Message.Should().Contain("'counter'").And.Contain("event 0 of stream 'c-2'").And.Contain($"global position {poison.Position}")
             .And.Contain("'Bumped'").And.Contain("InvalidOperationException").And.Contain("bump 7 is bad");
@@ -39,7 +39,7 @@ public sealed class PoisonEventTests
         await using var h = await Harness.Started(null, new CounterProjection());
         var bad = h.AppendRaw("c-1", "Bumped", "{\"seq\": \"not a number\"}");
 
-        await Eventually.Until(() => h.Runtime().Status == ProjectionStatus.Stopped, "the projection stops");
+        await Eventually.Until(() => h.Runtime().Status == ProjectionStatus.Stopped, "the projection stops", TestContext.Current.CancellationToken);
         h.Runtime().Error!.Message.Should().Contain("stream 'c-1'").And.Contain($"global position {bad.Position}").And.Contain("JsonException");
     }
 
@@ -85,7 +85,7 @@ public sealed class PoisonEventTests
         for (var i = 0; i < 200; i++) h.Append($"other-{i}", new Bumped(i)); // filtered out: the source reports checkpoints past them
         for (var i = 0; i < 20; i++) h.Append($"c-{i % 5}", new Bumped(100 + i));
 
-        await Eventually.Until(() => h.Runtime().Status == ProjectionStatus.Stopped, "the projection stops");
+        await Eventually.Until(() => h.Runtime().Status == ProjectionStatus.Stopped, "the projection stops", TestContext.Current.CancellationToken);
         await h.DisposeAsync(); // stopping must not flush what followed the poison event either
 
         written.Should().NotBeEmpty();

@@ -18,8 +18,8 @@ public sealed class RebuildTests
         using var subscription = runtime.SubscribeChanges("c-1", c => { lock (changes) changes.Add(c); });
 
         await h.Engine.StartRebuild("counter", Harness.Cancel());
-        await Eventually.Until(() => ((ProjectionRuntime)runtime).ActiveGeneration == 2, "generation 2 becomes active");
-        await Eventually.Until(() => h.Store.ListGenerations("counter").SequenceEqual([2]), "generation 1 is dropped");
+        await Eventually.Until(() => ((ProjectionRuntime)runtime).ActiveGeneration == 2, "generation 2 becomes active", TestContext.Current.CancellationToken);
+        await Eventually.Until(() => h.Store.ListGenerations("counter").SequenceEqual([2]), "generation 1 is dropped", TestContext.Current.CancellationToken);
 
         h.Engine.Find("counter").Should().BeSameAs(runtime);
         runtime.Rebuild.Should().BeNull();
@@ -44,7 +44,7 @@ public sealed class RebuildTests
             : Task.CompletedTask;
 
         await h.Engine.StartRebuild("counter", Harness.Cancel());
-        await Eventually.Until(() => runtime.Rebuild is null && runtime.Error is not null, "the rebuild is abandoned");
+        await Eventually.Until(() => runtime.Rebuild is null && runtime.Error is not null, "the rebuild is abandoned", TestContext.Current.CancellationToken);
 
         runtime.ActiveGeneration.Should().Be(1);
         runtime.Status.Should().Be(ProjectionStatus.Live);
@@ -55,7 +55,7 @@ public sealed class RebuildTests
 
         h.Store.BeforeWrite = null;
         await h.Engine.StartRebuild("counter", Harness.Cancel());
-        await Eventually.Until(() => runtime.ActiveGeneration == 2, "the second rebuild activates generation 2");
+        await Eventually.Until(() => runtime.ActiveGeneration == 2, "the second rebuild activates generation 2", TestContext.Current.CancellationToken);
         runtime.Error.Should().BeNull();
         (await h.Verify(new CounterProjection())).Mismatches.Should().BeEmpty();
     }
@@ -67,9 +67,9 @@ public sealed class RebuildTests
         for (var i = 0; i < 10; i++) h.Append($"c-{i % 2}", new Bumped(i));
         await h.Start();
         await h.Engine.StartRebuild("counter", Harness.Cancel());
-        await Eventually.Until(() => ((ProjectionRuntime)h.Runtime()).ActiveGeneration == 2, "generation 2 becomes active");
+        await Eventually.Until(() => ((ProjectionRuntime)h.Runtime()).ActiveGeneration == 2, "generation 2 becomes active", TestContext.Current.CancellationToken);
         // The switch is visible before generation 1 is dropped; on a busy machine the drop could otherwise land after the setup below.
-        await Eventually.Until(() => h.Store.ListGenerations("counter").SequenceEqual([2]), "generation 1 is dropped after the switch");
+        await Eventually.Until(() => h.Store.ListGenerations("counter").SequenceEqual([2]), "generation 1 is dropped after the switch", TestContext.Current.CancellationToken);
         await h.DisposeAsync();
         // As a host that died after activating generation 3 but before dropping generation 2 leaves the store:
         await h.Store.BeginGeneration("counter", 3, [], Harness.Cancel());
@@ -94,8 +94,8 @@ public sealed class RebuildTests
 
         await using var restarted = h.Restarted();
         await restarted.Start();
-        await Eventually.Until(() => ((ProjectionRuntime)restarted.Runtime()).ActiveGeneration == 2, "the resumed rebuild activates generation 2");
-        await Eventually.Until(() => restarted.Store.ListGenerations("counter").SequenceEqual([2]), "generation 1 is dropped");
+        await Eventually.Until(() => ((ProjectionRuntime)restarted.Runtime()).ActiveGeneration == 2, "the resumed rebuild activates generation 2", TestContext.Current.CancellationToken);
+        await Eventually.Until(() => restarted.Store.ListGenerations("counter").SequenceEqual([2]), "generation 1 is dropped", TestContext.Current.CancellationToken);
         (await restarted.Verify(new CounterProjection())).Mismatches.Should().BeEmpty();
     }
 
@@ -119,6 +119,6 @@ public sealed class RebuildTests
         h.Runtime().GetStats().Generation.Should().Be(1, "generation 1 serves until the switch");
         await FluentActions.Awaiting(() => h.Engine.StartRebuild("counter", Harness.Cancel())).Should().ThrowAsync<InvalidOperationException>();
         gate.Open();
-        await Eventually.Until(() => ((ProjectionRuntime)h.Runtime()).ActiveGeneration == 2, "generation 2 becomes active");
+        await Eventually.Until(() => ((ProjectionRuntime)h.Runtime()).ActiveGeneration == 2, "generation 2 becomes active", TestContext.Current.CancellationToken);
     }
 }

@@ -56,7 +56,7 @@ public sealed class ReplayEquivalenceTests
             var runtime = engine.Find("zones")!;
             var head = await events.ReadHeadPosition(Harness.Cancel());
             await Eventually.Until(() => runtime.Status == Runtime.ProjectionStatus.Stopped || runtime.GetStats().Checkpoint >= head,
-                $"run {run} reaches the head or crashes");
+                $"run {run} reaches the head or crashes", TestContext.Current.CancellationToken);
             if (runtime.Error is { } error)
             {
                 crash.Should().BeTrue($"run {run} did not simulate a crash, yet stopped: {error.Message}");
@@ -131,7 +131,7 @@ public sealed class ReplayEquivalenceTests
         await h.Engine.StartRebuild("zones", Harness.Cancel());
         workload.Append(40); // arrives while generation 2 catches up
         var runtime = (Runtime.ProjectionRuntime)h.Runtime("zones");
-        await Eventually.Until(() => runtime.ActiveGeneration == 2 || runtime.Error is not null, "the rebuilt generation becomes active");
+        await Eventually.Until(() => runtime.ActiveGeneration == 2 || runtime.Error is not null, "the rebuilt generation becomes active", TestContext.Current.CancellationToken);
         runtime.Error.Should().BeNull();
         workload.Append(20);
         await h.WaitForHead("zones");

@@ -25,7 +25,7 @@ public sealed class SourceOutageTests
 
         source.Down = true;
         events.AppendAt("c-1", "Bumped", json, DateTimeOffset.UtcNow); // wakes the subscription, which then notices the drop
-        await Eventually.Until(() => source.Reports >= 5, "the source reports itself unavailable several times");
+        await Eventually.Until(() => source.Reports >= 5, "the source reports itself unavailable several times", TestContext.Current.CancellationToken);
         runtime.GetStats().Outage.Should().NotBeNull().And.Subject.As<OutageInfo>().Reason.Should().Be("connection refused");
         runtime.Status.Should().NotBe(ProjectionStatus.Stopped);
 

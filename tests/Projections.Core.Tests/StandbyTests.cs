@@ -33,7 +33,7 @@ public sealed class StandbyTests
         {
             second.Time.Advance(TimeSpan.FromSeconds(1)); // the standby checks the lease every LeaseRenewInterval
             return second.Runtime().Status == ProjectionStatus.Live;
-        }, "the standby takes over after the holder released");
+        }, "the standby takes over after the holder released", TestContext.Current.CancellationToken);
         for (var i = 20; i < 30; i++) second.Append($"c-{i % 4}", new Bumped(i));
         await second.WaitForHead();
         await second.DisposeAsync();
@@ -59,12 +59,12 @@ public sealed class StandbyTests
         await second.Engine.StartRebuild("counter", Harness.Cancel());
 
         var (holder, standby) = ((ProjectionRuntime)first.Runtime(), (ProjectionRuntime)second.Runtime());
-        await Eventually.Until(() => standby.ActiveGeneration == 2 && standby.Status == ProjectionStatus.Live, "the standby builds and activates generation 2");
+        await Eventually.Until(() => standby.ActiveGeneration == 2 && standby.Status == ProjectionStatus.Live, "the standby builds and activates generation 2", TestContext.Current.CancellationToken);
         await Eventually.Until(() =>
         {
             first.Time.Advance(TimeSpan.FromSeconds(1));
             return holder.Status == ProjectionStatus.Standby && holder.ActiveGeneration == 2;
-        }, "the old holder lets go of generation 1 and becomes a standby of generation 2");
+        }, "the old holder lets go of generation 1 and becomes a standby of generation 2", TestContext.Current.CancellationToken);
         holder.Error.Should().BeNull("following a switch is not a failure");
         first.Store.ListGenerations("counter").Should().Equal(2);
         second.Append("c-0", new Bumped(99));

@@ -25,7 +25,7 @@ public sealed class StopWhileWaitingTests
         var head = await h.Events.ReadHeadPosition(Harness.Cancel());
         var runtime = engine.Find("counter")!;
         await runtime.WaitForCheckpoint(head, Harness.Cancel());
-        await Eventually.Until(() => source.WaitingForEvents, "the reader waits inside the iterator");
+        await Eventually.Until(() => source.WaitingForEvents, "the reader waits inside the iterator", TestContext.Current.CancellationToken);
 
         await engine.StopAsync(Harness.Cancel());
 

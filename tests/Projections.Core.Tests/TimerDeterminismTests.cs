@@ -52,7 +52,7 @@ public sealed class TimerDeterminismTests
         var live = await h.StoredStates("tracker", 1);
 
         await h.Engine.StartRebuild("tracker", Harness.Cancel());
-        await Eventually.Until(() => ((Runtime.ProjectionRuntime)h.Runtime("tracker")).ActiveGeneration == 2, "the rebuilt generation becomes active");
+        await Eventually.Until(() => ((Runtime.ProjectionRuntime)h.Runtime("tracker")).ActiveGeneration == 2, "the rebuilt generation becomes active", TestContext.Current.CancellationToken);
         await h.WaitForHead("tracker");
 
         (await h.StoredStates("tracker", 2)).Should().Equal(live);

@@ -29,10 +29,10 @@ public sealed class WallClockStreamTimeTests
         var runtime = engine.Find("tracker")!;
         h.Append("item-1", new ItemSeen("s1", h.Time.GetUtcNow()));
         await runtime.WaitForCheckpoint(await h.Events.ReadHeadPosition(Harness.Cancel()), Harness.Cancel());
-        await Eventually.Until(() => runtime.GetStats().StreamTimeAdvance == StreamTimeAdvance.FollowingEvents, "the projection follows current events");
+        await Eventually.Until(() => runtime.GetStats().StreamTimeAdvance == StreamTimeAdvance.FollowingEvents, "the projection follows current events", TestContext.Current.CancellationToken);
 
         source.Disconnect();
-        await Eventually.Until(() => runtime.GetStats().StreamTimeAdvance == StreamTimeAdvance.SourceDisconnected, "the disconnect is reported");
+        await Eventually.Until(() => runtime.GetStats().StreamTimeAdvance == StreamTimeAdvance.SourceDisconnected, "the disconnect is reported", TestContext.Current.CancellationToken);
         // An hour of outage, tick by tick: the detection written meanwhile (5 minutes after the first) arrives only after it.
         h.Append("item-1", new ItemSeen("s2", Harness.T0.AddMinutes(5)));
         for (var i = 0; i < 3600; i++) h.Time.Advance(TimeSpan.FromSeconds(1));
@@ -58,7 +58,7 @@ public sealed class WallClockStreamTimeTests
         var runtime = h.Runtime("tracker");
         h.Append("item-1", new ItemSeen("s1", Harness.T0));
         await h.WaitForHead("tracker");
-        await Eventually.Until(() => runtime.GetStats().StreamTimeAdvance == StreamTimeAdvance.EventsBehind, "the events are reported behind");
+        await Eventually.Until(() => runtime.GetStats().StreamTimeAdvance == StreamTimeAdvance.EventsBehind, "the events are reported behind", TestContext.Current.CancellationToken);
 
         for (var i = 0; i < 3600; i++) h.Time.Advance(TimeSpan.FromSeconds(1)); // the backfill pauses for an hour
 
@@ -84,7 +84,7 @@ public sealed class WallClockStreamTimeTests
         {
             if (h.Time.GetUtcNow() < deadline + Lateness + Options.IdleTickInterval) h.Time.Advance(Options.IdleTickInterval);
             return runtime.GetLive("item-1") is { State: Item { Status: "Lost" } };
-        }, "the item is lost once the wall clock passed its deadline by the allowed lateness");
+        }, "the item is lost once the wall clock passed its deadline by the allowed lateness", TestContext.Current.CancellationToken);
 
         ((Item)runtime.GetLive("item-1")!.State).LostAt.Should().Be(deadline);
         var stats = runtime.GetStats();

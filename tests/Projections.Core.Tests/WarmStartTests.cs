@@ -65,7 +65,7 @@ public sealed class WarmStartTests
         {
             h.Time.Advance(TimeSpan.FromMinutes(1));
             return runtime.GetLive("item-1") is { State: Item { Status: "Lost" } };
-        }, "the item is lost after ten quiet minutes");
+        }, "the item is lost after ten quiet minutes", TestContext.Current.CancellationToken);
         runtime.GetStats().StreamTime.Should().BeOnOrAfter(Harness.T0 + TrackerProjection.LostAfter);
     }
 }

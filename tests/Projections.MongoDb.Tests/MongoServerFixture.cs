@@ -1,3 +1,4 @@
+using Projections.Testing;
 using Testcontainers.MongoDb;
 using Xunit;
 
@@ -7,7 +8,8 @@ namespace Projections.MongoDb.Tests;
 
 /// <summary>
 /// A real MongoDB for the tests that need one: PROJECTIONS_TEST_MONGO, else a Testcontainers replica
-/// set when a Docker engine answers, else none (those tests skip, naming the variable).
+/// set when a Docker engine answers, else none (those tests skip naming the variable, or fail under
+/// PROJECTIONS_TEST_REQUIRE_SERVERS=1: see <see cref="MissingServer"/>).
 /// </summary>
 public sealed class MongoServerFixture : IAsyncLifetime
 {
@@ -26,7 +28,7 @@ public sealed class MongoServerFixture : IAsyncLifetime
         }
         if (!await DockerProbe.Answers(TimeSpan.FromSeconds(2)))
         {
-            _skipReason = $"No MongoDB server: set {Variable} to a connection string (e.g. mongodb://localhost:27017/?directConnection=true) or make a Docker engine available for Testcontainers.";
+            _skipReason = $"set {Variable} to a connection string (e.g. mongodb://localhost:27017/?directConnection=true) or make a Docker engine available for Testcontainers.";
             return;
         }
         try
@@ -41,10 +43,10 @@ public sealed class MongoServerFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>The server's connection string, or skips the calling test with the reason.</summary>
+    /// <summary>The server's connection string, or skips (or fails) the calling test with the reason.</summary>
     public string RequireConnectionString()
     {
-        if (_connectionString is null) Assert.Skip(_skipReason);
+        if (_connectionString is null) MissingServer.SkipOrFail(TestServer.MongoDB, _skipReason);
         return _connectionString;
     }
 

@@ -1,5 +1,6 @@
 using FluentAssertions;
 using Npgsql;
+using Projections.Testing;
 using Projections.Testing.PostgreSql;
 using Xunit;
 
@@ -19,7 +20,7 @@ public sealed class ThrowawayServerTests
         var ownBefore = OwnFolders();
 
         var (server, reason) = await ThrowawayPostgresServer.Start();
-        if (server is null) Assert.Skip(reason);
+        if (server is null) MissingServer.SkipOrFail(TestServer.PostgreSQL, reason);
         await using (server)
         {
             Directory.Exists(orphan).Should().BeFalse("its owner process is gone");

@@ -9,9 +9,6 @@ public sealed class SqliteEventSourceContractTests : EventSourceContract
 {
     private readonly TempDatabase _files = new();
 
-    protected override string? RestartUnsupportedReason =>
-        "SQLite is embedded in the process: there is no server that could go away and come back.";
-
     protected override Task<IEventStore> OpenStore() =>
         Task.FromResult<IEventStore>(new SqliteEventStore(new SqliteStoreOptions(_files.Path("events.db")) { PollInterval = TimeSpan.FromMilliseconds(50) }));
 

@@ -3,7 +3,8 @@ namespace Projections.Testing;
 /// <summary>Waits for a condition with a deadline instead of sleeping and hoping.</summary>
 public static class Eventually
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
+    /// <summary>Long enough for a shared, loaded two-core machine; only a failing wait ever takes it.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Polls <paramref name="condition"/> until it holds; throws a <see cref="TimeoutException"/> naming <paramref name="what"/> when the deadline passes.</summary>
     public static async Task Until(Func<bool> condition, TimeSpan timeout, string what, CancellationToken cancellationToken = default)

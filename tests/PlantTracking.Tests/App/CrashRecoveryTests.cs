@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
 using FluentAssertions;
-using Projections.Hosting;
+using Projections.Core.Ports;
+using Projections.PostgreSql;
+using Projections.Sqlite.Documents;
 using Projections.Testing;
 using Projections.Testing.PostgreSql;
 using Xunit;
@@ -9,30 +11,48 @@ namespace PlantTracking.Tests.App;
 
 /// <summary>
 /// The built host as a child process on the embedded SQLite stores (and once more with the read models in
-/// a real PostgreSQL): append a workload, project it, kill the host hard at random moments (while it catches
-/// up, simulates and flushes), restart, let it catch up, stop it with SIGTERM, then <c>verify</c> recomputes
-/// every projection from the events and must find zero mismatches with the checkpoint at the head.
+/// a real PostgreSQL): append a workload, project it with ten documents per store write, and kill the host
+/// hard several times, each time once its simulator has appended a seeded share of its events, the run has
+/// completed a flush, and the store holds documents this run wrote for positions after the stored checkpoint (the window
+/// invariants 3 and 4 are about: the host is frozen, the store read, and killed only inside that window).
+/// Then restart, let it catch up, stop it with SIGTERM, and <c>verify</c> recomputes every projection from
+/// the events and must find zero mismatches with the checkpoint at the head.
 /// Set PROJECTIONS_TEST_SEED to replay a run.
 /// </summary>
 public sealed partial class CrashRecoveryTests(ITestOutputHelper log, PostgresServerFixture postgres) : IDisposable, IClassFixture<PostgresServerFixture>
 {
-    private const int HardKills = 3;
+    private const int HardKills = 6;
+    private static readonly string[] Projections = ["plant-items", "station-load"];
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan WindowDeadline = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan CatchUpDeadline = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan CommandDeadline = TimeSpan.FromSeconds(60);
 
     private readonly TempDirectory _data = new();
     private string[] _storeArgs = [];
+    private Func<Task<IProjectionStore>>? _openStore;
 
     public void Dispose() => _data.Dispose();
 
     [Fact]
-    public Task Killed_hosts_restart_catch_up_and_verify_finds_no_mismatch() => KillRestartAndVerify();
+    public Task Hosts_killed_with_documents_ahead_of_the_checkpoint_restart_catch_up_and_verify_finds_no_mismatch()
+    {
+        _openStore = async () =>
+        {
+            var store = new SqliteProjectionStore(Path.Combine(_data.Path, "projections.db"));
+            // Creates the schema now, while no host writes: later reads never wait for a frozen writer.
+            await store.Initialize(TestContext.Current.CancellationToken);
+            return store;
+        };
+        return KillRestartAndVerify();
+    }
 
     [Fact]
-    public async Task Killed_hosts_restart_catch_up_and_verify_finds_no_mismatch_with_PostgreSQL_as_the_store()
+    public async Task Hosts_killed_with_documents_ahead_of_the_checkpoint_restart_catch_up_and_verify_finds_no_mismatch_with_PostgreSQL_as_the_store()
     {
-        _storeArgs = ["--postgres", await postgres.CreateDatabase("crash")];
+        var connectionString = await postgres.CreateDatabase("crash");
+        _storeArgs = ["--postgres", connectionString];
+        _openStore = () => Task.FromResult<IProjectionStore>(new PostgresProjectionStore(new PostgresProjectionStoreOptions(connectionString)));
         await KillRestartAndVerify();
     }
 
@@ -48,28 +68,33 @@ public sealed partial class CrashRecoveryTests(ITestOutputHelper log, PostgresSe
         backlog.ExitCode.Should().Be(0, $"simulate failed (seed {seed}):\n{backlog.Output}");
         log.WriteLine($"[{clock.Elapsed.TotalSeconds:0.0}s] backlog appended");
 
-        for (var kill = 1; kill <= HardKills; kill++)
+        var store = await _openStore!();
+        try
         {
-            // Each run also simulates in-process, so the kill lands while appending, applying and flushing.
-            await using var host = AppProcess.Start(Args("run", "--total-events", $"{random.Next(1500, 4000)}", "--rate", "3000", "--seed", $"{seed + kill}", "--items", "150"));
-            await Eventually.Until(() => host.HasExited || host.Lines.Any(l => l.Contains("simulator:")), StartDeadline,
-                () => $"host {kill} did not report progress (seed {seed}):\n{host.Output}");
-            if (kill > 1)
+            var window = new CheckpointWindow(store, Projections);
+            var previous = StoreState.Empty;
+            for (var kill = 1; kill <= HardKills; kill++)
             {
-                // The first kill may land during start-up and catch-up; the others only once this run has
-                // flushed, so they interrupt appends, applies and flushes in flight.
-                var first = PlantItemsCheckpoints(host).FirstOrDefault();
-                await Eventually.Until(() => host.HasExited || PlantItemsCheckpoints(host).Any(c => c != first), StartDeadline,
-                    () => $"host {kill} did not flush (seed {seed}):\n{host.Output}");
-            }
-            host.HasExited.Should().BeFalse($"host {kill} exited on its own (seed {seed}):\n{host.Output}");
-            log.WriteLine($"[{clock.Elapsed.TotalSeconds:0.0}s] host {kill} is working");
+                // Each run also simulates in-process, so the kill lands while appending, applying and flushing.
+                var events = random.Next(2000, 4000);
+                await using var host = AppProcess.Start(Args("run", "--total-events", $"{events}", "--rate", "1000", "--seed", $"{seed + kill}", "--items", "150"));
+                var target = random.Next(events / 10, events * 2 / 5);
+                await Eventually.Until(() => host.HasExited || (Appended(host) >= target && host.Lines.Any(l => l.Contains("] plant-items: "))), StartDeadline,
+                    () => $"host {kill} did not append {target} events (seed {seed}):\n{host.Output}");
+                host.HasExited.Should().BeFalse($"host {kill} exited on its own (seed {seed}):\n{host.Output}");
 
-            var moment = TimeSpan.FromMilliseconds(random.Next(0, 1200));
-            await Task.Delay(moment, TestContext.Current.CancellationToken);
-            host.Kill();
-            await host.WaitForExit(CommandDeadline);
-            log.WriteLine($"[{clock.Elapsed.TotalSeconds:0.0}s] kill {kill}: {moment.TotalMilliseconds:0} ms later; last lines:\n  {string.Join("\n  ", host.Lines.TakeLast(3))}");
+                var seen = await KillInsideTheWindow(host, window, previous, $"host {kill} (seed {seed})");
+                await host.WaitForExit(CommandDeadline);
+                var afterKill = await window.Read(TestContext.Current.CancellationToken);
+                log.WriteLine($"[{clock.Elapsed.TotalSeconds:0.0}s] kill {kill} after {Appended(host)} of {events} appended (target {target}): {afterKill}");
+                (afterKill.WroteAheadSince(previous) && afterKill.CheckpointMovedSince(previous)).Should().BeTrue(
+                    $"kill {kill} must leave documents this run wrote ahead of a checkpoint it moved, as read while the host was frozen ({seen}; seed {seed})");
+                previous = afterKill;
+            }
+        }
+        finally
+        {
+            (store as IDisposable)?.Dispose();
         }
 
         await using (var final = AppProcess.Start(Args("run", "--no-simulate")))
@@ -98,13 +123,16 @@ public sealed partial class CrashRecoveryTests(ITestOutputHelper log, PostgresSe
         verify.Output.Should().Contain("verify: 0 mismatches");
         StatusLines(verify.Output).Should().HaveCount(2).And.OnlyContain(l => l.Contains(", caught up;"), $"seed {seed}");
         HeadOf(verify.Output).Should().BeGreaterThan(2500, "the backlog and every killed run appended events");
+        StatusLines(verify.Output).Select(l => int.Parse(AggregatesCompared().Match(l).Groups[1].Value.Replace(",", "")))
+            .Should().OnlyContain(n => n > 0, $"verify compared the aggregates of both projections (seed {seed})");
     }
 
     private string[] Args(params string[] args) =>
     [
         .. args, .. _storeArgs, "--data-dir", _data.Path, "--urls", "http://127.0.0.1:0", "--progress", "plain", "--progress-interval", "200ms",
         // The default wall-clock advance stays on: the seeded plant times lie in the past, so it must hold.
-        "--partitions", "2", "--max-flush-interval", "200ms",
+        // Ten documents per store write: a flush is many writes, the last one carrying the checkpoint.
+        "--partitions", "2", "--max-flush-interval", "200ms", "--max-batch-size", "10",
     ];
 
     private static List<string> StatusLines(string output) =>
@@ -114,13 +142,48 @@ public sealed partial class CrashRecoveryTests(ITestOutputHelper log, PostgresSe
     private static string Abbreviate(string output) =>
         string.Join('\n', output.Split('\n').Take(25).Select(l => l.Length > 300 ? l[..300] + "..." : l));
 
-    private static IEnumerable<string> PlantItemsCheckpoints(AppProcess host) =>
-        host.Lines.Select(l => PlantItemsCheckpoint().Match(l)).Where(m => m.Success).Select(m => m.Groups[1].Value);
+    /// <summary>
+    /// Freezes the host (SIGSTOP), reads the store, and kills it (SIGKILL) while frozen if, since the previous kill,
+    /// a flush completed (a checkpoint moved, so every run makes progress) and another one has written documents
+    /// ahead of the checkpoint; the store at the kill is then the state read. Otherwise lets it run on and tries again.
+    /// </summary>
+    private static async Task<StoreState> KillInsideTheWindow(AppProcess host, CheckpointWindow window, StoreState previous, string what)
+    {
+        StoreState? last = null;
+        return await Eventually.Value(async () =>
+        {
+            if (host.HasExited) throw new InvalidOperationException($"{what} exited before a kill:\n{host.Output}");
+            host.Freeze();
+            try
+            {
+                last = await window.Read(TestContext.Current.CancellationToken);
+            }
+            catch (ProjectionStoreUnavailableException)
+            {
+                host.Thaw();
+                return null;
+            }
+            if (last.WroteAheadSince(previous) && last.CheckpointMovedSince(previous))
+            {
+                host.Kill();
+                return last;
+            }
+            host.Thaw();
+            return null;
+        }, WindowDeadline, () => $"{what}: the store never held documents written by this run ahead of a checkpoint this run moved; last read {last}:\n{host.Output}", TimeSpan.FromMilliseconds(20));
+    }
+
+    /// <summary>How many events this run's simulator has appended, from its last progress line.</summary>
+    private static int Appended(AppProcess host) =>
+        host.Lines.Select(l => SimulatorAppended().Match(l)).Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value.Replace(",", ""))).LastOrDefault();
 
     private static long HeadOf(string output) => long.Parse(HeadPattern().Match(output).Groups[1].Value);
 
-    [GeneratedRegex(@"\] plant-items: .*checkpoint (\S+) / head")]
-    private static partial Regex PlantItemsCheckpoint();
+    [GeneratedRegex(@"\] simulator: .*?([\d,]+) appended")]
+    private static partial Regex SimulatorAppended();
+
+    [GeneratedRegex(@"([\d,]+) aggregates from the events")]
+    private static partial Regex AggregatesCompared();
 
     [GeneratedRegex(@"head (\d+)")]
     private static partial Regex HeadPattern();

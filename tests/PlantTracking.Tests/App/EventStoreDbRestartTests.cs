@@ -33,7 +33,7 @@ public sealed class EventStoreDbRestartTests(ITestOutputHelper log) : IDisposabl
         var connection = Environment.GetEnvironmentVariable(ConnectionVariable);
         var restart = Environment.GetEnvironmentVariable(RestartVariable);
         if (string.IsNullOrWhiteSpace(connection) || string.IsNullOrWhiteSpace(restart))
-            Assert.Skip($"Needs {ConnectionVariable} (an EventStoreDB connection string) and {RestartVariable} (a shell command that kill -9s and restarts that server with its data).");
+            MissingServer.SkipOrFail(TestServer.EventStoreDB, $"needs {ConnectionVariable} (an EventStoreDB connection string) and {RestartVariable} (a shell command that kill -9s and restarts that server with its data).");
 
         await using var simulator = AppProcess.Start(["simulate", "--eventstore", connection, "--rate", "800", "--seed", "21", "--total-events", "40000"]);
         await using var host = AppProcess.Start(Args(connection, "run", "--no-simulate", "--urls", "http://127.0.0.1:0", "--progress", "plain"));

@@ -6,6 +6,7 @@ using Projections.Core.Events;
 using Projections.Core.InMemory;
 using Projections.Core.Projections;
 using Projections.Core.Runtime;
+using Projections.Testing;
 using Projections.Testing.Logging;
 using static Projections.EventStoreDb.Tests.Integration.TestEvents;
 
@@ -67,7 +68,7 @@ public sealed class EngineOverEventStoreDbTests(EventStoreDbServer server)
     public async Task Engine_pauses_with_one_log_line_while_the_server_restarts_and_resumes_with_nothing_lost()
     {
         var connection = server.RequireConnectionString();
-        if (!server.CanRestart) Assert.Skip($"Set {EventStoreDbServer.RestartVariable} to a command that restarts the server at {EventStoreDbServer.ConnectionVariable} with its data.");
+        if (!server.CanRestart) MissingServer.SkipOrFail(TestServer.EventStoreDB, $"none that can be restarted: set {EventStoreDbServer.RestartVariable} to a command that restarts the server at {EventStoreDbServer.ConnectionVariable} with its data.");
         await using var writer = EventStoreDbEventStore.Connect(connection);
         await using var source = EventStoreDbEventStore.Connect(connection,
             new EventStoreDbOptions { ReconnectMaxDelay = TimeSpan.FromMilliseconds(500), LiveIdleCheckpointInterval = TimeSpan.FromMilliseconds(200) });

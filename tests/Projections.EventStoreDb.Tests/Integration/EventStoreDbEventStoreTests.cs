@@ -1,4 +1,5 @@
 using FluentAssertions;
+using Projections.Testing;
 using Projections.Core.Events;
 using Projections.Core.Ports;
 using static Projections.EventStoreDb.Tests.Integration.TestEvents;
@@ -168,7 +169,7 @@ public sealed class EventStoreDbEventStoreTests(EventStoreDbServer server) : IAs
     public async Task Subscription_resumes_after_the_server_restarts()
     {
         if (!server.CanRestart)
-            Assert.Skip($"Needs a way to restart the server: set {EventStoreDbServer.RestartVariable} to a command that restarts it with its data kept (a disk database), or run with Docker.");
+            MissingServer.SkipOrFail(TestServer.EventStoreDB, $"none that can be restarted: set {EventStoreDbServer.RestartVariable} to a command that restarts it with its data kept (a disk database), or run with Docker.");
 
         var prefix = UniquePrefix("item-");
         var filter = new EventFilter { StreamPrefixes = [prefix] };

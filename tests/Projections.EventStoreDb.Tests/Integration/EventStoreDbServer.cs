@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Containers;
+using Projections.Testing;
 
 namespace Projections.EventStoreDb.Tests.Integration;
 
@@ -33,15 +34,16 @@ public sealed class EventStoreDbServer : IAsyncLifetime
 
         if (!DockerAnswers())
         {
-            UnavailableReason = $"No EventStoreDB: set {ConnectionVariable} to a connection string (e.g. esdb://127.0.0.1:2113?tls=false), or run where a Docker engine answers.";
+            UnavailableReason = $"set {ConnectionVariable} to a connection string (e.g. esdb://127.0.0.1:2113?tls=false), or run where a Docker engine answers.";
             return;
         }
 
         try
         {
+            // The database stays on the container's disk (no EVENTSTORE_MEM_DB), so a restart keeps the events
+            // and the restart tests can pass under Docker.
             _container = new ContainerBuilder(Environment.GetEnvironmentVariable(ImageVariable) ?? DefaultImage)
                 .WithEnvironment("EVENTSTORE_INSECURE", "true")
-                .WithEnvironment("EVENTSTORE_MEM_DB", "true")
                 .WithEnvironment("EVENTSTORE_TELEMETRY_OPTOUT", "true")
                 .WithPortBinding(2113, true)
                 .WithWaitStrategy(Wait.ForUnixContainer().UntilHttpRequestIsSucceeded(r => r.ForPort(2113).ForPath("/health/live")))
@@ -55,10 +57,10 @@ public sealed class EventStoreDbServer : IAsyncLifetime
         }
     }
 
-    /// <summary>Skips the calling test with a reason naming the variable when no server is available.</summary>
+    /// <summary>Skips (or, under PROJECTIONS_TEST_REQUIRE_SERVERS=1, fails) the calling test with a reason naming the variable when no server is available.</summary>
     public string RequireConnectionString()
     {
-        if (ConnectionString is null) Assert.Skip(UnavailableReason ?? $"Set {ConnectionVariable}.");
+        if (ConnectionString is null) MissingServer.SkipOrFail(TestServer.EventStoreDB, UnavailableReason ?? $"set {ConnectionVariable}.");
         return ConnectionString;
     }
 

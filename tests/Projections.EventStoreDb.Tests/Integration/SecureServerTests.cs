@@ -1,4 +1,5 @@
 using FluentAssertions;
+using Projections.Testing;
 using Projections.Core.Events;
 using Projections.Core.Ports;
 using Projections.EventStoreDb.Connection;
@@ -20,7 +21,7 @@ public sealed class SecureServerTests
     {
         var connectionString = Environment.GetEnvironmentVariable(Variable);
         if (string.IsNullOrWhiteSpace(connectionString))
-            Assert.Skip($"Set {Variable} to a TLS server's connection string with admin credentials and tlsCaFile (e.g. esdb://admin:changeit@127.0.0.1:2115?tlsCaFile=/path/ca.crt).");
+            MissingServer.SkipOrFail(TestServer.EventStoreDB, $"set {Variable} to a TLS server's connection string with admin credentials and tlsCaFile (e.g. esdb://admin:changeit@127.0.0.1:2115?tlsCaFile=/path/ca.crt).");
         var settings = ConnectionStringParser.Parse(connectionString);
         if (!settings.Tls || settings.Credentials is null || settings.TlsCaFile is null)
             throw new InvalidOperationException($"{Variable} must use TLS (no tls=false), carry credentials and name tlsCaFile.");

@@ -26,15 +26,8 @@ public abstract partial class EventSourceContract : IAsyncLifetime
     /// <summary>True when the source never delivers events outside the filter (SQLite); a server that filters on one dimension only says false.</summary>
     protected virtual bool FiltersExactly => true;
 
-    /// <summary>Null when <see cref="RestartServer"/> works; otherwise why the reconnect test is skipped.</summary>
-    protected abstract string? RestartUnsupportedReason { get; }
-
     /// <summary>Opens the store under test (a fresh one, or a connection to the shared server).</summary>
     protected abstract Task<IEventStore> OpenStore();
-
-    /// <summary>Makes the server go away and come back with its data (kill and restart it).</summary>
-    protected virtual Task RestartServer(CancellationToken cancellationToken) =>
-        throw new NotSupportedException(RestartUnsupportedReason);
 
     /// <summary>Releases the store and anything the derived class created for the test.</summary>
     protected virtual ValueTask Cleanup()

@@ -92,13 +92,14 @@ public sealed class FakeProjectionRuntime(IProjection projection) : IProjectionR
         lock (_gate) return _live.GetValueOrDefault(key);
     }
 
+    /// <summary>Field values and key parts match ignoring case, as the engine's query does (EmbeddedHostApiTests holds the engine to it).</summary>
     public EntityPage Query(EntityQuery query)
     {
         lock (_gate)
         {
             var matches = _live.Values.Where(e =>
-                (query.KeyContains is null || e.Key.Contains(query.KeyContains, StringComparison.Ordinal)) &&
-                query.FieldEquals.All(f => projection.Fields.Single(d => d.Name == f.Key).Read(e.State) == f.Value)).ToList();
+                (query.KeyContains is null || e.Key.Contains(query.KeyContains, StringComparison.OrdinalIgnoreCase)) &&
+                query.FieldEquals.All(f => string.Equals(projection.Fields.Single(d => d.Name == f.Key).Read(e.State), f.Value, StringComparison.OrdinalIgnoreCase))).ToList();
             return new EntityPage(matches.Count, matches.Skip(query.Skip).Take(query.Take).ToArray());
         }
     }

@@ -20,7 +20,7 @@ public sealed class PreviewTests
         var runtime = (ProjectionRuntime)h.Runtime();
 
         await h.Engine.StartRebuild("counter", preview: true, Harness.Cancel());
-        await Eventually.Until(() => runtime.Rebuild is { CaughtUp: true }, "the preview catches up");
+        await Eventually.Until(() => runtime.Rebuild is { CaughtUp: true }, "the preview catches up", TestContext.Current.CancellationToken);
         h.Append("c-1", new Bumped(99));
         var head = await h.Events.ReadHeadPosition(Harness.Cancel());
         await PreviewReaches(h, head, "the preview follows the event appended after it caught up");
@@ -40,7 +40,7 @@ public sealed class PreviewTests
         await h.WaitForHead();
         var runtime = (ProjectionRuntime)h.Runtime();
         await h.Engine.StartRebuild("counter", preview: true, Harness.Cancel());
-        await Eventually.Until(() => runtime.Rebuild is { CaughtUp: true }, "the preview catches up");
+        await Eventually.Until(() => runtime.Rebuild is { CaughtUp: true }, "the preview catches up", TestContext.Current.CancellationToken);
 
         (await h.Engine.SwitchPreview("counter", Harness.Cancel())).Should().Be(2);
 
@@ -80,7 +80,7 @@ public sealed class PreviewTests
         await h.WaitForHead();
         var runtime = (ProjectionRuntime)h.Runtime();
         await h.Engine.StartRebuild("counter", preview: true, Harness.Cancel());
-        await Eventually.Until(() => runtime.Rebuild is { CaughtUp: true }, "the preview catches up");
+        await Eventually.Until(() => runtime.Rebuild is { CaughtUp: true }, "the preview catches up", TestContext.Current.CancellationToken);
 
         (await h.Engine.DiscardPreview("counter", Harness.Cancel())).Should().Be(2);
 
@@ -92,7 +92,7 @@ public sealed class PreviewTests
         await h.WaitForHead();
         runtime.GetLive("c-0")!.Version.Should().Be(6, "generation 1 keeps serving");
         await h.Engine.StartRebuild("counter", Harness.Cancel());
-        await Eventually.Until(() => runtime.ActiveGeneration == 2, "a later plain rebuild switches as usual");
+        await Eventually.Until(() => runtime.ActiveGeneration == 2, "a later plain rebuild switches as usual", TestContext.Current.CancellationToken);
     }
 
     [Fact]
@@ -117,13 +117,13 @@ public sealed class PreviewTests
         await h.Start();
         await h.WaitForHead();
         await h.Engine.StartRebuild("counter", preview: true, Harness.Cancel());
-        await Eventually.Until(() => h.Runtime().Rebuild is { CaughtUp: true }, "the preview catches up");
+        await Eventually.Until(() => h.Runtime().Rebuild is { CaughtUp: true }, "the preview catches up", TestContext.Current.CancellationToken);
         await h.DisposeAsync();
 
         await using var restarted = h.Restarted();
         await restarted.Start();
         var runtime = (ProjectionRuntime)restarted.Runtime();
-        await Eventually.Until(() => runtime.Rebuild is { Preview: true, CaughtUp: true }, "the restarted host resumes the preview and it catches up again");
+        await Eventually.Until(() => runtime.Rebuild is { Preview: true, CaughtUp: true }, "the restarted host resumes the preview and it catches up again", TestContext.Current.CancellationToken);
         restarted.Append("c-1", new Bumped(99));
         var head = await restarted.Events.ReadHeadPosition(Harness.Cancel());
         await PreviewReaches(restarted, head, "the resumed preview follows live events");

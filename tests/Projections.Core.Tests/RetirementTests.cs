@@ -64,6 +64,36 @@ public sealed class RetirementTests
         (await h.Store.LoadDocument("tracker", 1, "item-1", Harness.Cancel()))!.Version.Should().Be(2);
     }
 
+    /// <summary>
+    /// The window the "persisted" half of the guard is for: a barrier has taken the finished aggregate's
+    /// snapshot (it is clean) but the store has not confirmed the write. Retiring it then would send its next
+    /// event to a store that does not hold it yet: a lost update.
+    /// </summary>
+    [Fact]
+    public async Task A_finished_aggregate_whose_write_is_in_flight_stays_in_memory_and_its_next_event_is_not_lost()
+    {
+        var h = Harness.Create(new TrackerProjection(retireDoneAfter: RetireAfter));
+        var gate = new BlockingGate();
+        h.Store.BeforeWrite = (b, ct) => b.Documents.Any(d => d.Key == "item-1") ? gate.Pass(ct) : Task.CompletedTask;
+        h.Append("item-1", new ItemSeen("s1", Harness.T0));
+        h.Append("item-1", new ItemDone(), created: Harness.T0.AddMinutes(1));
+        await h.Start(Harness.DefaultOptions with { Partitions = 1 }); // one partition: item-2's event moves item-1's stream time
+        await using var _ = h;
+        var tracker = h.Runtime("tracker");
+        await gate.Entered.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken); // item-1 v2 is clean, its write held
+
+        h.Append("item-2", new ItemSeen("s1", Harness.T0.AddMinutes(10))); // item-1's five minutes are over
+        await Eventually.Until(() => tracker.GetLive("item-2") is not null, "item-2's event is applied", TestContext.Current.CancellationToken);
+        tracker.GetLive("item-1").Should().NotBeNull("its write is not confirmed: the store does not hold version 2 yet");
+        h.Append("item-1", new ItemSeen("s3", Harness.T0.AddMinutes(11)));
+        await Eventually.Until(() => tracker.GetLive("item-1")?.Version == 3, "item-1's third event is applied to its second version",
+            TestContext.Current.CancellationToken);
+
+        gate.Open();
+        await h.WaitForHead("tracker");
+        (await h.Verify(new TrackerProjection())).Mismatches.Should().BeEmpty();
+    }
+
     [Fact]
     public async Task Warm_start_leaves_finished_aggregates_in_the_store()
     {

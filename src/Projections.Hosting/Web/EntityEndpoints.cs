@@ -20,14 +20,8 @@ internal static class EntityEndpoints
                 await FindStored(runtime, query, cancellationToken)));
         });
 
-        api.MapGet("/projections/{name}/entities/{key}", (string name, string key, HttpContext http, IProjectionCatalog catalog,
-            IOptions<WebOptions> options, CancellationToken cancellationToken) =>
-            Detail(name, EntityKey.FromPath(http, key, 0), http.Request, catalog, options.Value, cancellationToken));
-        api.MapGet("/projections/{name}/entity", (string name, HttpRequest request, IProjectionCatalog catalog,
-            IOptions<WebOptions> options, CancellationToken cancellationToken) =>
-            EntityKey.FromQuery(request, out var key, out var error)
-                ? Detail(name, key, request, catalog, options.Value, cancellationToken)
-                : Task.FromResult<IResult>(ApiErrors.BadRequest(error!)));
+        EntityRoutes.Map(api, "", (name, key, http) => Detail(name, key, http.Request, http.RequestServices.GetRequiredService<IProjectionCatalog>(),
+            http.RequestServices.GetRequiredService<IOptions<WebOptions>>().Value, http.RequestAborted));
     }
 
     private static async Task<IResult> Detail(string name, string key, HttpRequest request, IProjectionCatalog catalog, WebOptions options,

@@ -9,14 +9,8 @@ internal static class EntityHistoryEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/projections/{name}/entities/{key}/history", (string name, string key, HttpContext http, IProjectionCatalog catalog,
-            IOptions<WebOptions> options, CancellationToken cancellationToken) =>
-            History(name, EntityKey.FromPath(http, key, 1), http.Request, catalog, options.Value, cancellationToken));
-        api.MapGet("/projections/{name}/entity/history", (string name, HttpRequest request, IProjectionCatalog catalog,
-            IOptions<WebOptions> options, CancellationToken cancellationToken) =>
-            EntityKey.FromQuery(request, out var key, out var error)
-                ? History(name, key, request, catalog, options.Value, cancellationToken)
-                : Task.FromResult<IResult>(ApiErrors.BadRequest(error!)));
+        EntityRoutes.Map(api, "/history", (name, key, http) => History(name, key, http.Request, http.RequestServices.GetRequiredService<IProjectionCatalog>(),
+            http.RequestServices.GetRequiredService<IOptions<WebOptions>>().Value, http.RequestAborted));
     }
 
     private static async Task<IResult> History(string name, string key, HttpRequest request, IProjectionCatalog catalog, WebOptions options,

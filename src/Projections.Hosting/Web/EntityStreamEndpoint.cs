@@ -13,12 +13,7 @@ internal static class EntityStreamEndpoint
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/projections/{name}/entities/{key}/stream", (string name, string key, HttpContext http, IServiceProvider services) =>
-            Stream(name, EntityKey.FromPath(http, key, 1), http, services));
-        api.MapGet("/projections/{name}/entity/stream", (string name, HttpContext http, IServiceProvider services) =>
-            EntityKey.FromQuery(http.Request, out var key, out var error)
-                ? Stream(name, key, http, services)
-                : ApiErrors.BadRequest(error!).ExecuteAsync(http));
+        EntityRoutes.Map(api, "/stream", (name, key, http) => Stream(name, key, http, http.RequestServices));
     }
 
     private static Task Stream(string name, string key, HttpContext http, IServiceProvider services) =>

@@ -38,6 +38,8 @@ internal sealed class AggregateEntry
     public long CountedBytes;
     /// <summary>When this finished aggregate retires (stream time); null while not finished.</summary>
     public DateTimeOffset? RetireAt;
+    /// <summary>The declared index fields' values under which the partition's key index holds this aggregate.</summary>
+    public string?[] IndexedValues = [];
 
     /// <summary>A new aggregate, holding the state its first event produced.</summary>
     public static AggregateEntry Created(string key, object state, RecordedEvent e, DateTimeOffset time, DateTimeOffset? timeoutAt, int recentEvents)

@@ -1,5 +1,4 @@
 using Projections.Core.Events;
-using Projections.Core.Projections;
 using Projections.Core.Runtime;
 
 namespace Projections.Core.Pipeline;
@@ -10,53 +9,70 @@ internal sealed partial class GenerationPipeline
     public LiveEntity? GetLive(string key) => PartitionOf(key).TryGet(key)?.ToLive();
 
     /// <summary>
-    /// Unfiltered pages come straight from the sorted key index (cost: the page). Filtered queries scan
-    /// the partitions' tables without hashing and sort only the matches.
+    /// Walks the partitions' key index (<see cref="PartitionKeyIndex"/>) in key order: the list of the most
+    /// selective field filter, else all keys. With nothing else to check, the walk stops at the end of the
+    /// page and the total is the list's size; a key substring or a second filter is checked against every
+    /// key of the list to count the total (<see cref="EntityQuery.Scans"/>). Each candidate is checked
+    /// against all filters on the one snapshot it is answered with, so an item never comes back with a
+    /// state that fails the filter, even while the index is a moment behind a change.
     /// </summary>
     public EntityPage Query(EntityQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (query.Skip < 0) throw new ArgumentOutOfRangeException(nameof(query), "Skip must not be negative.");
         if (query.Take < 0) throw new ArgumentOutOfRangeException(nameof(query), "Take must not be negative.");
-        var filters = query.FieldEquals.Select(f => (Field: FindField(f.Key), f.Value)).ToArray();
+        var filters = query.FieldEquals.Select(f => (Field: FieldIndex(f.Key), f.Value)).ToArray();
         var keyPart = string.IsNullOrEmpty(query.KeyContains) ? null : query.KeyContains;
+        var (field, value, size) = Narrowest(filters);
+        var counting = keyPart is not null || filters.Length > 1;
+        var firstRun = counting ? 256 : (query.Skip + query.Take) / Partitions.Length + 8;
+        var keys = new MergedKeys(Partitions.Select(p => p.Keys), field, value, counting ? null : query.After, firstRun);
 
-        if (filters.Length == 0 && keyPart is null)
+        var items = new List<LiveEntity>(Math.Min(query.Take, 256));
+        long total = counting ? 0 : size;
+        var skipped = 0;
+        while ((counting || items.Count < query.Take) && keys.TryNext(out var key))
         {
-            var keys = Index.SortedKeys();
-            var page = new List<LiveEntity>(Math.Min(query.Take, Math.Max(0, keys.Length - query.Skip)));
-            for (var i = query.Skip; i < keys.Length && page.Count < query.Take; i++)
-                if (PartitionOf(keys[i]).TryGet(keys[i]) is { } entry) page.Add(entry.ToLive());
-            return new EntityPage(keys.Length, page);
-        }
-
-        // Filter and answer on the same snapshot, so an item never comes back with a state that fails the filter.
-        var matches = new List<(AggregateEntry Entry, long Persisted, AggregateSnapshot Snapshot)>();
-        foreach (var partition in Partitions)
-            foreach (var entry in partition.Entries)
+            if (keyPart is not null && !key.Contains(keyPart, StringComparison.OrdinalIgnoreCase)) continue;
+            if (PartitionOf(key).TryGet(key) is not { } entry) continue; // left memory since the index was read
+            var persisted = entry.PersistedVersion;
+            var snapshot = entry.Current;
+            if (!Matches(snapshot.State, filters)) continue; // changed since the index was read
+            if (counting)
             {
-                if (keyPart is not null && !entry.Key.Contains(keyPart, StringComparison.OrdinalIgnoreCase)) continue;
-                var persisted = entry.PersistedVersion;
-                var snapshot = entry.Current;
-                if (filters.Length > 0 && !Matches(snapshot.State, filters)) continue;
-                matches.Add((entry, persisted, snapshot));
+                total++;
+                if (query.After is not null && string.CompareOrdinal(key, query.After) <= 0) continue;
             }
-        matches.Sort((a, b) => string.CompareOrdinal(a.Entry.Key, b.Entry.Key));
-        var items = matches.Skip(query.Skip).Take(query.Take).Select(m => m.Entry.ToLive(m.Persisted, m.Snapshot)).ToList();
-        return new EntityPage(matches.Count, items);
+            if (skipped < query.Skip) skipped++;
+            else if (items.Count < query.Take) items.Add(entry.ToLive(persisted, snapshot));
+        }
+        return new EntityPage(total, items);
     }
 
-    private static bool Matches(object state, (ProjectionField Field, string Value)[] filters)
+    /// <summary>The index list the walk follows: the field filter with the fewest keys, else all keys.</summary>
+    private (int Field, string? Value, long Size) Narrowest((int Field, string Value)[] filters)
+    {
+        (int Field, string? Value, long Size) best = (PartitionKeyIndex.AllKeys, null, long.MaxValue);
+        if (filters.Length == 0) return best with { Size = Partitions.Sum(p => (long)p.Keys.Count(PartitionKeyIndex.AllKeys, null)) };
+        foreach (var (field, value) in filters)
+        {
+            var size = Partitions.Sum(p => (long)p.Keys.Count(field, value));
+            if (size < best.Size) best = (field, value, size);
+        }
+        return best;
+    }
+
+    private bool Matches(object state, (int Field, string Value)[] filters)
     {
         foreach (var (field, value) in filters)
-            if (!string.Equals(field.Read(state), value, StringComparison.OrdinalIgnoreCase)) return false;
+            if (!string.Equals(Projection.Fields[field].Read(state), value, StringComparison.OrdinalIgnoreCase)) return false;
         return true;
     }
 
-    private ProjectionField FindField(string name)
+    private int FieldIndex(string name)
     {
-        foreach (var f in Projection.Fields)
-            if (string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase)) return f;
+        for (var i = 0; i < Projection.Fields.Count; i++)
+            if (string.Equals(Projection.Fields[i].Name, name, StringComparison.OrdinalIgnoreCase)) return i;
         throw new ArgumentException(
             $"Projection '{Name}' has no field '{name}' to filter on; declared fields: {(Projection.Fields.Count == 0 ? "none" : string.Join(", ", Projection.Fields.Select(f => f.Name)))}.");
     }

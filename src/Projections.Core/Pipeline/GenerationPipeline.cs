@@ -91,7 +91,6 @@ internal sealed partial class GenerationPipeline
     public Partition[] Partitions { get; }
     public Reader Reader { get; }
     public Flusher Flusher { get; }
-    public LiveIndex Index { get; } = new();
     /// <summary>The store or the source failing transiently: the pipeline waits, logs once, and readiness reports it.</summary>
     public Outage StoreOutage { get; }
     public Outage SourceOutage { get; }

@@ -50,7 +50,8 @@ internal sealed partial class Partition
     {
         _entries[entry.Key] = entry;
         Recount(entry);
-        _pipeline.Index.Add(entry.Key);
+        entry.IndexedValues = ReadIndexFields(entry);
+        Keys.Add(entry.Key, entry.IndexedValues);
         Touch(entry);
     }
 
@@ -63,7 +64,7 @@ internal sealed partial class Partition
         entry.CountedBytes = 0;
         entry.RetireAt = null;
         TimerEvicted(entry);
-        _pipeline.Index.Remove(entry.Key);
+        Keys.Remove(entry.Key, entry.IndexedValues);
         AllPersistedInMemory = false; // an unknown key may be stored: read through
         if (retired) Interlocked.Increment(ref _pipeline.RetiredAggregates);
     }

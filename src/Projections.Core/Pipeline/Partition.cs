@@ -35,6 +35,7 @@ internal sealed partial class Partition
         _pipeline = pipeline;
         _index = index;
         _projection = pipeline.Projection;
+        Keys = new PartitionKeyIndex(_projection.Fields.Count);
         var options = pipeline.Options;
         if (options.MaxLiveAggregates is { } max) _cap = Math.Max(1, (max + options.Partitions - 1) / options.Partitions);
         if (options.MemoryBudget is { } budget) _budget = Math.Max(1, budget / options.Partitions);
@@ -56,8 +57,8 @@ internal sealed partial class Partition
 
     public AggregateEntry? TryGet(string key) => _entries.GetValueOrDefault(key);
 
-    /// <summary>The aggregates in memory; safe to enumerate from other threads while the partition runs.</summary>
-    public IEnumerable<AggregateEntry> Entries => _entries.Values;
+    /// <summary>The keys in memory, all and by declared field value, for queries on other threads.</summary>
+    public PartitionKeyIndex Keys { get; }
 
     /// <summary>Before the worker starts: an aggregate loaded by warm start; false when it is finished (retired) and stays on disk.</summary>
     public bool LoadWarm(StoredDocument doc)
@@ -237,6 +238,7 @@ internal sealed partial class Partition
 
     private void Changed(AggregateEntry entry, EntityChangeKind kind, DateTimeOffset streamTime)
     {
+        Reindex(entry);
         ConsiderRetirement(entry, streamTime);
         if (!entry.Dirty)
         {

@@ -20,13 +20,27 @@ public sealed record EntityChange(string Key, long Version, long PersistedVersio
 
 public enum EntityChangeKind { Applied, TimedOut, Persisted }
 
-/// <summary>A query over live aggregates: equality on declared fields, key substring, paging in key order.</summary>
+/// <summary>
+/// A query over live aggregates: equality on declared fields, key substring, paging in key order. One field
+/// filter (or none) is answered from the live index at the cost of the page; see <see cref="Scans"/>.
+/// </summary>
 public sealed record EntityQuery
 {
+    /// <summary>A skip up to this walks the index keys before the page; beyond it the query counts as a scan (page with <see cref="After"/> instead).</summary>
+    public const int IndexedSkipLimit = 10_000;
+
     public IReadOnlyDictionary<string, string> FieldEquals { get; init; } = new Dictionary<string, string>();
     public string? KeyContains { get; init; }
+    /// <summary>A cursor: only keys after this one (ordinal order), typically the last key of the previous page. Skip applies after it.</summary>
+    public string? After { get; init; }
     public int Skip { get; init; }
     public int Take { get; init; } = 50;
+
+    /// <summary>
+    /// True when answering costs more than the page: a key substring or a second field filter is checked
+    /// against every aggregate the first filter selects (all of them without one), and a deep skip walks the keys before it.
+    /// </summary>
+    public bool Scans => !string.IsNullOrEmpty(KeyContains) || FieldEquals.Count > 1 || Skip > IndexedSkipLimit;
 }
 
 public sealed record EntityPage(long Total, IReadOnlyList<LiveEntity> Items);

@@ -32,6 +32,9 @@ public static class HostOptionCatalog
     /// <summary><c>--max-live-streams-per-client</c>: open live entity streams one client address may hold.</summary>
     public static readonly HostOption MaxLiveStreamsPerClient = new("max-live-streams-per-client", "Projections:Web:MaxLiveStreamsPerClient", "n", "20",
         "Live entity streams one client address may hold open at once (behind a reverse proxy, every user shares the proxy's address); beyond it 503 with Retry-After.");
+    /// <summary><c>--max-entity-scans</c>: entity queries that scan the live set, running at once.</summary>
+    public static readonly HostOption MaxEntityScans = new("max-entity-scans", "Projections:Web:MaxEntityScans", "n", "2",
+        "Entity queries that scan the live aggregates (a key search, two or more field filters, a skip beyond 10,000) running at once; beyond it 503 with Retry-After. One field filter and cursor pages are not limited.");
     /// <summary><c>--progress</c>: how <c>run</c> shows progress.</summary>
     public static readonly HostOption Progress = new("progress", "Projections:Progress", "auto|live|plain|off", "auto",
         "Terminal progress: live table on a terminal, plain periodic lines otherwise (auto).");
@@ -69,7 +72,7 @@ public static class HostOptionCatalog
     /// <summary>The options listed after the stores' and the engine's.</summary>
     public static IReadOnlyList<HostOption> Web { get; } =
     [
-        Urls, AllowedHosts, AdminToken, AdminTokenFile, MaxLiveStreams, MaxLiveStreamsPerClient,
+        Urls, AllowedHosts, AdminToken, AdminTokenFile, MaxLiveStreams, MaxLiveStreamsPerClient, MaxEntityScans,
         Progress, ProgressInterval, ReconcileInterval, ReconcileSample, SkipBadLines,
         DeadLetterGeneration, DeadLetterPage, DeadLetterPageSize, DeadLetterShow, DeadLetterExport,
     ];

@@ -25,6 +25,8 @@ public sealed record HostSettings
     public int MaxLiveStreams { get; init; } = WebOptions.DefaultMaxLiveStreams;
     /// <summary>Live entity streams one client address may hold open at once.</summary>
     public int MaxLiveStreamsPerClient { get; init; } = WebOptions.DefaultMaxLiveStreamsPerClient;
+    /// <summary>Entity queries that scan the live set, running at once.</summary>
+    public int MaxEntityScans { get; init; } = WebOptions.DefaultMaxEntityScans;
     /// <summary>How <c>run</c> shows progress.</summary>
     public required ProgressMode Progress { get; init; }
     /// <summary>Null = the renderer's own default.</summary>

@@ -39,6 +39,7 @@ public static class HostSettingsReader
             MaxLiveStreamsPerClient = Get(MaxLiveStreamsPerClient) is { } mc
                 ? ValueParsers.Int(MaxLiveStreamsPerClient, mc, 1, 100_000)
                 : Web.WebOptions.DefaultMaxLiveStreamsPerClient,
+            MaxEntityScans = Get(MaxEntityScans) is { } es ? ValueParsers.Int(MaxEntityScans, es, 1, 1_000) : Web.WebOptions.DefaultMaxEntityScans,
             Progress = Get(HostOptionCatalog.Progress) is { } pm ? ValueParsers.Enum<ProgressMode>(HostOptionCatalog.Progress, pm) : ProgressMode.Auto,
             ProgressInterval = Get(ProgressInterval) is { } pi
                 ? ValueParsers.Duration(ProgressInterval, pi, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1))

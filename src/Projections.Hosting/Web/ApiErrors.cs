@@ -20,6 +20,9 @@ internal static class ApiErrors
     public static ProblemHttpResult TooManyStreams(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Too many live streams");
 
+    public static ProblemHttpResult TooManyScans(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Too many entity scans");
+
     public static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
 }

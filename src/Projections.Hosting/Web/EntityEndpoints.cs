@@ -9,15 +9,23 @@ internal static class EntityEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         api.MapGet("/projections/{name}/entities", async (string name, HttpRequest request, IProjectionCatalog catalog, IOptions<WebOptions> options,
-            CancellationToken cancellationToken) =>
+            EntityScanGate scans, CancellationToken cancellationToken) =>
         {
             if (catalog.Find(name) is not { } runtime) return ApiErrors.UnknownProjection(catalog, name);
             if (!EntityQueryParser.TryParse(request.Query, runtime.Projection, options.Value.MaxPageSize, out var query, out var error))
                 return ApiErrors.BadRequest(error!);
+            string? refusal = null;
+            using var lease = query.Scans ? scans.TryEnter(out refusal) : null;
+            if (refusal is not null)
+            {
+                request.HttpContext.Response.Headers.RetryAfter = "1";
+                return ApiErrors.TooManyScans(refusal);
+            }
             var page = runtime.Query(query);
             return Results.Ok(new EntityPageResult(page.Total, query.Skip, query.Take,
                 page.Items.Select(e => EntitySummary.From(runtime.Projection, e)).ToArray(),
-                await FindStored(runtime, query, cancellationToken)));
+                await FindStored(runtime, query, cancellationToken),
+                query.After, page.Items.Count == query.Take ? page.Items[^1].Key : null));
         });
 
         EntityRoutes.Map(api, "", (name, key, http) => Detail(name, key, http.Request, http.RequestServices.GetRequiredService<IProjectionCatalog>(),

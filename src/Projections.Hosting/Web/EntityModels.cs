@@ -28,7 +28,9 @@ internal sealed record EntitySummary(
 /// A page of the entity browser: live aggregates, and <see cref="StoredMatch"/>, the stored document whose
 /// key is exactly the key searched for when it is not live (retired or evicted: only the store has it).
 /// </summary>
-internal sealed record EntityPageResult(long Total, int Skip, int Take, IReadOnlyList<EntitySummary> Items, StoredEntitySummary? StoredMatch = null);
+/// <see cref="Next"/> is the cursor of the following page (pass it as <c>after</c>): the last key of a full page, null after a short one.
+internal sealed record EntityPageResult(long Total, int Skip, int Take, IReadOnlyList<EntitySummary> Items, StoredEntitySummary? StoredMatch = null,
+    string? After = null, string? Next = null);
 
 /// <summary>An aggregate found only in the store. <see cref="Retired"/>: it finished (the projection's RetireWhen holds) and left memory.</summary>
 internal sealed record StoredEntitySummary(

@@ -5,12 +5,12 @@ namespace Projections.Hosting.Web;
 
 /// <summary>
 /// Turns the entity browser's query string into an <see cref="EntityQuery"/>: <c>key</c> (substring),
-/// <c>skip</c>, <c>take</c> and one equality filter per declared field of the projection. Anything else
+/// <c>after</c> (cursor: the previous page's last key), <c>skip</c>, <c>take</c> and one equality filter per declared field of the projection. Anything else
 /// is refused so a mistyped filter never silently returns everything.
 /// </summary>
 internal static class EntityQueryParser
 {
-    private static readonly string[] Reserved = ["key", "skip", "take"];
+    private static readonly string[] Reserved = ["key", "after", "skip", "take"];
 
     public static bool TryParse(IQueryCollection query, IProjection projection, int maxTake, out EntityQuery result, out string? error)
     {
@@ -19,11 +19,11 @@ internal static class EntityQueryParser
 
         var fields = projection.Fields.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
         var equals = new Dictionary<string, string>(StringComparer.Ordinal);
-        string? keyContains = null;
+        string? keyContains = null, after = null;
         foreach (var (name, values) in query)
         {
             if (name is "skip" or "take") continue;
-            if (name != "key" && !fields.Contains(name))
+            if (name is not ("key" or "after") && !fields.Contains(name))
             {
                 error = $"Unknown filter '{name}' for projection '{projection.Name}'. " +
                         $"Its filters are: {string.Join(", ", projection.Fields.Select(f => f.Name).Concat(Reserved))}.";
@@ -32,10 +32,11 @@ internal static class EntityQueryParser
             if (!PagingParser.TrySingle(values, name, out var value, out error)) return false;
             if (value.Length == 0) continue;
             if (name == "key") keyContains = value;
+            else if (name == "after") after = value;
             else equals[name] = value;
         }
 
-        result = new EntityQuery { FieldEquals = equals, KeyContains = keyContains, Skip = skip, Take = take };
+        result = new EntityQuery { FieldEquals = equals, KeyContains = keyContains, After = after, Skip = skip, Take = take };
         return true;
     }
 }

@@ -22,12 +22,14 @@ internal static class WebExtensions
             .Validate(o => o.MaxHistoryScan > 0, $"{WebOptions.Section}:MaxHistoryScan must be positive.")
             .Validate(o => o.MaxLiveStreams > 0, $"{HostOptionCatalog.MaxLiveStreams.Display} must be positive.")
             .Validate(o => o.MaxLiveStreamsPerClient > 0, $"{HostOptionCatalog.MaxLiveStreamsPerClient.Display} must be positive.")
+            .Validate(o => o.MaxEntityScans > 0, $"{HostOptionCatalog.MaxEntityScans.Display} must be positive.")
             .Validate(o => o.LiveStreamWriteTimeout > TimeSpan.Zero, $"{WebOptions.Section}:LiveStreamWriteTimeout must be positive.")
             .Validate(o => o.LiveStreamBufferBytes > 0, $"{WebOptions.Section}:LiveStreamBufferBytes must be positive.")
             .ValidateOnStart();
         services.TryAddSingleton<IProjectionCatalog, EngineProjectionCatalog>();
         services.AddSingleton<AdminTokenGuard>();
         services.AddSingleton<LiveStreamGate>();
+        services.AddSingleton<EntityScanGate>();
         services.AddSingleton<EntityFeeds>();
         services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("projections", tags: ["ready"]);
         services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("projections")).WithMetrics(metrics => metrics.AddMeter(ProjectionMetrics.MeterName).AddPrometheusExporter());

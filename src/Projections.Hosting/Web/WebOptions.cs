@@ -10,6 +10,8 @@ public sealed class WebOptions
     public const int DefaultMaxLiveStreams = 200;
     /// <summary>Default of <see cref="MaxLiveStreamsPerClient"/>.</summary>
     public const int DefaultMaxLiveStreamsPerClient = 20;
+    /// <summary>Default of <see cref="MaxEntityScans"/>.</summary>
+    public const int DefaultMaxEntityScans = 2;
 
     /// <summary>Bearer token that state-changing endpoints (rebuild) require. Unset = those endpoints are disabled.</summary>
     public string? AdminToken { get; set; }
@@ -37,6 +39,12 @@ public sealed class WebOptions
 
     /// <summary>How long the readiness check waits for the event source and the store to answer.</summary>
     public TimeSpan ReadinessProbeTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Entity queries that scan the live set (<see cref="Projections.Core.Runtime.EntityQuery.Scans"/>) running at
+    /// once; one more answers 503, so scans cannot take the cores and threads the engine and the other endpoints need.
+    /// </summary>
+    public int MaxEntityScans { get; set; } = DefaultMaxEntityScans;
 
     /// <summary>Largest page of entities or dead letters one request may ask for.</summary>
     public int MaxPageSize { get; set; } = 500;

@@ -34,8 +34,10 @@ internal sealed class EmbeddedHost : IAsyncDisposable
     }
 
     public HttpClient Http { get; }
+    public IServiceProvider Services => _app.Services;
 
-    public static async Task<EmbeddedHost> Start()
+    /// <param name="settings">Configuration added to (or overriding) the defaults, e.g. engine or web options.</param>
+    public static async Task<EmbeddedHost> Start(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var data = new TempDirectory();
         var builder = TestApp.Builder();
@@ -46,6 +48,7 @@ internal sealed class EmbeddedHost : IAsyncDisposable
             ["Projections:DataDirectory"] = data.Path,
             ["Projections:Web:HeartbeatInterval"] = "00:00:01",
         });
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         var app = builder.Build();
         app.MapProjections();
         await app.StartAsync(TestContext.Current.CancellationToken);

@@ -1,5 +1,6 @@
 using Projections.Benchmarks.Cli;
 using Projections.Benchmarks.Micro;
+using Projections.Benchmarks.Queries;
 using Projections.Benchmarks.Running;
 
 // Benchmarks of the projection engine; see docs/performance.md. Not a test project: `dotnet test` never runs it.
@@ -11,6 +12,7 @@ try
         "scenarios" => await ScenarioRunner.Run(BenchOptionsParser.Parse(args[1..])),
         "--smoke" => await ScenarioRunner.Run(BenchOptionsParser.Parse(args)),
         "micro" => MicroBenchmarks.Run(args[1..]),
+        "entity-queries" => await EntityQueryBenchmark.Run(EntityQueryOptions.Parse(args[1..])),
         _ => throw new BenchUsageException(command.Length == 0 ? "Say which benchmarks to run." : $"Unknown command '{command}'."),
     };
 }
@@ -18,5 +20,6 @@ catch (BenchUsageException e)
 {
     Console.Error.WriteLine(e.Message);
     Console.Error.WriteLine(BenchOptionsParser.Usage);
+    Console.Error.WriteLine(EntityQueryOptions.Usage);
     return 2;
 }

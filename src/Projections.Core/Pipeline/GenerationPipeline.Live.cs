@@ -33,6 +33,11 @@ internal sealed partial class GenerationPipeline
         var skipped = 0;
         while ((counting || items.Count < query.Take) && keys.TryNext(out var key))
         {
+            if (!counting && skipped < query.Skip)
+            {
+                skipped++; // as the total, a skip counts the index list without reading states
+                continue;
+            }
             if (keyPart is not null && !key.Contains(keyPart, StringComparison.OrdinalIgnoreCase)) continue;
             if (PartitionOf(key).TryGet(key) is not { } entry) continue; // left memory since the index was read
             var persisted = entry.PersistedVersion;

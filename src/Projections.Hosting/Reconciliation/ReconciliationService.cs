@@ -22,7 +22,7 @@ internal sealed class ReconciliationService(
     ILogger<ReconciliationService> logger) : BackgroundService
 {
     private const int DetailShown = 400;
-    private readonly Dictionary<string, int> _cursors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _cursors = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -74,10 +74,11 @@ internal sealed class ReconciliationService(
     /// <summary>The next live keys in key order, wrapping around, so that every live aggregate is checked in turn.</summary>
     private List<string> NextSample(IProjectionRuntime projection, int sample)
     {
+        // A key cursor, not a skip: the next sample starts after the last key checked, at the cost of the sample.
         var cursor = _cursors.GetValueOrDefault(projection.Name);
-        var page = projection.Query(new EntityQuery { Skip = cursor, Take = sample });
-        if (page.Items.Count == 0 && cursor > 0) page = projection.Query(new EntityQuery { Skip = cursor = 0, Take = sample });
-        _cursors[projection.Name] = page.Items.Count < sample ? 0 : cursor + sample;
+        var page = projection.Query(new EntityQuery { After = cursor, Take = sample });
+        if (page.Items.Count == 0 && cursor is not null) page = projection.Query(new EntityQuery { Take = sample });
+        _cursors[projection.Name] = page.Items.Count < sample ? null : page.Items[^1].Key;
         return page.Items.Select(e => e.Key).ToList();
     }
 

@@ -20,7 +20,9 @@ public sealed class SteadyPlant(int inFlight, int detections, TimeSpan step)
     private static readonly DateTimeOffset Start = new(2026, 1, 5, 6, 0, 0, TimeSpan.Zero);
     private readonly int _inFlight = inFlight;
     private readonly int[] _itemOfSlot = Enumerable.Range(0, inFlight).ToArray();
-    private readonly int[] _stageOfSlot = new int[inFlight];
+    /// <summary>Negative at first: slot i waits i % EventsPerItem turns, so the slots are spread over the stages and items complete at an even rate.</summary>
+    private readonly int[] _stageOfSlot = Enumerable.Range(0, inFlight).Select(i => -(i % (detections + 2))).ToArray();
+    private long _turns;
     private int _nextItem = inFlight;
     private long _events;
 
@@ -33,9 +35,14 @@ public sealed class SteadyPlant(int inFlight, int detections, TimeSpan step)
     public List<AppendRequest> Next(int count)
     {
         var requests = new List<AppendRequest>(count);
-        for (var i = 0; i < count; i++)
+        while (requests.Count < count)
         {
-            var slot = (int)(_events % _inFlight);
+            var slot = (int)(_turns++ % _inFlight);
+            if (_stageOfSlot[slot] < 0)
+            {
+                _stageOfSlot[slot]++;
+                continue;
+            }
             var at = TimeAfter(_events++);
             var itemId = $"S{_itemOfSlot[slot]:D8}";
             var stage = _stageOfSlot[slot]++;

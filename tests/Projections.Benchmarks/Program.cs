@@ -2,6 +2,7 @@ using Projections.Benchmarks.Cli;
 using Projections.Benchmarks.Micro;
 using Projections.Benchmarks.Queries;
 using Projections.Benchmarks.Running;
+using Projections.Benchmarks.Soak;
 
 // Benchmarks of the projection engine; see docs/performance.md. Not a test project: `dotnet test` never runs it.
 try
@@ -13,6 +14,7 @@ try
         "--smoke" => await ScenarioRunner.Run(BenchOptionsParser.Parse(args)),
         "micro" => MicroBenchmarks.Run(args[1..]),
         "entity-queries" => await EntityQueryBenchmark.Run(EntityQueryOptions.Parse(args[1..])),
+        "soak" => await SoakBenchmark.Run(SoakOptions.Parse(args[1..]), CancellationToken.None),
         _ => throw new BenchUsageException(command.Length == 0 ? "Say which benchmarks to run." : $"Unknown command '{command}'."),
     };
 }

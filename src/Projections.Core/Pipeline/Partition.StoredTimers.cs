@@ -39,9 +39,15 @@ internal sealed partial class Partition
     }
 
     /// <summary>Arms the stored timers due by <paramref name="streamTime"/> of aggregates of this partition that are not in memory.</summary>
-    private async ValueTask PageInStoredTimers(DateTimeOffset streamTime, CancellationToken ct)
+    /// <remarks>Runs before every event: the common case (nothing to page in) returns before the store call's closure exists.</remarks>
+    private ValueTask PageInStoredTimers(DateTimeOffset streamTime, CancellationToken ct)
     {
         if (streamTime > _firingUpTo) _firingUpTo = streamTime;
+        return _storeMayHoldLaterTimers && streamTime >= _nextStoredDeadline ? PageIn(streamTime, ct) : ValueTask.CompletedTask;
+    }
+
+    private async ValueTask PageIn(DateTimeOffset streamTime, CancellationToken ct)
+    {
         var p = _pipeline;
         while (_storeMayHoldLaterTimers && streamTime >= _nextStoredDeadline)
         {

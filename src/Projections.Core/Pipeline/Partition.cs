@@ -127,11 +127,12 @@ internal sealed partial class Partition
         if (entry is null)
         {
             // Complete before it is published: readers must never see a state without its version.
-            entry = AggregateEntry.Created(key, next, e, m.EventTime, timeout, _pipeline.Options.RecentEventsPerAggregate);
+            entry = AggregateEntry.Created(key, next, e, m.Handler!.EventType, m.EventTime, timeout, _pipeline.Options.RecentEventsPerAggregate);
             Insert(entry);
         }
-        else entry.ApplyEvent(next, e, m.EventTime, timeout);
-        if (request.Kind == TimeoutRequestKind.Set) _timers.Arm(key, request.Deadline);
+        else entry.ApplyEvent(next, e, m.Handler!.EventType, m.EventTime, timeout);
+        // The entry's key, not the event's copy of it: the timer heap must not keep a string per event alive.
+        if (request.Kind == TimeoutRequestKind.Set) _timers.Arm(entry.Key, request.Deadline);
         else if (request.Kind == TimeoutRequestKind.Clear) _timers.Disarm(key);
         Changed(entry, EntityChangeKind.Applied, m.StreamTime);
         return true;

@@ -15,8 +15,11 @@ public sealed record LiveEntity(
 /// <summary>A short record of an event applied to an aggregate (or of a timeout that fired: EventType "$timeout").</summary>
 public sealed record AppliedEvent(string EventType, string StreamId, ulong StreamRevision, GlobalPosition Position, DateTimeOffset Time, long Version);
 
-/// <summary>Notification that an aggregate changed in memory or was persisted.</summary>
-public sealed record EntityChange(string Key, long Version, long PersistedVersion, GlobalPosition Position, EntityChangeKind Kind);
+/// <summary>
+/// Notification that an aggregate changed in memory or was persisted. A value (passed to each subscriber,
+/// never shared), so notifying costs no allocation per change.
+/// </summary>
+public readonly record struct EntityChange(string Key, long Version, long PersistedVersion, GlobalPosition Position, EntityChangeKind Kind);
 
 public enum EntityChangeKind { Applied, TimedOut, Persisted }
 

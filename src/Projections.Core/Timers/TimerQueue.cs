@@ -2,10 +2,12 @@ namespace Projections.Core.Timers;
 
 /// <summary>
 /// Pending aggregate timeouts ordered by deadline: one armed deadline per key, kept in a dictionary, and
-/// a heap with lazy deletion. Re-arming or disarming a key leaves its old heap entry behind as stale; a
-/// stale entry is dropped when it reaches the top, and the heap is rebuilt from the armed deadlines when
-/// stale entries outnumber the armed ones, so memory is proportional to the armed keys (design.md
-/// "Working set larger than memory").
+/// a heap with lazy deletion. Invariant: every armed key has a heap entry at or before its deadline.
+/// Moving a deadline later (what a watchdog timeout does on every event) adds no heap entry: the key's
+/// earlier entry reaches the top first and is then re-queued at the armed deadline. Moving it earlier
+/// adds one; disarming leaves the old one behind as stale. A stale entry is dropped when it reaches the
+/// top, and the heap is rebuilt from the armed deadlines when stale entries outnumber the armed ones,
+/// so memory is proportional to the armed keys (design.md "Working set larger than memory").
 /// </summary>
 internal sealed class TimerQueue
 {
@@ -24,8 +26,10 @@ internal sealed class TimerQueue
     /// <summary>Makes <paramref name="deadline"/> the key's one armed deadline.</summary>
     public void Arm(string key, DateTimeOffset deadline)
     {
-        if (_armed.TryGetValue(key, out var armed) && armed == deadline) return;
+        var wasArmed = _armed.TryGetValue(key, out var armed);
+        if (wasArmed && armed == deadline) return;
         _armed[key] = deadline;
+        if (wasArmed && armed < deadline) return; // its entry at or before the old deadline comes up first
         _heap.Enqueue(key, deadline);
         CompactIfMostlyStale();
     }
@@ -40,9 +44,14 @@ internal sealed class TimerQueue
     {
         while (_heap.TryPeek(out key!, out deadline))
         {
-            if (!_armed.TryGetValue(key, out var armed) || armed != deadline)
+            if (!_armed.TryGetValue(key, out var armed) || armed < deadline)
             {
-                _heap.Dequeue(); // stale
+                _heap.Dequeue(); // stale: disarmed, or an earlier entry of the key carries its deadline
+                continue;
+            }
+            if (armed > deadline)
+            {
+                _heap.DequeueEnqueue(key, armed); // moved later since this entry was queued
                 continue;
             }
             if (deadline > streamTime) return false;

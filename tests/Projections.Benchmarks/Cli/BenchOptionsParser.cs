@@ -10,6 +10,7 @@ public static class BenchOptionsParser
         Usage:
           dotnet run -c Release --project tests/Projections.Benchmarks -- scenarios [options]
           dotnet run -c Release --project tests/Projections.Benchmarks -- micro [BenchmarkDotNet options, e.g. --filter *Apply*]
+          dotnet run -c Release --project tests/Projections.Benchmarks -- soak [--events 1000000 --items 1000 --detections 6 --samples 20 --out FILE]
 
         scenarios options:
           --items N          items in flight in the plant simulator (default 350)

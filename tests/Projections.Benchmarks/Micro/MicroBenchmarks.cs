@@ -22,6 +22,7 @@ public static class MicroBenchmarks
         var summaries = BenchmarkSwitcher.FromTypes(
         [
             typeof(DispatchBenchmarks),
+            typeof(EngineEventBenchmarks),
             typeof(ApplyBenchmarks),
             typeof(JsonBenchmarks),
             typeof(BarrierSnapshotBenchmarks),

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Projections.Core.Metrics;
+using Projections.Hosting.Charts;
 
 namespace Projections.Hosting.Web;
 
@@ -29,6 +30,9 @@ internal static class WebExtensions
         services.AddSingleton<AdminTokenGuard>();
         services.AddSingleton<LiveStreamGate>();
         services.AddSingleton<EntityFeeds>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ProjectionCharts>();
+        services.AddHostedService<ChartSampler>();
         services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("projections", tags: ["ready"]);
         services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("projections")).WithMetrics(metrics => metrics.AddMeter(ProjectionMetrics.MeterName).AddPrometheusExporter());
         return services;
@@ -40,6 +44,8 @@ internal static class WebExtensions
         var api = app.MapGroup("/api");
         api.AddEndpointFilter(UnavailableProjectionFilter.Invoke);
         ProjectionEndpoints.Map(api);
+        ChartEndpoints.Map(api);
+        ViewEndpoints.Map(api);
         HostEndpoints.Map(api);
         ParkEndpoint.Map(api);
         EntityEndpoints.Map(api);

@@ -117,6 +117,7 @@
   };
   const hrefDeadLetters = (name) => `#/p/${encodeURIComponent(name)}/dead-letters`;
   const hrefDiff = (name) => `#/p/${encodeURIComponent(name)}/diff`;
+  const hrefView = (name) => `#/view/${encodeURIComponent(name)}`;
 
   function route() {
     teardown.forEach((fn) => fn());
@@ -129,15 +130,17 @@
     else if (parts[0] === 'p' && parts[1] && parts[2] === 'dead-letters') renderDeadLetters(parts[1], query);
     else if (parts[0] === 'p' && parts[1] && parts[2] === 'diff') renderDiff(parts[1], query);
     else if (parts[0] === 'p' && parts[1]) renderEntities(parts[1], query);
+    else if (parts[0] === 'view' && parts[1]) renderView(parts[1]);
     else renderDashboard();
     markNav();
   }
 
   async function loadNav() {
     try {
-      const projections = await api('api/projections');
+      const [projections, views] = await Promise.all([api('api/projections'), api('api/views')]);
       replace(nav, el('a', { href: '#/', 'data-nav': '' }, 'Dashboard'),
-        projections.map((p) => el('a', { href: hrefEntities(p.name), 'data-nav': p.name }, p.name)));
+        projections.map((p) => el('a', { href: hrefEntities(p.name), 'data-nav': p.name }, p.name)),
+        views.map((v) => el('a', { href: hrefView(v.name), 'data-nav': `view:${v.name}` }, v.title)));
       markNav();
     } catch (e) {
       setTimeout(loadNav, 2000);
@@ -146,7 +149,7 @@
 
   function markNav() {
     const { parts } = parseHash();
-    const current = parts[0] === 'p' ? parts[1] : '';
+    const current = parts[0] === 'p' ? parts[1] : parts[0] === 'view' ? `view:${parts[1]}` : '';
     for (const a of nav.querySelectorAll('a')) a.classList.toggle('active', a.getAttribute('data-nav') === current);
   }
 
@@ -176,7 +179,27 @@
         }
         byName.get(p.name).update(p);
       }
+      await Promise.all([...byName.values()].map((card) => card.refreshCharts()));
     });
+  }
+
+  // Events/s, lag and flush size over the host's last 15 minutes: the whole window once, then the samples after the last one drawn.
+  function projectionCharts(name) {
+    const series = [['eventsPerSecond', 'Events/s'], ['lagEvents', 'Lag (events)'], ['flushSize', 'Flush size (documents)']]
+      .map(([key, label]) => ({ key, chart: window.ProjectionsCharts.timeSeries(label, key) }));
+    const node = el('div', { class: 'charts', 'data-role': 'charts' }, series.map((s) => s.chart.node));
+    let samples = [], lastSeq = 0;
+    async function refresh() {
+      const answer = await api(`${projectionPath(name)}/charts${lastSeq ? `?after=${lastSeq}` : ''}`);
+      if (answer.samples.length === 0 && samples.length > 0) return;
+      samples = samples.concat(answer.samples);
+      if (samples.length) lastSeq = samples[samples.length - 1].seq;
+      const windowMs = answer.windowSeconds * 1000;
+      const newest = samples.length ? Date.parse(samples[samples.length - 1].at) : 0;
+      samples = samples.filter((s) => newest - Date.parse(s.at) <= windowMs);
+      for (const s of series) s.chart.draw(samples.map((sample) => ({ at: sample.at, value: sample[s.key] })), windowMs);
+    }
+    return { node, refresh };
   }
 
   // Every host sharing the store (design.md "Several hosts"): which one writes each projection, which are standbys, which are gone.
@@ -215,11 +238,12 @@
     const progress = el('div', { class: 'progress', title: 'checkpoint / head' }, el('div', { style: 'width:0%' }));
     const metrics = el('div', { class: 'metrics' });
     const reconciliation = el('div', { class: 'muted', 'data-role': 'reconciliation', style: 'margin-top:8px' });
+    const charts = projectionCharts(name);
     const node = el('section', { class: 'card', 'data-projection': name },
       el('div', { class: 'card-head' },
         el('h2', {}, el('a', { href: hrefEntities(name) }, name), badge),
         el('div', { class: 'links' }, el('a', { href: hrefEntities(name) }, 'Entities'), deadLink, rebuildButton, previewButton)),
-      errorBox, rebuildBox, progress, metrics, reconciliation,
+      errorBox, rebuildBox, progress, metrics, charts.node, reconciliation,
       el('div', { style: 'margin-top:10px; display:flex; gap:8px; align-items:center' }, message, tokenArea));
 
     function update(p) {
@@ -260,7 +284,7 @@
         metric('Stream time moves by', advanceLabels[p.streamTimeAdvance] ?? p.streamTimeAdvance, 'streamTimeAdvance',
           p.streamTimeAdvance === 'advancing' || p.streamTimeAdvance === 'followingEvents', advanceHints[p.streamTimeAdvance]));
     }
-    return { node, update };
+    return { node, update, refreshCharts: charts.refresh };
   }
 
   // Why the wall clock does or does not move stream time (design.md "Stream time and timers").
@@ -672,6 +696,39 @@
         el('button', { type: 'button', disabled: letters.length < take, onclick: () => { skip += take; load(); } }, 'Next ›'));
     }
     every(5000, load);
+  }
+
+  // ---- an application's chart view (ProjectionsBuilder.AddView) ------------------------------
+  function renderView(name) {
+    const title = el('h1', {}, name);
+    const description = el('p', { class: 'muted' });
+    const error = el('div');
+    const chart = el('div', { class: 'card', 'data-role': 'view-chart' });
+    const highlighted = el('div', { 'data-role': 'view-highlighted' });
+    view.append(el('div', { class: 'crumbs' }, el('a', { href: '#/' }, 'Dashboard'), ' › ', name), title, description, error, chart, highlighted);
+    every(3000, async () => {
+      let answer;
+      try {
+        answer = await api(`api/views/${encodeURIComponent(name)}`);
+        replace(error);
+      } catch (e) {
+        replace(error, el('div', { class: 'error-box' }, e.message));
+        throw e;
+      }
+      replace(title, answer.title);
+      replace(description, answer.description || '', answer.standby ? ' This host is a standby: it holds no live aggregates.' : '',
+        ` From ${num(answer.liveAggregates)} live aggregates of `, el('a', { href: hrefEntities(answer.projection) }, answer.projection), '.');
+      const width = Math.max(320, chart.clientWidth - 36);
+      replace(chart,
+        el('div', { class: 'muted', style: 'margin-bottom:8px' }, el('span', { class: 'badge live' }, answer.countLabel), ' ', el('span', { class: 'badge lost' }, answer.highlightLabel)),
+        window.ProjectionsCharts.bars(answer.bars.map((b) => ({ label: b.label, count: b.count, highlighted: b.highlightedKeys })),
+          answer.countLabel, answer.highlightLabel, width));
+      const flagged = answer.bars.filter((b) => b.highlightedKeys.length);
+      replace(highlighted, flagged.length === 0 ? null : el('section', { class: 'card', style: 'margin-top:16px' },
+        el('h3', {}, humanize(answer.highlightLabel)),
+        el('ul', { class: 'lost-list' }, flagged.map((b) => el('li', { 'data-bar': b.label }, `${b.label}: `,
+          b.highlightedKeys.map((key, i) => [i ? ', ' : '', el('span', { 'data-role': 'highlighted-key', 'data-key': key }, entityLink(answer.projection, key))]))))));
+    });
   }
 
   // ---- preview diff ------------------------------------------------------------------------

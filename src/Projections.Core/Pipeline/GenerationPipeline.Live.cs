@@ -21,7 +21,8 @@ internal sealed partial class GenerationPipeline
         var filters = query.FieldEquals.Select(f => (Field: FindField(f.Key), f.Value)).ToArray();
         var keyPart = string.IsNullOrEmpty(query.KeyContains) ? null : query.KeyContains;
 
-        if (filters.Length == 0 && keyPart is null)
+        var finished = query.Finished;
+        if (filters.Length == 0 && keyPart is null && finished is null)
         {
             var keys = Index.SortedKeys();
             var page = new List<LiveEntity>(Math.Min(query.Take, Math.Max(0, keys.Length - query.Skip)));
@@ -39,12 +40,15 @@ internal sealed partial class GenerationPipeline
                 var persisted = entry.PersistedVersion;
                 var snapshot = entry.Current;
                 if (filters.Length > 0 && !Matches(snapshot.State, filters)) continue;
+                if (finished is { } wanted && IsFinished(snapshot.State) != wanted) continue;
                 matches.Add((entry, persisted, snapshot));
             }
         matches.Sort((a, b) => string.CompareOrdinal(a.Entry.Key, b.Entry.Key));
         var items = matches.Skip(query.Skip).Take(query.Take).Select(m => m.Entry.ToLive(m.Persisted, m.Snapshot)).ToList();
         return new EntityPage(matches.Count, items);
     }
+
+    private bool IsFinished(object state) => Projection.Retirement is { } rule && rule.IsFinished(state);
 
     private static bool Matches(object state, (ProjectionField Field, string Value)[] filters)
     {

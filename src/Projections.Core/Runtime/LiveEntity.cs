@@ -20,11 +20,16 @@ public sealed record EntityChange(string Key, long Version, long PersistedVersio
 
 public enum EntityChangeKind { Applied, TimedOut, Persisted }
 
-/// <summary>A query over live aggregates: equality on declared fields, key substring, paging in key order.</summary>
+/// <summary>A query over live aggregates: equality on declared fields, key substring, finished or not, paging in key order.</summary>
 public sealed record EntityQuery
 {
     public IReadOnlyDictionary<string, string> FieldEquals { get; init; } = new Dictionary<string, string>();
     public string? KeyContains { get; init; }
+    /// <summary>
+    /// False: only aggregates that are not finished by the projection's retirement rule (<c>RetireWhen</c>); true: only
+    /// finished ones; null: both. Without a rule nothing is finished.
+    /// </summary>
+    public bool? Finished { get; init; }
     public int Skip { get; init; }
     public int Take { get; init; } = 50;
 }

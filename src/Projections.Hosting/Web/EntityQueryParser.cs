@@ -5,12 +5,12 @@ namespace Projections.Hosting.Web;
 
 /// <summary>
 /// Turns the entity browser's query string into an <see cref="EntityQuery"/>: <c>key</c> (substring),
-/// <c>skip</c>, <c>take</c> and one equality filter per declared field of the projection. Anything else
+/// <c>skip</c>, <c>take</c>, <c>finished</c> (true/false: by the projection's retirement rule) and one equality filter per declared field of the projection. Anything else
 /// is refused so a mistyped filter never silently returns everything.
 /// </summary>
 internal static class EntityQueryParser
 {
-    private static readonly string[] Reserved = ["key", "skip", "take"];
+    private static readonly string[] Reserved = ["key", "skip", "take", "finished"];
 
     public static bool TryParse(IQueryCollection query, IProjection projection, int maxTake, out EntityQuery result, out string? error)
     {
@@ -20,9 +20,22 @@ internal static class EntityQueryParser
         var fields = projection.Fields.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
         var equals = new Dictionary<string, string>(StringComparer.Ordinal);
         string? keyContains = null;
+        bool? finished = null;
         foreach (var (name, values) in query)
         {
             if (name is "skip" or "take") continue;
+            if (name == "finished")
+            {
+                if (!PagingParser.TrySingle(values, name, out var text, out error)) return false;
+                if (text.Length == 0) continue;
+                if (!bool.TryParse(text, out var wanted))
+                {
+                    error = $"Query parameter 'finished' must be true or false; got '{text}'.";
+                    return false;
+                }
+                finished = wanted;
+                continue;
+            }
             if (name != "key" && !fields.Contains(name))
             {
                 error = $"Unknown filter '{name}' for projection '{projection.Name}'. " +
@@ -35,7 +48,7 @@ internal static class EntityQueryParser
             else equals[name] = value;
         }
 
-        result = new EntityQuery { FieldEquals = equals, KeyContains = keyContains, Skip = skip, Take = take };
+        result = new EntityQuery { FieldEquals = equals, KeyContains = keyContains, Finished = finished, Skip = skip, Take = take };
         return true;
     }
 }

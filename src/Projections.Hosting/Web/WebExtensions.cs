@@ -49,6 +49,7 @@ internal static class WebExtensions
         HostEndpoints.Map(api);
         ParkEndpoint.Map(api);
         EntityEndpoints.Map(api);
+        FieldValueEndpoints.Map(api);
         EntityHistoryEndpoints.Map(api);
         EntityStreamEndpoint.Map(api);
 

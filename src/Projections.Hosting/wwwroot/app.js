@@ -393,22 +393,58 @@
       return;
     }
 
-    const state = { skip: Number(query.get('skip')) || 0, take: 50, filters: {} };
+    // By default the list shows what is still going on: aggregates the projection's retirement rule does not call finished.
+    const state = { skip: Number(query.get('skip')) || 0, take: 50, filters: {}, showFinished: query.get('finished') === 'any' };
     for (const field of ['key', ...projection.fields]) state.filters[field] = query.get(field) || '';
-    const seen = Object.fromEntries(projection.fields.map((f) => [f, new Set()]));
+    // Declared fields are chosen from the values the live aggregates have (a select); a field with too many values stays a text box.
+    const values = await api(`${projectionPath(name)}/field-values`).catch(() => ({}));
+    const seen = Object.fromEntries(projection.fields.map((f) => [f, new Set(state.filters[f] ? [state.filters[f]] : [])]));
+    const selects = {};
     const lists = Object.fromEntries(projection.fields.map((f) => [f, el('datalist', { id: `values-${f}` })]));
+    const finishedBox = el('input', { type: 'checkbox', 'data-role': 'show-finished', checked: state.showFinished,
+      onchange: () => { state.showFinished = finishedBox.checked; state.skip = 0; load(); } });
 
     const form = el('form', { class: 'filters', onsubmit: (e) => e.preventDefault() },
       filterInput('key', 'Key contains', ''),
-      projection.fields.map((f) => filterInput(f, humanize(f), `values-${f}`)),
+      projection.fields.map((f) => (values[f]?.complete ? filterSelect(f, humanize(f)) : filterInput(f, humanize(f), `values-${f}`))),
+      projection.finishes ? el('label', { class: 'check' }, el('span', {}, finishedBox, ' Show finished')) : null,
       el('button', { type: 'button', onclick: clear }, 'Clear'),
       Object.values(lists));
+    offer(values);
+    every(15000, async () => offer(await api(`${projectionPath(name)}/field-values`)));
     const total = el('span', { class: 'muted', 'data-role': 'total' });
+    const hidden = el('span', { class: 'muted', 'data-role': 'finished-hidden' });
     const storedMatch = el('div');
     const table = el('div', { class: 'table-wrap' });
     const pager = el('div', { class: 'pager' });
     title.append(el('a', { href: hrefDeadLetters(name), style: 'font-size:13px; font-weight:normal' }, 'dead letters'));
-    view.append(form, el('div', { style: 'margin-bottom:8px' }, total), storedMatch, table, pager);
+    view.append(form, el('div', { style: 'margin-bottom:8px' }, total, ' ', hidden), storedMatch, table, pager);
+
+    // Adds values not offered yet to each field's choices (values seen once stay offered), keeping the selection.
+    function offer(answer) {
+      for (const f of projection.fields) for (const v of answer[f]?.values ?? []) seen[f].add(v);
+      for (const f of projection.fields) {
+        const known = [...seen[f]].sort();
+        if (selects[f]) {
+          const current = selects[f].value;
+          replace(selects[f], el('option', { value: '' }, 'any'), known.map((v) => el('option', { value: v }, v)));
+          selects[f].value = current;
+        } else replace(lists[f], known.map((v) => el('option', { value: v })));
+      }
+    }
+
+    function filterSelect(field, label) {
+      const select = el('select', { name: field, 'aria-label': label, 'data-filter': field });
+      selects[field] = select;
+      replace(select, el('option', { value: '' }, 'any'), [...seen[field]].map((v) => el('option', { value: v }, v)));
+      select.value = state.filters[field];
+      select.addEventListener('change', () => {
+        state.filters[field] = select.value;
+        state.skip = 0;
+        load();
+      });
+      return el('label', {}, label, select);
+    }
 
     let debounce = 0;
     function filterInput(field, label, list) {
@@ -423,21 +459,26 @@
     }
 
     function clear() {
-      for (const input of form.querySelectorAll('input')) input.value = '';
+      for (const input of form.querySelectorAll('input:not([type=checkbox]), select')) input.value = '';
       for (const field of Object.keys(state.filters)) state.filters[field] = '';
       state.skip = 0;
+      state.showFinished = finishedBox.checked = false;
       load();
     }
 
+    // withPaging: the API's query (skip, take, finished=false by default); else the page's own link (finished=any when shown).
     function currentQuery(withPaging) {
       const q = new URLSearchParams();
       for (const [field, value] of Object.entries(state.filters)) if (value) q.set(field, value);
       if (withPaging) { q.set('skip', state.skip); q.set('take', state.take); } else if (state.skip) q.set('skip', state.skip);
+      if (projection.finishes && !state.showFinished && withPaging) q.set('finished', 'false');
+      if (projection.finishes && state.showFinished && !withPaging) q.set('finished', 'any');
       return q;
     }
 
     async function load() {
       history.replaceState(null, '', hrefEntities(name, currentQuery(false)));
+      hidden.textContent = projection.finishes && !state.showFinished ? '(finished ones hidden)' : '';
       let page;
       try {
         page = await api(`${projectionPath(name)}/entities?${currentQuery(true)}`);
@@ -446,10 +487,12 @@
         replace(error, el('div', { class: 'error-box' }, e.message));
         return;
       }
+      const fresh = {};
       for (const item of page.items) for (const f of projection.fields) {
         const v = item.fields[f];
-        if (v && !seen[f].has(v) && seen[f].size < 200) { seen[f].add(v); lists[f].append(el('option', { value: v })); }
+        if (v && !seen[f].has(v) && seen[f].size < 200) (fresh[f] ??= { values: [] }).values.push(v);
       }
+      if (Object.keys(fresh).length) offer(fresh);
       total.textContent = `${num(page.total)} live ${page.total === 1 ? 'entity' : 'entities'}`;
       // Retired (or evicted) items are only in the store: the API looks the exact key up there.
       const found = page.storedMatch;

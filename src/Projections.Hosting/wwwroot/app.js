@@ -763,7 +763,7 @@
         ` From ${num(answer.liveAggregates)} live aggregates of `, el('a', { href: hrefEntities(answer.projection) }, answer.projection), '.');
       const width = Math.max(320, chart.clientWidth - 36);
       replace(chart,
-        el('div', { class: 'muted', style: 'margin-bottom:8px' }, el('span', { class: 'badge live' }, answer.countLabel), ' ', el('span', { class: 'badge lost' }, answer.highlightLabel)),
+        el('div', { class: 'legend' }, el('span', { class: 'swatch' }), answer.countLabel, el('span', { class: 'swatch alert' }), answer.highlightLabel),
         window.ProjectionsCharts.bars(answer.bars.map((b) => ({ label: b.label, count: b.count, highlighted: b.highlightedKeys })),
           answer.countLabel, answer.highlightLabel, width));
       const flagged = answer.bars.filter((b) => b.highlightedKeys.length);

@@ -26,12 +26,15 @@ window.ProjectionsCharts = (() => {
   }
 
   // A chart of one value over the last windowMs, newest at the right. draw(samples) takes [{ at, value }],
-  // oldest first; the right edge is the newest sample's time (the host's clock, not the browser's).
+  // oldest first; the right edge is the newest sample's time (the host's clock, not the browser's). Until the
+  // host has sampled for windowMs the chart spans what it has (at least a minute), so a young host's line is not a sliver.
+  const minSpanMs = 60000;
+  const ago = (ms) => (ms >= 60000 ? `${Math.round(ms / 60000)} min ago` : `${Math.round(ms / 1000)} s ago`);
   function timeSeries(label, key) {
     const height = 70, top = 6, bottom = height - 14;
-    const current = svg('text', { class: 'chart-current', x: 0, y: 0, 'text-anchor': 'end' });
+    const current = document.createElement('strong');
     const caption = document.createElement('figcaption');
-    caption.append(label);
+    caption.append(label, ' ', current);
     const image = svg('svg', { role: 'img', 'aria-label': label, height });
     const node = document.createElement('figure');
     node.className = 'chart';
@@ -49,27 +52,26 @@ window.ProjectionsCharts = (() => {
       node.setAttribute('data-last', last ? last.value : '');
       image.append(svg('line', { class: 'chart-axis', x1: 0, x2: width, y1: bottom, y2: bottom }));
       if (!last) {
+        current.textContent = '';
         image.append(svg('text', { class: 'chart-empty', x: width / 2, y: (top + bottom) / 2 + 4, 'text-anchor': 'middle' }, 'no samples yet'));
         return;
       }
       const axisTop = niceTop(max);
       const end = Date.parse(last.at);
-      const x = (s) => width * (1 - (end - Date.parse(s.at)) / windowMs);
+      const spanMs = Math.min(windowMs, Math.max(minSpanMs, end - Date.parse(samples[0].at)));
+      const x = (s) => width * (1 - (end - Date.parse(s.at)) / spanMs);
       const y = (v) => bottom - ((bottom - top) * v) / axisTop;
       const points = samples.map((s) => `${x(s).toFixed(1)},${y(s.value).toFixed(1)}`);
       image.append(
         svg('line', { class: 'chart-grid', x1: 0, x2: width, y1: top, y2: top }),
         svg('text', { class: 'chart-scale', x: 2, y: top + 10 }, format(axisTop)),
-        svg('text', { class: 'chart-scale', x: 2, y: height - 2 }, `${Math.round(windowMs / 60000)} min ago`),
+        svg('text', { class: 'chart-scale', x: 2, y: height - 2 }, ago(spanMs)),
         svg('text', { class: 'chart-scale', x: width - 2, y: height - 2, 'text-anchor': 'end' }, 'now'),
         svg('polygon', { class: 'chart-area', points: `${x(samples[0]).toFixed(1)},${bottom} ${points.join(' ')} ${x(last).toFixed(1)},${bottom}` }),
         svg('polyline', { class: 'chart-line', points: points.join(' ') }),
         svg('circle', { class: 'chart-dot', cx: x(last).toFixed(1), cy: y(last.value).toFixed(1), r: 2.5 }),
-        svg('title', {}, `${label}: now ${format(last.value)}, highest ${format(max)} in the last ${Math.round(windowMs / 60000)} minutes`));
+        svg('title', {}, `${label}: now ${format(last.value)}, highest ${format(max)} since ${ago(spanMs)}`));
       current.textContent = format(last.value);
-      current.setAttribute('x', width - 2);
-      current.setAttribute('y', top + 10);
-      image.append(current);
     }
     draw([], 1);
     return { node, draw };

@@ -17,7 +17,7 @@ public sealed class StationViewPageTests(BrowserFixture browser) : PlantPageTest
         await Host.Plant.Register("L1", t0);
         await Host.Plant.Detect("L1", "Paint-1", t0.AddMinutes(1));
         // Seen 11 minutes of plant time later, these move stream time past L1's 10-minute deadline: L1 is lost at Paint-1.
-        foreach (var (id, station) in new[] { ("A1", "Weld-1"), ("A2", "Weld-1"), ("A3", "Weld-1"), ("B1", "Paint-1"), ("C1", "Weld-1") })
+        foreach (var (id, station) in new[] { ("A1", "Weld-1"), ("A2", "Weld-1"), ("A3", "Weld-1"), ("B1", "Paint-1"), ("C1", "Weld-1"), ("D1", "Assembly-1"), ("D2", "Assembly-1") })
         {
             await Host.Plant.Register(id, t0.AddMinutes(12));
             await Host.Plant.Detect(id, station, t0.AddMinutes(12));
@@ -36,6 +36,7 @@ public sealed class StationViewPageTests(BrowserFixture browser) : PlantPageTest
         await Expect(paint).ToHaveAttributeAsync("data-count", "1");
         await Expect(paint).ToHaveAttributeAsync("data-highlighted", "1");
         await Expect(paint).ToContainTextAsync("1 + 1 lost");
+        await Expect(Page.Locator("[data-role='view-chart'] g[data-bar]")).ToHaveCountAsync(3); // Assembly-1, Paint-1, Weld-1
         var lost = Page.Locator("[data-role='highlighted-key']");
         await Expect(lost).ToHaveCountAsync(1);
         await Expect(lost).ToHaveAttributeAsync("data-key", "item-L1");

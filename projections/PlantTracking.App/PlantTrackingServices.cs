@@ -1,4 +1,5 @@
 using PlantTracking.App.Simulation;
+using PlantTracking.App.Views;
 using PlantTracking.Items;
 using PlantTracking.Stations;
 using Projections.Hosting;
@@ -6,12 +7,13 @@ using Projections.Hosting.Progress;
 
 namespace PlantTracking.App;
 
-/// <summary>The plant-tracking application: both projections, EventStoreDB, MongoDB or PostgreSQL when configured, and the simulator.</summary>
+/// <summary>The plant-tracking application: both projections, the station view, EventStoreDB, MongoDB or PostgreSQL when configured, and the simulator.</summary>
 public static class PlantTrackingServices
 {
     /// <summary>Registers everything <c>Program.cs</c> runs; tests use it to build the same application.</summary>
     public static ProjectionsBuilder AddPlantTracking(this IServiceCollection services) =>
         services.AddProjections(p => p.Add<PlantItemsProjection>().Add<StationLoadProjection>())
+            .AddView(StationView.Create())
             .UseEventStoreDb()
             .UseMongoDb()
             .UsePostgreSql()

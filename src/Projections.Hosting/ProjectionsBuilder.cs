@@ -2,6 +2,7 @@ using Projections.Core.Projections;
 using Projections.Hosting.Commands;
 using Projections.Hosting.Settings;
 using Projections.Hosting.Stores;
+using Projections.Hosting.Views;
 
 namespace Projections.Hosting;
 
@@ -78,6 +79,19 @@ public sealed class ProjectionsBuilder
     public ProjectionsBuilder AddEngineSetting(EngineSetting setting)
     {
         Registration.EngineSettings.Add(setting);
+        return this;
+    }
+
+    /// <summary>
+    /// Adds a page of the application's own to the dashboard: bars computed from a projection's live
+    /// aggregates (the plant sample's station view is one).
+    /// </summary>
+    public ProjectionsBuilder AddView(BarChartView view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        if (Registration.ViewList.Any(v => v.Name == view.Name))
+            throw new ArgumentException($"A view named '{view.Name}' is already added.", nameof(view));
+        Registration.ViewList.Add(view);
         return this;
     }
 

@@ -1,6 +1,7 @@
 using Projections.Hosting.Commands;
 using Projections.Hosting.Settings;
 using Projections.Hosting.Stores;
+using Projections.Hosting.Views;
 
 namespace Projections.Hosting;
 
@@ -16,6 +17,10 @@ public sealed class ProjectionsRegistration
     internal List<HostOption> ApplicationOptions { get; } = [];
     internal List<ProjectionsCommand> Commands { get; } = [];
     internal string? DataDirectory { get; set; }
+    internal List<BarChartView> ViewList { get; } = [];
+
+    /// <summary>The application's pages on the dashboard, in the order they were added.</summary>
+    public IReadOnlyList<BarChartView> Views => ViewList;
 
     /// <summary>The path prefix <c>MapProjections</c> mapped the API and dashboard under ("" = the root); null before it was called.</summary>
     public string? MappedPrefix { get; internal set; }

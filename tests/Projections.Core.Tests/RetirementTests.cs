@@ -10,6 +10,25 @@ public sealed class RetirementTests
     private static readonly TimeSpan RetireAfter = TimeSpan.FromMinutes(5);
 
     [Fact]
+    public async Task The_live_query_selects_finished_or_unfinished_aggregates_by_the_retirement_rule()
+    {
+        await using var h = await Harness.Started(null, new TrackerProjection(retireDoneAfter: TimeSpan.FromHours(1)));
+        var tracker = h.Runtime("tracker");
+        h.Append("item-1", new ItemSeen("s1", Harness.T0));
+        h.Append("item-1", new ItemDone(), created: Harness.T0.AddMinutes(1));
+        h.Append("item-2", new ItemSeen("s1", Harness.T0.AddMinutes(2)));
+        h.Append("item-3", new ItemSeen("s2", Harness.T0.AddMinutes(3)));
+        await h.WaitForHead("tracker");
+
+        Keys(new EntityQuery { Finished = false }).Should().Equal("item-2", "item-3");
+        Keys(new EntityQuery { Finished = true }).Should().Equal("item-1");
+        Keys(new EntityQuery()).Should().Equal("item-1", "item-2", "item-3");
+        Keys(new EntityQuery { Finished = false, FieldEquals = new Dictionary<string, string> { ["station"] = "s1" } }).Should().Equal("item-2");
+
+        string[] Keys(EntityQuery query) => tracker.Query(query).Items.Select(e => e.Key).ToArray();
+    }
+
+    [Fact]
     public async Task A_finished_aggregate_leaves_memory_after_its_delay_and_a_new_event_reads_it_back_from_the_store()
     {
         await using var h = await Harness.Started(null, new TrackerProjection(retireDoneAfter: RetireAfter));

@@ -17,6 +17,7 @@ internal sealed class Flusher(GenerationPipeline p)
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastFlushTimestamp;
     private long _flushes;
+    private long _documentsFlushed;
     private volatile int _lastFlushDocuments;
     private long _lastFlushDurationTicks;
     private DateTimeOffset? _lastFlushAt;
@@ -24,6 +25,7 @@ internal sealed class Flusher(GenerationPipeline p)
     public Task Completion => _completion.Task;
     public long Flushes => Interlocked.Read(ref _flushes);
     public int LastFlushDocuments => _lastFlushDocuments;
+    public long DocumentsFlushed => Interlocked.Read(ref _documentsFlushed);
     public TimeSpan LastFlushDuration => TimeSpan.FromTicks(Interlocked.Read(ref _lastFlushDurationTicks));
     public DateTimeOffset? LastFlushAt { get { lock (_wake) return _lastFlushAt; } }
 
@@ -149,6 +151,7 @@ internal sealed class Flusher(GenerationPipeline p)
         _lastFlushTimestamp = p.Time.GetTimestamp();
         Interlocked.Increment(ref _flushes);
         _lastFlushDocuments = snapshots.Count;
+        Interlocked.Add(ref _documentsFlushed, snapshots.Count);
         Interlocked.Exchange(ref _lastFlushDurationTicks, duration.Ticks);
         lock (_wake) _lastFlushAt = p.Time.GetUtcNow();
         ProjectionMetrics.RecordFlush(p, snapshots.Count, duration);

@@ -21,7 +21,18 @@ internal sealed partial class GenerationPipeline
         ArgumentNullException.ThrowIfNull(query);
         if (query.Skip < 0) throw new ArgumentOutOfRangeException(nameof(query), "Skip must not be negative.");
         if (query.Take < 0) throw new ArgumentOutOfRangeException(nameof(query), "Take must not be negative.");
-        var filters = query.FieldEquals.Select(f => (Field: FieldIndex(f.Key), f.Value)).ToArray();
+        var filters = query.FieldEquals.Select(f => (Field: FieldIndex(f.Key), f.Value)).ToList();
+        if (query.Finished is { } finished)
+        {
+            // Without a retirement rule nothing is finished: "not finished" is everything, "finished" nothing.
+            if (Projection.Retirement is null) { if (finished) return new EntityPage(0, []); }
+            else filters.Add((FinishedSlot, finished ? "true" : "false"));
+        }
+        return Query(query, filters.ToArray());
+    }
+
+    private EntityPage Query(EntityQuery query, (int Field, string Value)[] filters)
+    {
         var keyPart = string.IsNullOrEmpty(query.KeyContains) ? null : query.KeyContains;
         var (field, value, size) = Narrowest(filters);
         var counting = keyPart is not null || filters.Length > 1;
@@ -70,9 +81,17 @@ internal sealed partial class GenerationPipeline
     private bool Matches(object state, (int Field, string Value)[] filters)
     {
         foreach (var (field, value) in filters)
-            if (!string.Equals(Projection.Fields[field].Read(state), value, StringComparison.OrdinalIgnoreCase)) return false;
+            if (!string.Equals(ReadSlot(Projection, field, state), value, StringComparison.OrdinalIgnoreCase)) return false;
         return true;
     }
+
+    /// <summary>The index slot after the declared fields: whether the aggregate is finished by the retirement rule ("true"/"false").</summary>
+    private int FinishedSlot => Projection.Fields.Count;
+
+    /// <summary>The value the key index files an aggregate under in <paramref name="slot"/>: a declared field, or "finished" after them.</summary>
+    internal static string? ReadSlot(Projections.IProjection projection, int slot, object state) =>
+        slot < projection.Fields.Count ? projection.Fields[slot].Read(state)
+        : projection.Retirement!.IsFinished(state) ? "true" : "false";
 
     private int FieldIndex(string name)
     {

@@ -35,7 +35,7 @@ internal sealed partial class Partition
         _pipeline = pipeline;
         _index = index;
         _projection = pipeline.Projection;
-        Keys = new PartitionKeyIndex(_projection.Fields.Count);
+        Keys = new PartitionKeyIndex(IndexSlots);
         var options = pipeline.Options;
         if (options.MaxLiveAggregates is { } max) _cap = Math.Max(1, (max + options.Partitions - 1) / options.Partitions);
         if (options.MemoryBudget is { } budget) _budget = Math.Max(1, budget / options.Partitions);

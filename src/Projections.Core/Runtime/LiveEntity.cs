@@ -24,7 +24,7 @@ public readonly record struct EntityChange(string Key, long Version, long Persis
 public enum EntityChangeKind { Applied, TimedOut, Persisted }
 
 /// <summary>
-/// A query over live aggregates: equality on declared fields, key substring, paging in key order. One field
+/// A query over live aggregates: equality on declared fields, key substring, finished or not, paging in key order. One field
 /// filter (or none) is answered from the live index at the cost of the page; see <see cref="Scans"/>.
 /// </summary>
 public sealed record EntityQuery
@@ -36,14 +36,20 @@ public sealed record EntityQuery
     public string? KeyContains { get; init; }
     /// <summary>A cursor: only keys after this one (ordinal order), typically the last key of the previous page. Skip applies after it.</summary>
     public string? After { get; init; }
+    /// <summary>
+    /// False: only aggregates that are not finished by the projection's retirement rule (<c>RetireWhen</c>); true: only
+    /// finished ones; null: both. Without a rule nothing is finished.
+    /// </summary>
+    public bool? Finished { get; init; }
     public int Skip { get; init; }
     public int Take { get; init; } = 50;
 
     /// <summary>
     /// True when answering costs more than the page: a key substring or a second field filter is checked
     /// against every aggregate the first filter selects (all of them without one), and a deep skip walks the keys before it.
+    /// <see cref="Finished"/> counts as a filter (it is indexed like a field).
     /// </summary>
-    public bool Scans => !string.IsNullOrEmpty(KeyContains) || FieldEquals.Count > 1 || Skip > IndexedSkipLimit;
+    public bool Scans => !string.IsNullOrEmpty(KeyContains) || FieldEquals.Count + (Finished is null ? 0 : 1) > 1 || Skip > IndexedSkipLimit;
 }
 
 public sealed record EntityPage(long Total, IReadOnlyList<LiveEntity> Items);

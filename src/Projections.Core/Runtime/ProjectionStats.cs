@@ -20,6 +20,8 @@ public sealed record ProjectionStats
     public required double EventsPerSecond { get; init; }
     public required long Flushes { get; init; }
     public required int LastFlushDocuments { get; init; }
+    /// <summary>Documents written by every flush of this generation since start (with <see cref="Flushes"/>: the mean flush size over an interval).</summary>
+    public long DocumentsFlushed { get; init; }
     public required TimeSpan LastFlushDuration { get; init; }
     public required DateTimeOffset? LastFlushAt { get; init; }
     public required int DirtyAggregates { get; init; }

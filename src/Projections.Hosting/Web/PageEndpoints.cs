@@ -13,6 +13,7 @@ internal static class PageEndpoints
         ["index.html"] = "text/html; charset=utf-8",
         ["app.css"] = "text/css; charset=utf-8",
         ["app.js"] = "text/javascript; charset=utf-8",
+        ["charts.js"] = "text/javascript; charset=utf-8",
         ["favicon.svg"] = "image/svg+xml",
     };
 

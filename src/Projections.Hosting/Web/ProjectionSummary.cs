@@ -4,12 +4,13 @@ using Projections.Hosting.Reconciliation;
 
 namespace Projections.Hosting.Web;
 
-/// <summary>A projection's state and progress as the API returns it.</summary>
+/// <summary>A projection's state and progress as the API returns it. <see cref="Finishes"/>: it declares when an aggregate is finished (RetireWhen).</summary>
 internal sealed record ProjectionSummary(
     string Name,
     string Status,
     string? Error,
     IReadOnlyList<string> Fields,
+    bool Finishes,
     int Generation,
     string? Checkpoint,
     string? Processed,
@@ -42,6 +43,7 @@ internal sealed record ProjectionSummary(
             Json.CamelCase(runtime.Status.ToString()),
             runtime.Status == ProjectionStatus.Stopped ? SecretRedactor.Redact(runtime.Error?.Message) : null,
             runtime.Projection.Fields.Select(f => f.Name).ToArray(),
+            runtime.Projection.Retirement is not null,
             stats.Generation,
             stats.Checkpoint?.ToString(),
             stats.Processed?.ToString(),

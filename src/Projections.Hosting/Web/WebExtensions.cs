@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Projections.Core.Metrics;
+using Projections.Hosting.Charts;
 
 namespace Projections.Hosting.Web;
 
@@ -31,6 +32,9 @@ internal static class WebExtensions
         services.AddSingleton<LiveStreamGate>();
         services.AddSingleton<EntityScanGate>();
         services.AddSingleton<EntityFeeds>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ProjectionCharts>();
+        services.AddHostedService<ChartSampler>();
         services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("projections", tags: ["ready"]);
         services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("projections")).WithMetrics(metrics => metrics.AddMeter(ProjectionMetrics.MeterName).AddPrometheusExporter());
         return services;
@@ -42,9 +46,12 @@ internal static class WebExtensions
         var api = app.MapGroup("/api");
         api.AddEndpointFilter(UnavailableProjectionFilter.Invoke);
         ProjectionEndpoints.Map(api);
+        ChartEndpoints.Map(api);
+        ViewEndpoints.Map(api);
         HostEndpoints.Map(api);
         ParkEndpoint.Map(api);
         EntityEndpoints.Map(api);
+        FieldValueEndpoints.Map(api);
         EntityHistoryEndpoints.Map(api);
         EntityStreamEndpoint.Map(api);
 

@@ -117,6 +117,7 @@
   };
   const hrefDeadLetters = (name) => `#/p/${encodeURIComponent(name)}/dead-letters`;
   const hrefDiff = (name) => `#/p/${encodeURIComponent(name)}/diff`;
+  const hrefView = (name) => `#/view/${encodeURIComponent(name)}`;
 
   function route() {
     teardown.forEach((fn) => fn());
@@ -129,15 +130,17 @@
     else if (parts[0] === 'p' && parts[1] && parts[2] === 'dead-letters') renderDeadLetters(parts[1], query);
     else if (parts[0] === 'p' && parts[1] && parts[2] === 'diff') renderDiff(parts[1], query);
     else if (parts[0] === 'p' && parts[1]) renderEntities(parts[1], query);
+    else if (parts[0] === 'view' && parts[1]) renderView(parts[1]);
     else renderDashboard();
     markNav();
   }
 
   async function loadNav() {
     try {
-      const projections = await api('api/projections');
+      const [projections, views] = await Promise.all([api('api/projections'), api('api/views')]);
       replace(nav, el('a', { href: '#/', 'data-nav': '' }, 'Dashboard'),
-        projections.map((p) => el('a', { href: hrefEntities(p.name), 'data-nav': p.name }, p.name)));
+        projections.map((p) => el('a', { href: hrefEntities(p.name), 'data-nav': p.name }, p.name)),
+        views.map((v) => el('a', { href: hrefView(v.name), 'data-nav': `view:${v.name}` }, v.title)));
       markNav();
     } catch (e) {
       setTimeout(loadNav, 2000);
@@ -146,7 +149,7 @@
 
   function markNav() {
     const { parts } = parseHash();
-    const current = parts[0] === 'p' ? parts[1] : '';
+    const current = parts[0] === 'p' ? parts[1] : parts[0] === 'view' ? `view:${parts[1]}` : '';
     for (const a of nav.querySelectorAll('a')) a.classList.toggle('active', a.getAttribute('data-nav') === current);
   }
 
@@ -176,7 +179,27 @@
         }
         byName.get(p.name).update(p);
       }
+      await Promise.all([...byName.values()].map((card) => card.refreshCharts()));
     });
+  }
+
+  // Events/s, lag and flush size over the host's last 15 minutes: the whole window once, then the samples after the last one drawn.
+  function projectionCharts(name) {
+    const series = [['eventsPerSecond', 'Events/s'], ['lagEvents', 'Lag (events)'], ['flushSize', 'Flush size (documents)']]
+      .map(([key, label]) => ({ key, chart: window.ProjectionsCharts.timeSeries(label, key) }));
+    const node = el('div', { class: 'charts', 'data-role': 'charts' }, series.map((s) => s.chart.node));
+    let samples = [], lastSeq = 0;
+    async function refresh() {
+      const answer = await api(`${projectionPath(name)}/charts${lastSeq ? `?after=${lastSeq}` : ''}`);
+      if (answer.samples.length === 0 && samples.length > 0) return;
+      samples = samples.concat(answer.samples);
+      if (samples.length) lastSeq = samples[samples.length - 1].seq;
+      const windowMs = answer.windowSeconds * 1000;
+      const newest = samples.length ? Date.parse(samples[samples.length - 1].at) : 0;
+      samples = samples.filter((s) => newest - Date.parse(s.at) <= windowMs);
+      for (const s of series) s.chart.draw(samples.map((sample) => ({ at: sample.at, value: sample[s.key] })), windowMs);
+    }
+    return { node, refresh };
   }
 
   // Every host sharing the store (design.md "Several hosts"): which one writes each projection, which are standbys, which are gone.
@@ -215,11 +238,12 @@
     const progress = el('div', { class: 'progress', title: 'checkpoint / head' }, el('div', { style: 'width:0%' }));
     const metrics = el('div', { class: 'metrics' });
     const reconciliation = el('div', { class: 'muted', 'data-role': 'reconciliation', style: 'margin-top:8px' });
+    const charts = projectionCharts(name);
     const node = el('section', { class: 'card', 'data-projection': name },
       el('div', { class: 'card-head' },
         el('h2', {}, el('a', { href: hrefEntities(name) }, name), badge),
         el('div', { class: 'links' }, el('a', { href: hrefEntities(name) }, 'Entities'), deadLink, rebuildButton, previewButton)),
-      errorBox, rebuildBox, progress, metrics, reconciliation,
+      errorBox, rebuildBox, progress, metrics, charts.node, reconciliation,
       el('div', { style: 'margin-top:10px; display:flex; gap:8px; align-items:center' }, message, tokenArea));
 
     function update(p) {
@@ -260,7 +284,7 @@
         metric('Stream time moves by', advanceLabels[p.streamTimeAdvance] ?? p.streamTimeAdvance, 'streamTimeAdvance',
           p.streamTimeAdvance === 'advancing' || p.streamTimeAdvance === 'followingEvents', advanceHints[p.streamTimeAdvance]));
     }
-    return { node, update };
+    return { node, update, refreshCharts: charts.refresh };
   }
 
   // Why the wall clock does or does not move stream time (design.md "Stream time and timers").
@@ -369,22 +393,58 @@
       return;
     }
 
-    const state = { skip: Number(query.get('skip')) || 0, take: 50, filters: {} };
+    // By default the list shows what is still going on: aggregates the projection's retirement rule does not call finished.
+    const state = { skip: Number(query.get('skip')) || 0, take: 50, filters: {}, showFinished: query.get('finished') === 'any' };
     for (const field of ['key', ...projection.fields]) state.filters[field] = query.get(field) || '';
-    const seen = Object.fromEntries(projection.fields.map((f) => [f, new Set()]));
+    // Declared fields are chosen from the values the live aggregates have (a select); a field with too many values stays a text box.
+    const values = await api(`${projectionPath(name)}/field-values`).catch(() => ({}));
+    const seen = Object.fromEntries(projection.fields.map((f) => [f, new Set(state.filters[f] ? [state.filters[f]] : [])]));
+    const selects = {};
     const lists = Object.fromEntries(projection.fields.map((f) => [f, el('datalist', { id: `values-${f}` })]));
+    const finishedBox = el('input', { type: 'checkbox', 'data-role': 'show-finished', checked: state.showFinished,
+      onchange: () => { state.showFinished = finishedBox.checked; state.skip = 0; load(); } });
 
     const form = el('form', { class: 'filters', onsubmit: (e) => e.preventDefault() },
       filterInput('key', 'Key contains', ''),
-      projection.fields.map((f) => filterInput(f, humanize(f), `values-${f}`)),
+      projection.fields.map((f) => (values[f]?.complete ? filterSelect(f, humanize(f)) : filterInput(f, humanize(f), `values-${f}`))),
+      projection.finishes ? el('label', { class: 'check' }, el('span', {}, finishedBox, ' Show finished')) : null,
       el('button', { type: 'button', onclick: clear }, 'Clear'),
       Object.values(lists));
+    offer(values);
+    every(15000, async () => offer(await api(`${projectionPath(name)}/field-values`)));
     const total = el('span', { class: 'muted', 'data-role': 'total' });
+    const hidden = el('span', { class: 'muted', 'data-role': 'finished-hidden' });
     const storedMatch = el('div');
     const table = el('div', { class: 'table-wrap' });
     const pager = el('div', { class: 'pager' });
     title.append(el('a', { href: hrefDeadLetters(name), style: 'font-size:13px; font-weight:normal' }, 'dead letters'));
-    view.append(form, el('div', { style: 'margin-bottom:8px' }, total), storedMatch, table, pager);
+    view.append(form, el('div', { style: 'margin-bottom:8px' }, total, ' ', hidden), storedMatch, table, pager);
+
+    // Adds values not offered yet to each field's choices (values seen once stay offered), keeping the selection.
+    function offer(answer) {
+      for (const f of projection.fields) for (const v of answer[f]?.values ?? []) seen[f].add(v);
+      for (const f of projection.fields) {
+        const known = [...seen[f]].sort();
+        if (selects[f]) {
+          const current = selects[f].value;
+          replace(selects[f], el('option', { value: '' }, 'any'), known.map((v) => el('option', { value: v }, v)));
+          selects[f].value = current;
+        } else replace(lists[f], known.map((v) => el('option', { value: v })));
+      }
+    }
+
+    function filterSelect(field, label) {
+      const select = el('select', { name: field, 'aria-label': label, 'data-filter': field });
+      selects[field] = select;
+      replace(select, el('option', { value: '' }, 'any'), [...seen[field]].map((v) => el('option', { value: v }, v)));
+      select.value = state.filters[field];
+      select.addEventListener('change', () => {
+        state.filters[field] = select.value;
+        state.skip = 0;
+        load();
+      });
+      return el('label', {}, label, select);
+    }
 
     let debounce = 0;
     function filterInput(field, label, list) {
@@ -399,21 +459,26 @@
     }
 
     function clear() {
-      for (const input of form.querySelectorAll('input')) input.value = '';
+      for (const input of form.querySelectorAll('input:not([type=checkbox]), select')) input.value = '';
       for (const field of Object.keys(state.filters)) state.filters[field] = '';
       state.skip = 0;
+      state.showFinished = finishedBox.checked = false;
       load();
     }
 
+    // withPaging: the API's query (skip, take, finished=false by default); else the page's own link (finished=any when shown).
     function currentQuery(withPaging) {
       const q = new URLSearchParams();
       for (const [field, value] of Object.entries(state.filters)) if (value) q.set(field, value);
       if (withPaging) { q.set('skip', state.skip); q.set('take', state.take); } else if (state.skip) q.set('skip', state.skip);
+      if (projection.finishes && !state.showFinished && withPaging) q.set('finished', 'false');
+      if (projection.finishes && state.showFinished && !withPaging) q.set('finished', 'any');
       return q;
     }
 
     async function load() {
       history.replaceState(null, '', hrefEntities(name, currentQuery(false)));
+      hidden.textContent = projection.finishes && !state.showFinished ? '(finished ones hidden)' : '';
       let page;
       try {
         page = await api(`${projectionPath(name)}/entities?${currentQuery(true)}`);
@@ -422,10 +487,12 @@
         replace(error, el('div', { class: 'error-box' }, e.message));
         return;
       }
+      const fresh = {};
       for (const item of page.items) for (const f of projection.fields) {
         const v = item.fields[f];
-        if (v && !seen[f].has(v) && seen[f].size < 200) { seen[f].add(v); lists[f].append(el('option', { value: v })); }
+        if (v && !seen[f].has(v) && seen[f].size < 200) (fresh[f] ??= { values: [] }).values.push(v);
       }
+      if (Object.keys(fresh).length) offer(fresh);
       total.textContent = `${num(page.total)} live ${page.total === 1 ? 'entity' : 'entities'}`;
       // Retired (or evicted) items are only in the store: the API looks the exact key up there.
       const found = page.storedMatch;
@@ -672,6 +739,39 @@
         el('button', { type: 'button', disabled: letters.length < take, onclick: () => { skip += take; load(); } }, 'Next ›'));
     }
     every(5000, load);
+  }
+
+  // ---- an application's chart view (ProjectionsBuilder.AddView) ------------------------------
+  function renderView(name) {
+    const title = el('h1', {}, name);
+    const description = el('p', { class: 'muted' });
+    const error = el('div');
+    const chart = el('div', { class: 'card', 'data-role': 'view-chart' });
+    const highlighted = el('div', { 'data-role': 'view-highlighted' });
+    view.append(el('div', { class: 'crumbs' }, el('a', { href: '#/' }, 'Dashboard'), ' › ', name), title, description, error, chart, highlighted);
+    every(3000, async () => {
+      let answer;
+      try {
+        answer = await api(`api/views/${encodeURIComponent(name)}`);
+        replace(error);
+      } catch (e) {
+        replace(error, el('div', { class: 'error-box' }, e.message));
+        throw e;
+      }
+      replace(title, answer.title);
+      replace(description, answer.description || '', answer.standby ? ' This host is a standby: it holds no live aggregates.' : '',
+        ` From ${num(answer.liveAggregates)} live aggregates of `, el('a', { href: hrefEntities(answer.projection) }, answer.projection), '.');
+      const width = Math.max(320, chart.clientWidth - 36);
+      replace(chart,
+        el('div', { class: 'legend' }, el('span', { class: 'swatch' }), answer.countLabel, el('span', { class: 'swatch alert' }), answer.highlightLabel),
+        window.ProjectionsCharts.bars(answer.bars.map((b) => ({ label: b.label, count: b.count, highlighted: b.highlightedKeys })),
+          answer.countLabel, answer.highlightLabel, width));
+      const flagged = answer.bars.filter((b) => b.highlightedKeys.length);
+      replace(highlighted, flagged.length === 0 ? null : el('section', { class: 'card', style: 'margin-top:16px' },
+        el('h3', {}, humanize(answer.highlightLabel)),
+        el('ul', { class: 'lost-list' }, flagged.map((b) => el('li', { 'data-bar': b.label }, `${b.label}: `,
+          b.highlightedKeys.map((key, i) => [i ? ', ' : '', el('span', { 'data-role': 'highlighted-key', 'data-key': key }, entityLink(answer.projection, key))]))))));
+    });
   }
 
   // ---- preview diff ------------------------------------------------------------------------

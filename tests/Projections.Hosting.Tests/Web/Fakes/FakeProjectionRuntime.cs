@@ -99,6 +99,7 @@ public sealed class FakeProjectionRuntime(IProjection projection) : IProjectionR
         {
             var matches = _live.Values.Where(e =>
                 (query.KeyContains is null || e.Key.Contains(query.KeyContains, StringComparison.OrdinalIgnoreCase)) &&
+                (query.Finished is not { } finished || (projection.Retirement?.IsFinished(e.State) ?? false) == finished) &&
                 query.FieldEquals.All(f => string.Equals(projection.Fields.Single(d => d.Name == f.Key).Read(e.State), f.Value, StringComparison.OrdinalIgnoreCase))).ToList();
             return new EntityPage(matches.Count, matches.Skip(query.Skip).Take(query.Take).ToArray());
         }

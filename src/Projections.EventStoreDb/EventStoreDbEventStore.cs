@@ -95,5 +95,9 @@ public sealed class EventStoreDbEventStore : IEventStore, IAsyncDisposable
         return _batchAppends.AppendMany(requests, cancellationToken);
     }
 
-    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _batchAppends.DisposeAsync().ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
 }

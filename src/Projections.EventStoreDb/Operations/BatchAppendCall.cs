@@ -32,6 +32,18 @@ internal sealed class BatchAppendCall : IAsyncDisposable
 
     public PendingAppends Pending { get; } = new();
 
+    /// <summary>False once the connection moved on from this call's node (its channel is about to be disposed).</summary>
+    public bool OnCurrentNode => _connection.IsCurrent(_node);
+
+    /// <summary>Takes no new appends; the call ends by itself once the appends written on it are answered.</summary>
+    public void Retire()
+    {
+        Volatile.Write(ref _retired, true);
+        if (Pending.Retire()) _cancel.Cancel();
+    }
+
+    private bool _retired;
+
     /// <summary>Writes one append; if the write fails the call ends, and every append waiting on it (this one too) fails.</summary>
     public async Task Write(Guid correlationId, QueuedAppend append)
     {
@@ -39,6 +51,14 @@ internal sealed class BatchAppendCall : IAsyncDisposable
         {
             var request = AppendRequests.Batch(correlationId, append.Request, _connection.Settings.DefaultDeadline);
             await _call.RequestStream.WriteAsync(request, _cancel.Token).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException ex) when (Pending.TryRemove(correlationId))
+        {
+            // The call (or its channel) was gone before this request was written: nothing of it reached the server.
+            var failure = new EventStoreUnavailableException($"EventStoreDB batch append could not be sent: the call to {_node.EndPoint} had ended.", ex);
+            BatchAppendErrorMapper.MarkNothingWritten(failure);
+            append.Fail(failure);
+            End(ex);
         }
         catch (Exception ex)
         {
@@ -52,12 +72,23 @@ internal sealed class BatchAppendCall : IAsyncDisposable
         try
         {
             while (await _call.ResponseStream.MoveNext(_cancel.Token).ConfigureAwait(false))
+            {
                 Pending.Answer(_call.ResponseStream.Current);
+                if (Pending.IsClosed && Pending.Count == 0)
+                {
+                    await _cancel.CancelAsync().ConfigureAwait(false); // retired and every append answered
+                    return;
+                }
+            }
             End(new EventStoreUnavailableException("EventStoreDB ended the batch append call."));
         }
         catch (Exception ex)
         {
             End(ex);
+        }
+        finally
+        {
+            if (Volatile.Read(ref _retired)) _call.Dispose(); // nobody else holds a retired call
         }
     }
 

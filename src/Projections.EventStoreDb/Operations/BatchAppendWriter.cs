@@ -86,8 +86,9 @@ internal sealed class BatchAppendWriter(EventStoreDbConnection connection) : IAs
 
     private async Task<BatchAppendCall> CurrentCall()
     {
-        if (_call is { Pending.IsClosed: false } open) return open;
-        if (_call is { } ended) await ended.DisposeAsync().ConfigureAwait(false);
+        if (_call is { Pending.IsClosed: false, OnCurrentNode: true } open) return open;
+        if (_call is { Pending.IsClosed: true } ended) await ended.DisposeAsync().ConfigureAwait(false);
+        else _call?.Retire(); // the connection was reset (another call failed): answers still due come on the old call
         _call = null;
         var node = await connection.GetNode(_stopping.Token).ConfigureAwait(false);
         _call = new BatchAppendCall(connection, node);

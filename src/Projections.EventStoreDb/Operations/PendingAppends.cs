@@ -37,6 +37,22 @@ internal sealed class PendingAppends
         }
     }
 
+    /// <summary>Takes back an append that was not written after all, without settling it.</summary>
+    public bool TryRemove(Guid correlationId)
+    {
+        lock (_sync) return _waiting.Remove(correlationId);
+    }
+
+    /// <summary>Takes no more appends but lets those waiting get their answers; true when none is waiting.</summary>
+    public bool Retire()
+    {
+        lock (_sync)
+        {
+            _closed = true;
+            return _waiting.Count == 0;
+        }
+    }
+
     /// <summary>Settles the append this response answers; false when no append with its id is waiting.</summary>
     public bool Answer(BatchAppendResp response)
     {

@@ -58,7 +58,7 @@ public sealed class LatencyScenario(Workload.Workload workload, Backend backend,
                 else if (change.Kind == EntityChangeKind.Persisted) persisted.Enqueue(new Observed(change.Key, change.Position, now));
             });
 
-            var load = LoadAverage();
+            var load = LoadAverage.Now();
             var pauses = GC.GetTotalPauseDuration();
             var gen2 = GC.CollectionCount(2);
             var log = await appender.Append(workload.Events.Take(total).ToList(), runId, ct);
@@ -67,7 +67,7 @@ public sealed class LatencyScenario(Workload.Workload workload, Backend backend,
             Console.WriteLine($"    appended {total:N0} events ({log.AchievedRate:N0} ev/s achieved)");
             await EngineRunner.WaitForHead(runtime, log.Positions.Max(), ct);
             await engine.StopAsync(ct);
-            _load = $"{load} → {LoadAverage()}";
+            _load = $"{load} → {LoadAverage.Now()}";
 
             Report(table, log, warmUp.Count, applied, persisted, options);
         }
@@ -88,10 +88,6 @@ public sealed class LatencyScenario(Workload.Workload workload, Backend backend,
             await Task.Delay(10, ct);
         }
     }
-
-    /// <summary>The one-minute load average (Linux), so a latency figure says how busy the machine was.</summary>
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 
     private TimeSpan _gcPause;
     private int _gen2;

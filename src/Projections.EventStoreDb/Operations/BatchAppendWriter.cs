@@ -56,31 +56,32 @@ internal sealed class BatchAppendWriter(EventStoreDbConnection connection) : IAs
         try
         {
             await _slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            append.Fail(new ObjectDisposedException(nameof(EventStoreDbEventStore)));
-            throw;
-        }
-        append.WhenSettled(() => _slots.Release());
-        while (true)
-        {
-            BatchAppendCall call;
-            try
+            append.WhenSettled(() => _slots.Release());
+            while (true)
             {
-                call = await CurrentCall().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (!_stopping.IsCancellationRequested)
-            {
-                // Connecting failed: nothing was sent.
-                if (ex is EventStoreUnavailableException) BatchAppendErrorMapper.MarkNothingWritten(ex);
-                append.Fail(ex);
+                BatchAppendCall call;
+                try
+                {
+                    call = await CurrentCall().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!_stopping.IsCancellationRequested)
+                {
+                    // Connecting failed: nothing was sent.
+                    if (ex is EventStoreUnavailableException) BatchAppendErrorMapper.MarkNothingWritten(ex);
+                    append.Fail(ex);
+                    return;
+                }
+                var correlationId = Guid.NewGuid();
+                if (!call.Pending.TryAdd(correlationId, append)) continue; // that call just ended: use the next
+                await call.Write(correlationId, append).ConfigureAwait(false);
                 return;
             }
-            var correlationId = Guid.NewGuid();
-            if (!call.Pending.TryAdd(correlationId, append)) continue; // that call just ended: use the next
-            await call.Write(correlationId, append).ConfigureAwait(false);
-            return;
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Disposed while this append waited for a slot or a connection: it was not sent.
+            append.Fail(new ObjectDisposedException(nameof(EventStoreDbEventStore)));
+            throw;
         }
     }
 

@@ -15,6 +15,7 @@ public sealed class EventStoreDbEventStore : IEventStore, IAsyncDisposable
     private readonly EventStoreDbConnection _connection;
     private readonly EventStoreDbOptions _options;
     private readonly Reads _reads;
+    private readonly AllRead _allRead;
     private readonly Appends _appends;
     private readonly BatchAppends _batchAppends;
 
@@ -24,6 +25,7 @@ public sealed class EventStoreDbEventStore : IEventStore, IAsyncDisposable
         _options = options;
         _connection = new EventStoreDbConnection(settings, options) { AdjustCapabilities = adjustCapabilities };
         _reads = new Reads(_connection, options);
+        _allRead = new AllRead(_connection, options);
         _appends = new Appends(_connection);
         _batchAppends = new BatchAppends(_connection, _appends, options);
     }
@@ -64,22 +66,8 @@ public sealed class EventStoreDbEventStore : IEventStore, IAsyncDisposable
     {
         var head = await ReadHeadPosition(cancellationToken).ConfigureAwait(false);
         if (head == GlobalPosition.Start) yield break;
-        var last = after;
-        while (last is null || last < head)
-        {
-            // $all reads include the event at the start position, so each page repeats the last one.
-            var page = await _reads.ReadAllPage(last, filter, cancellationToken).ConfigureAwait(false);
-            var progressed = false;
-            foreach (var e in page)
-            {
-                if (last is { } l && e.Position <= l) continue;
-                if (e.Position > head) yield break;
-                last = e.Position;
-                progressed = true;
-                yield return e;
-            }
-            if (!progressed || page.Count < _options.ReadPageSize) yield break;
-        }
+        await foreach (var e in _allRead.Read(after, filter, head, cancellationToken).ConfigureAwait(false))
+            yield return e;
     }
 
     public Task<AppendResult> Append(string streamId, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
@@ -95,5 +83,9 @@ public sealed class EventStoreDbEventStore : IEventStore, IAsyncDisposable
         return _batchAppends.AppendMany(requests, cancellationToken);
     }
 
-    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _batchAppends.DisposeAsync().ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
 }

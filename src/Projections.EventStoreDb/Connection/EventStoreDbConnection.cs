@@ -111,6 +111,9 @@ internal sealed class EventStoreDbConnection : IAsyncDisposable
         return null;
     }
 
+    /// <summary>False once <paramref name="node"/> was reset: its channel will be disposed, so long-lived calls should move on.</summary>
+    public bool IsCurrent(NodeConnection node) => Volatile.Read(ref _current) == node;
+
     /// <summary>Forgets a node that failed, so the next call reconnects (and rediscovers in a cluster).</summary>
     public void Reset(NodeConnection failed, EndPointAddress? next = null)
     {

@@ -10,10 +10,15 @@ namespace Projections.EventStoreDb.Errors;
 /// </summary>
 internal static class BatchAppendErrorMapper
 {
-    private const string NotReadyMarker = "[not ready] ";
+    private const string NothingWrittenMarker = "[nothing written] ";
 
-    /// <summary>True for a refusal that happened before anything was written ("Server Is Not Ready" / "Server Is Too Busy").</summary>
-    public static bool IsNotReady(Exception mapped) => mapped is EventStoreUnavailableException && mapped.Data.Contains(NotReadyMarker);
+    /// <summary>
+    /// True for a failure that provably wrote nothing, so the append may be sent again whatever its
+    /// expectation: "Server Is Not Ready" / "Server Is Too Busy", a refused connection, "not leader".
+    /// </summary>
+    public static bool NothingWritten(Exception mapped) => mapped.Data.Contains(NothingWrittenMarker);
+
+    public static void MarkNothingWritten(Exception mapped) => mapped.Data[NothingWrittenMarker] = true;
 
     public static Exception Map(Status error, string streamId, ExpectedRevision expected)
     {
@@ -49,7 +54,7 @@ internal static class BatchAppendErrorMapper
         if (error.Code is Code.Ok or Code.Unavailable or Code.DeadlineExceeded)
         {
             var transient = new EventStoreUnavailableException($"Append to stream '{streamId}' failed transiently: {error.Message}");
-            if (error.Message is "Server Is Not Ready" or "Server Is Too Busy") transient.Data[NotReadyMarker] = true;
+            if (error.Message is "Server Is Not Ready" or "Server Is Too Busy") MarkNothingWritten(transient);
             return transient;
         }
         return new EventStoreException($"Append to stream '{streamId}' failed: {error.Code} {error.Message}");

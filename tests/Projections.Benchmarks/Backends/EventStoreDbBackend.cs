@@ -1,18 +1,20 @@
 using Projections.Benchmarks.Running;
+using Projections.Core.Events;
 using Projections.Core.Ports;
 using Projections.EventStoreDb;
 
 namespace Projections.Benchmarks.Backends;
 
 /// <summary>
-/// A real EventStoreDB (`--eventstore esdb://...`). One server log serves every scenario: each workload is
-/// appended once, under stream ids suffixed with this run's id so earlier runs' streams stay apart;
-/// events already on the server are read too and counted from the store.
+/// A real EventStoreDB (`--eventstore esdb://...`). One server log serves every scenario: each store a
+/// scenario gets starts at the end of $all when it was made, and its workload is appended after that
+/// under stream ids of its own (this run's id and a counter), so no scenario reads events of an earlier
+/// run or of another scenario.
 /// </summary>
 public sealed class EventStoreDbEventStoreFactory(string connectionString) : IEventStoreFactory, IAsyncDisposable
 {
     private readonly string _runId = DateTime.UtcNow.ToString("MMddHHmmss");
-    private readonly HashSet<Workload.Workload> _copied = [];
+    private int _copies;
     private EventStoreDbEventStore? _store;
 
     public string Name => "EventStoreDB";
@@ -20,15 +22,19 @@ public sealed class EventStoreDbEventStoreFactory(string connectionString) : IEv
 
     public async Task<IEventStore> CreateWith(Workload.Workload workload, string label, CancellationToken ct)
     {
-        var store = await Connect(ct);
-        if (_copied.Add(workload))
-            await StoreLoader.CopyInto(store, workload.Events, ct, streamSuffix: $"-b{_runId}-{_copied.Count}");
+        var store = await CreateEmpty(label, ct);
+        await StoreLoader.CopyInto(store, workload.Events, ct, streamSuffix: $"-b{_runId}-{++_copies}");
         return store;
     }
 
-    public Task<IEventStore> CreateEmpty(string label, CancellationToken ct) => Connect(ct);
+    public async Task<IEventStore> CreateEmpty(string label, CancellationToken ct)
+    {
+        var server = await Connect(ct);
+        var head = await server.ReadHeadPosition(ct);
+        return new SharedEventStore(server, head == GlobalPosition.Start ? null : head);
+    }
 
-    private async Task<IEventStore> Connect(CancellationToken ct)
+    private async Task<EventStoreDbEventStore> Connect(CancellationToken ct)
     {
         if (_store is null)
         {
@@ -44,7 +50,7 @@ public sealed class EventStoreDbEventStoreFactory(string connectionString) : IEv
             }
             _store = store;
         }
-        return new SharedEventStore(_store);
+        return _store;
     }
 
     private static string FirstLine(string text) => text.Split('\n')[0];

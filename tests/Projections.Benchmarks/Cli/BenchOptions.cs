@@ -18,6 +18,8 @@ public sealed record BenchOptions
     public IReadOnlyList<int> MemoryAggregates { get; init; } = [100_000, 1_000_000];
     /// <summary>Cap of the eviction variant of the memory scenario.</summary>
     public int EvictionCap { get; init; } = 100_000;
+    /// <summary>Partition counts scenario 1 runs the engine with, each a variant of its own; empty = the engine's default.</summary>
+    public IReadOnlyList<int> Partitions { get; init; } = [];
     /// <summary>Append rate of the latency scenario.</summary>
     public int LatencyRate { get; init; } = 10_000;
     public TimeSpan LatencyDuration { get; init; } = TimeSpan.FromSeconds(10);

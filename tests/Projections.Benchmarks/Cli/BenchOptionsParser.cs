@@ -20,6 +20,8 @@ public static class BenchOptionsParser
           --rounds R         rounds per scenario, variants alternate, medians reported (default 3)
           --memory A,B       live aggregate counts for the memory scenario (default 100000,1000000)
           --cap C            MaxLiveAggregates of the eviction variant (default 100000)
+          --partitions A,B   scenario 1: run the engine with each of these partition counts
+                             (default: one run with the engine's default, the processor count)
           --rate R           append rate of the latency scenario, events/s (default 10000)
           --duration S       seconds of appending in the latency scenario (default 10)
           --budget S         seconds the per-event projector may run per round (default 15)
@@ -50,6 +52,7 @@ public static class BenchOptionsParser
                 "--rounds" => options with { Rounds = Positive(name, Value()) },
                 "--memory" => options with { MemoryAggregates = List(name, Value()) },
                 "--cap" => options with { EvictionCap = Positive(name, Value()) },
+                "--partitions" => options with { Partitions = List(name, Value()) },
                 "--rate" => options with { LatencyRate = Positive(name, Value()) },
                 "--duration" => options with { LatencyDuration = TimeSpan.FromSeconds(Positive(name, Value())) },
                 "--budget" => options with { PerEventBudget = TimeSpan.FromSeconds(Positive(name, Value())) },

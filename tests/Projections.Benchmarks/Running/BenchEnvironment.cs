@@ -80,8 +80,8 @@ public sealed class BenchEnvironment : IAsyncDisposable
         var backends = StoreBackends;
         if (_options.Runs(1))
         {
-            yield return new EngineVsRawFoldScenario("1a. In-memory engine vs raw fold (simulated plant)", Throughput, _memoryEvents, _memoryDocuments, _options.Rounds);
-            yield return new EngineVsRawFoldScenario("1b. In-memory engine vs raw fold (light handlers)", LightHandlers, _memoryEvents, _memoryDocuments, _options.Rounds);
+            yield return new EngineVsRawFoldScenario("1a. In-memory engine vs raw fold (simulated plant)", Throughput, _memoryEvents, _memoryDocuments, _options.Rounds, _options.Partitions);
+            yield return new EngineVsRawFoldScenario("1b. In-memory engine vs raw fold (light handlers)", LightHandlers, _memoryEvents, _memoryDocuments, _options.Rounds, _options.Partitions);
         }
         foreach (var backend in backends)
         {

@@ -139,7 +139,7 @@ public sealed class ErrorMappingTests
         var mapped = BatchAppendErrorMapper.Map(new WireStatus { Code = Code.Ok, Message = "Server Is Not Ready", Details = Any.Pack(new Google.Protobuf.WellKnownTypes.Empty()) }, "s", ExpectedRevision.Any);
 
         mapped.Should().BeOfType<EventStoreUnavailableException>().Which.Message.Should().Contain("Server Is Not Ready");
-        BatchAppendErrorMapper.IsNotReady(mapped).Should().BeTrue("nothing was written, so it is safe to send again");
+        BatchAppendErrorMapper.NothingWritten(mapped).Should().BeTrue("nothing was written, so it is safe to send again");
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public sealed class ErrorMappingTests
     {
         var mapped = BatchAppendErrorMapper.Map(new WireStatus { Code = Code.DeadlineExceeded, Details = Any.Pack(new Protocol.Shared.Timeout()) }, "s", ExpectedRevision.Any);
 
-        BatchAppendErrorMapper.IsNotReady(mapped).Should().BeFalse();
+        BatchAppendErrorMapper.NothingWritten(mapped).Should().BeFalse();
     }
 }
 

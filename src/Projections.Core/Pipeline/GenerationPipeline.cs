@@ -111,6 +111,9 @@ internal sealed partial class GenerationPipeline
     /// <summary>The store refused a write because another host took the lease: stopped without an error.</summary>
     public bool LostLease => Volatile.Read(ref _lostLease) == 1;
     private int _lostLease;
+    /// <summary>The runtime let go of this pipeline (a lease lost or expired, a switch made elsewhere): stopped on purpose, not failed.</summary>
+    public bool Aborted => Volatile.Read(ref _aborted) == 1;
+    private int _aborted;
     public Exception? Error => Volatile.Read(ref _error);
     public ProjectionCheckpoint? Checkpoint => _checkpoint;
     /// <summary>The reader has stopped for good: the flusher writes one last flush and ends.</summary>
@@ -252,6 +255,7 @@ internal sealed partial class GenerationPipeline
     /// <summary>Stops without a final flush (a replaced generation whose storage is dropped next).</summary>
     public async Task AbortAsync()
     {
+        Volatile.Write(ref _aborted, 1); // before the status turns Stopped: readers must never take a hand-over for a failure
         Interlocked.Exchange(ref _stopRequested, 1);
         Notifier = null;
         await Shutdown().ConfigureAwait(false);

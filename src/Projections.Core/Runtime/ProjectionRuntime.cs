@@ -50,7 +50,7 @@ public sealed partial class ProjectionRuntime : IProjectionRuntime
 
     public ProjectionStatus Status =>
         _startError is not null ? ProjectionStatus.Stopped
-        : _active is { LostLease: false } active ? active.Status
+        : _active is { LostLease: false, Aborted: false } active ? active.Status
         : _servedGeneration > 0 && !_stopped ? ProjectionStatus.Standby
         : _servedGeneration > 0 ? ProjectionStatus.Stopped
         : ProjectionStatus.Starting;

@@ -148,6 +148,9 @@ public sealed partial class ProjectionRuntime : IProjectionRuntime
         return true;
     }
 
+    /// <summary>The pipeline of <paramref name="shard"/> of the active generation while this host serves it (tests look at one shard).</summary>
+    internal GenerationPipeline? ServingShard(int shard) => shard < _shards.Length ? _shards[shard].Serving : null;
+
     private List<GenerationPipeline> ServingPipelines()
     {
         var serving = new List<GenerationPipeline>();

@@ -60,13 +60,15 @@ public sealed partial class ProjectionRuntime
     private async Task OwnershipLoop()
     {
         var stop = _ownershipStop.Token;
+        var wake = _ownershipWake.Prepare();
         while (!stop.IsCancellationRequested)
         {
-            var wake = _ownershipWake.Prepare();
             try
             {
                 await Task.WhenAny(wake, Task.Delay(_options.LeaseRenewInterval, _time, stop)).ConfigureAwait(false);
                 if (stop.IsCancellationRequested) return;
+                // Prepared before the round: a wake raised during it (a shard switched, a pipeline lost its lease) runs the next round at once.
+                wake = _ownershipWake.Prepare();
                 await _rounds.WaitAsync(stop).ConfigureAwait(false);
                 try
                 {

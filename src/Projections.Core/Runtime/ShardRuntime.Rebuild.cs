@@ -39,7 +39,8 @@ internal sealed partial class ShardRuntime
                 if (!behind) return true;
             }
             catch (Exception ex) { _logger.LogDebug(ex, "Projection {Projection}: reading the rebuild's shard checkpoints failed", Name); }
-            await Task.Delay(_options.LeaseRenewInterval, _time).ConfigureAwait(false);
+            // A checkpoint of a shard built here wakes it at once; shards built elsewhere are read again every renew interval.
+            await Task.WhenAny(_checkpointSignal.Prepare(), Task.Delay(_options.LeaseRenewInterval, _time)).ConfigureAwait(false);
         }
         return false;
     }
@@ -72,8 +73,12 @@ internal sealed partial class ShardRuntime
             if (_stopped || _building != building) return;
             // It caught up, then failed (or lost its lease) before the switch: never make a stopped generation active.
             if (building.Status == ProjectionStatus.Stopped) old = null;
-            // Another host's shard recorded the switch first: this shard's pipeline is promoted by the next lease round.
-            else if (building.Shards > 1 && !await _store.ActivateBuiltGeneration(Name, building.Generation, CancellationToken.None).ConfigureAwait(false)) return;
+            // Another shard recorded the switch first: this shard's pipeline is promoted by the next lease round, which runs now.
+            else if (building.Shards > 1 && !await _store.ActivateBuiltGeneration(Name, building.Generation, CancellationToken.None).ConfigureAwait(false))
+            {
+                _ownershipWake.Set();
+                return;
+            }
             else
             {
                 if (building.Shards == 1) await _store.ActivateGeneration(Name, building.Generation, CancellationToken.None).ConfigureAwait(false);
@@ -100,6 +105,7 @@ internal sealed partial class ShardRuntime
             return;
         }
         _checkpointSignal.Set();
+        _ownershipWake.Set(); // this host's other shards of the new generation are promoted at once
         _logger.LogInformation("Projection {Projection}: generation {Generation} is active", Name, building.Generation);
         if (old is not null) await LetGo(old, "replaced by the rebuild").ConfigureAwait(false);
         // Dropping revokes the old generation's leases, so a host still writing it (as the holder here, or elsewhere) is fenced out.

@@ -37,6 +37,9 @@ public sealed class ProjectionEngine : IAsyncDisposable
         var unknown = options.OnPoisonByProjection.Keys.FirstOrDefault(name => list.All(p => p.Name != name));
         if (unknown is not null)
             throw new ArgumentException($"The poison policy names projection '{unknown}', which does not exist; known: {string.Join(", ", list.Select(p => p.Name))}.", nameof(options));
+        var unknownSharded = options.ShardsByProjection.Keys.FirstOrDefault(name => list.All(p => p.Name != name));
+        if (unknownSharded is not null)
+            throw new ArgumentException($"The shard counts name projection '{unknownSharded}', which does not exist; known: {string.Join(", ", list.Select(p => p.Name))}.", nameof(options));
         _store = store;
         HostId = options.HostId ?? NewHostId();
         loggerFactory ??= NullLoggerFactory.Instance;
@@ -46,7 +49,8 @@ public sealed class ProjectionEngine : IAsyncDisposable
             loggerFactory.CreateLogger<ProjectionEngine>().LogWarning(
                 "The projection store {Store} keeps no leases: run one host on it only (a second host would write beside this one unfenced)",
                 store.Description);
-        _runtimes = list.Select(p => new ProjectionRuntime(p, source, store, leases, HostId, options, time ?? TimeProvider.System, loggerFactory)).ToArray();
+        _runtimes = list.Select(p => new ProjectionRuntime(p, options.ShardsOf(p), source, store, leases, store as IHostRegistry, HostId, options,
+            time ?? TimeProvider.System, loggerFactory)).ToArray();
         if (store is IHostRegistry registry)
             _heartbeat = new HostHeartbeat(registry, HostId, () => Address(), options, time ?? TimeProvider.System, loggerFactory.CreateLogger<ProjectionEngine>());
     }

@@ -69,4 +69,18 @@ public sealed record ProjectionEngineOptions
     public TimeSpan LeaseTimeToLive { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>How often the holder renews its leases and a standby tries to take over; a tenth of <see cref="LeaseTimeToLive"/> by default.</summary>
     public TimeSpan LeaseRenewInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How many shards each projection's keys are split into, so that several hosts share its work and memory (design.md
+    /// "Shards"). Fixed for a generation: a projection built with another count needs a rebuild to change it.
+    /// </summary>
+    public int Shards { get; init; } = 1;
+    /// <summary>Per-projection shard counts by projection name; they win over <see cref="Shards"/>.</summary>
+    public IReadOnlyDictionary<string, int> ShardsByProjection { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, int>.Empty;
+
+    /// <summary>The shard count for new generations of <paramref name="projection"/>: its own, else <see cref="Shards"/>.</summary>
+    public int ShardsOf(IProjection projection) => ShardsByProjection.TryGetValue(projection.Name, out var own) ? own : Shards;
+
+    /// <summary>The most shards a projection may have: each shard reads the whole filtered stream.</summary>
+    public const int MaxShards = 64;
 }

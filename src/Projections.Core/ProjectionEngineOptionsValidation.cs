@@ -23,6 +23,13 @@ internal static class ProjectionEngineOptionsValidation
         // Two renewals must fit in one time-to-live, or one slow renewal would lose the lease.
         if (o.LeaseTimeToLive < 2 * o.LeaseRenewInterval) Fail(nameof(o.LeaseTimeToLive), o.LeaseTimeToLive, $"must be at least twice LeaseRenewInterval ({o.LeaseRenewInterval})");
         if (o.HostId is { } id && string.IsNullOrWhiteSpace(id)) Fail(nameof(o.HostId), "(blank)", "must not be blank");
+        Shards(o.Shards, nameof(o.Shards));
+        foreach (var (projection, shards) in o.ShardsByProjection) Shards(shards, $"{nameof(o.ShardsByProjection)}[{projection}]");
+    }
+
+    private static void Shards(int value, string name)
+    {
+        if (value is < 1 or > ProjectionEngineOptions.MaxShards) Fail(name, value, $"must be between 1 and {ProjectionEngineOptions.MaxShards}");
     }
 
     private static void Positive(long value, string name)

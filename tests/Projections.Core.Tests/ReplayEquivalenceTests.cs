@@ -32,7 +32,7 @@ public sealed class ReplayEquivalenceTests
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Harness.T0);
         var events = new global::Projections.Core.InMemory.InMemoryEventStore(time);
         var store = new global::Projections.Core.InMemory.InMemoryProjectionStore();
-        var workload = new Workload(random, events);
+        var workload = new ZoneWorkload(random, events);
         var crashesAhead = 0;
 
         for (var run = 0; run < 6; run++)
@@ -122,7 +122,7 @@ public sealed class ReplayEquivalenceTests
     {
         var random = new Random(seed);
         var h = Harness.Create(new ZoneProjection());
-        var workload = new Workload(random, h.Events);
+        var workload = new ZoneWorkload(random, h.Events);
         workload.Append(60);
         await h.Start(Harness.DefaultOptions with { Partitions = 3, MaxLiveAggregates = 3, MaxBatchSize = 2 });
         await using var _ = h;
@@ -138,26 +138,5 @@ public sealed class ReplayEquivalenceTests
         await h.Engine.StopAsync(Harness.Cancel());
 
         (await h.Verify(new ZoneProjection(), 2)).Mismatches.Should().BeEmpty();
-    }
-
-    private sealed class Workload(Random random, global::Projections.Core.InMemory.InMemoryEventStore events)
-    {
-        private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
-        private DateTimeOffset _t = Harness.T0;
-        private int _seq;
-
-        public void Append(int count)
-        {
-            for (var i = 0; i < count; i++)
-            {
-                var item = $"item-{random.Next(10)}";
-                _t += random.Next(8) switch { 0 => TimeSpan.FromMinutes(15), < 4 => TimeSpan.FromMinutes(random.Next(5)), _ => TimeSpan.Zero };
-                var at = random.Next(6) == 0 ? _t - TimeSpan.FromMinutes(random.Next(1, 12)) : _t; // late events
-                object payload = random.Next(7) == 0
-                    ? new Leave(item, ++_seq)
-                    : new Visit(item, random.Next(3) switch { 0 => "zone-a", 1 => "zone-b", _ => item }, ++_seq, at);
-                events.AppendAt($"z-{item}", payload.GetType().Name, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(payload, payload.GetType(), Json), at);
-            }
-        }
     }
 }

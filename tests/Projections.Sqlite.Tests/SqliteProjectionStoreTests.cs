@@ -171,6 +171,44 @@ public sealed class SqliteProjectionStoreTests : IAsyncLifetime
         (await _store.LoadCheckpoint(Projection, 1, Ct))!.Position.Should().Be(GlobalPosition.Of(6));
     }
 
+    [Fact]
+    public async Task A_file_from_before_shards_keeps_its_projections_as_one_shard_and_takes_shard_checkpoints()
+    {
+        // The tables as every release before shards created them, with a user's projection at generation 2.
+        var path = _files.Path("before-shards.db");
+        using (var old = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            old.Open();
+            using var command = old.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE projection_generations (projection TEXT PRIMARY KEY NOT NULL, active INTEGER NOT NULL, building INTEGER, preview INTEGER NOT NULL DEFAULT 0);
+                CREATE TABLE projection_checkpoints (projection TEXT NOT NULL, generation INTEGER NOT NULL, commit_position INTEGER NOT NULL,
+                    prepare_position INTEGER NOT NULL, stream_time TEXT, updated_at TEXT NOT NULL, writer TEXT, writer_epoch INTEGER,
+                    PRIMARY KEY (projection, generation));
+                INSERT INTO projection_generations VALUES ('plant-items', 2, NULL, 0);
+                INSERT INTO projection_checkpoints VALUES ('plant-items', 2, 700, 700, '2026-01-31T12:00:00.0000000Z', '2026-01-31T12:00:01.0000000Z', 'host-a', 4);
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        using var store = new SqliteProjectionStore(path);
+        await store.Initialize(Ct);
+
+        (await store.EnsureProjection(Projection, [], Ct)).Should().Be(new ProjectionGenerations(2, null) { ActiveShards = 1 });
+        (await store.LoadCheckpoint(Projection, 2, Ct))!.Position.Should().Be(GlobalPosition.Of(700));
+        (await store.LoadCheckpoint(Projection, 2, 0, Ct))!.StreamTime.Should().Be(Noon);
+        await store.WriteBatch(Batch(2, 800, Doc("item-1", "{}", 800)), Ct);
+        (await store.LoadCheckpoint(Projection, 2, 0, Ct))!.Position.Should().Be(GlobalPosition.Of(800));
+
+        // A second start (another host on the same file) finds it converted and changes nothing.
+        using var again = new SqliteProjectionStore(path);
+        await again.Initialize(Ct);
+        (await again.LoadCheckpoint(Projection, 2, Ct))!.Position.Should().Be(GlobalPosition.Of(800));
+        await again.BeginGeneration(Projection, 3, 2, [], Ct);
+        await again.WriteBatch(Batch(3, 900, Doc("item-1", "{}", 900)) with { Shard = 1 }, Ct);
+        (await again.LoadCheckpoint(Projection, 3, 1, Ct))!.Position.Should().Be(GlobalPosition.Of(900));
+    }
+
     private List<string> Query(string sql, int column = 0)
     {
         using var connection = OpenRaw();

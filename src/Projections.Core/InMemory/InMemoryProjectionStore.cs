@@ -29,46 +29,65 @@ public sealed partial class InMemoryProjectionStore(TimeProvider? clock = null) 
 
     public Task Initialize(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task<ProjectionGenerations> EnsureProjection(string projection, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken)
+    public Task<ProjectionGenerations> EnsureProjection(string projection, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
+        EnsureProjection(projection, 1, indexes, cancellationToken);
+
+    public Task<ProjectionGenerations> EnsureProjection(string projection, int shards, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
         lock (_sync)
         {
             if (!_projections.TryGetValue(projection, out var p))
             {
                 _projections[projection] = p = new ProjectionData { Active = 1 };
-                p.Generations[1] = new GenerationData();
+                p.Generations[1] = new GenerationData(shards);
             }
-            return Task.FromResult(new ProjectionGenerations(p.Active, p.Building, p.Preview));
+            return Task.FromResult(p.Snapshot());
         }
     }
 
     public Task<ProjectionGenerations> ReadGenerations(string projection, CancellationToken cancellationToken)
     {
-        lock (_sync)
-        {
-            var p = Projection(projection);
-            return Task.FromResult(new ProjectionGenerations(p.Active, p.Building, p.Preview));
-        }
+        lock (_sync) return Task.FromResult(Projection(projection).Snapshot());
     }
 
     public Task BeginGeneration(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
-        Begin(projection, generation, preview: false);
+        Begin(projection, generation, 1, preview: false);
+
+    public Task BeginGeneration(string projection, int generation, int shards, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
+        Begin(projection, generation, shards, preview: false);
 
     public Task BeginPreview(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
-        Begin(projection, generation, preview: true);
+        Begin(projection, generation, 1, preview: true);
 
-    private Task Begin(string projection, int generation, bool preview)
+    public Task BeginPreview(string projection, int generation, int shards, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
+        Begin(projection, generation, shards, preview: true);
+
+    private Task Begin(string projection, int generation, int shards, bool preview)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
         lock (_sync)
         {
             var p = Projection(projection);
             if (p.Active == generation) throw new InvalidOperationException($"Generation {generation} of projection '{projection}' is the active one.");
-            p.Generations[generation] = new GenerationData();
+            p.Generations[generation] = new GenerationData(shards);
             p.Building = generation;
             p.Preview = preview;
             RevokeLeases(projection, generation);
         }
         return Task.CompletedTask;
+    }
+
+    public Task<bool> ActivateBuiltGeneration(string projection, int generation, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            var p = Projection(projection);
+            if (p.Building != generation || p.Preview) return Task.FromResult(false);
+            p.Active = generation;
+            (p.Building, p.Preview) = (null, false);
+            return Task.FromResult(true);
+        }
     }
 
     public Task ActivateGeneration(string projection, int generation, CancellationToken cancellationToken)
@@ -102,9 +121,12 @@ public sealed partial class InMemoryProjectionStore(TimeProvider? clock = null) 
         lock (_sync) return _projections.TryGetValue(projection, out var p) ? p.Generations.Keys.Order().ToArray() : [];
     }
 
-    public Task<ProjectionCheckpoint?> LoadCheckpoint(string projection, int generation, CancellationToken cancellationToken)
+    public Task<ProjectionCheckpoint?> LoadCheckpoint(string projection, int generation, CancellationToken cancellationToken) =>
+        LoadCheckpoint(projection, generation, 0, cancellationToken);
+
+    public Task<ProjectionCheckpoint?> LoadCheckpoint(string projection, int generation, int shard, CancellationToken cancellationToken)
     {
-        lock (_sync) return Task.FromResult(Existing(projection, generation)?.Checkpoint);
+        lock (_sync) return Task.FromResult(Existing(projection, generation)?.Checkpoints.GetValueOrDefault(shard));
     }
 
     public Task<StoredDocument?> LoadDocument(string projection, int generation, string key, CancellationToken cancellationToken)
@@ -138,7 +160,9 @@ public sealed partial class InMemoryProjectionStore(TimeProvider? clock = null) 
                 g.Documents[d.Key] = d with { StateJson = d.StateJson.ToArray() };
             }
             foreach (var dl in batch.DeadLetters) g.DeadLetters.TryAdd(dl.Position, dl);
-            if (g.Checkpoint is null || batch.Checkpoint.Position >= g.Checkpoint.Position) g.Checkpoint = batch.Checkpoint;
+            if (batch.Shard < 0 || batch.Shard >= g.Shards)
+                throw new ProjectionStoreWriteException($"Projection '{batch.Projection}' generation {batch.Generation} has {g.Shards} shard(s); a batch of shard {batch.Shard} cannot be written.");
+            if (g.Checkpoints.GetValueOrDefault(batch.Shard) is not { } stored || batch.Checkpoint.Position >= stored.Position) g.Checkpoints[batch.Shard] = batch.Checkpoint;
             _batches++;
             AfterWrite?.Invoke(batch);
         }
@@ -178,12 +202,19 @@ public sealed partial class InMemoryProjectionStore(TimeProvider? clock = null) 
         public int? Building;
         public bool Preview;
         public readonly Dictionary<int, GenerationData> Generations = [];
+
+        public ProjectionGenerations Snapshot() => new(Active, Building, Preview)
+        {
+            ActiveShards = Generations.GetValueOrDefault(Active)?.Shards ?? 1,
+            BuildingShards = Building is { } b ? Generations.GetValueOrDefault(b)?.Shards ?? 1 : 1,
+        };
     }
 
-    private sealed class GenerationData
+    private sealed class GenerationData(int shards)
     {
+        public int Shards { get; } = shards;
         public readonly Dictionary<string, StoredDocument> Documents = new(StringComparer.Ordinal);
         public readonly SortedDictionary<GlobalPosition, DeadLetter> DeadLetters = [];
-        public ProjectionCheckpoint? Checkpoint;
+        public readonly Dictionary<int, ProjectionCheckpoint> Checkpoints = [];
     }
 }

@@ -122,7 +122,7 @@ internal sealed class Flusher(GenerationPipeline p)
             var count = Math.Min(size, documents.Length - offset);
             var last = offset + count >= documents.Length;
             var chunk = new ArraySegment<StoredDocument>(documents, offset, count);
-            var batch = new ProjectionBatch(p.Name, p.Generation, chunk, last ? parked : [], last ? checkpoint : unchanged) { Fence = p.Fence };
+            var batch = new ProjectionBatch(p.Name, p.Generation, chunk, last ? parked : [], last ? checkpoint : unchanged) { Fence = p.Fence, Shard = p.Shard };
             await WriteWithRetry(batch, ct).ConfigureAwait(false);
             offset += count;
         } while (offset < documents.Length);

@@ -29,8 +29,12 @@ internal sealed partial class GenerationPipeline
 
     public GenerationPipeline(IProjection projection, int generation, Lease? lease, IEventSource source, IProjectionStore store,
         ProjectionEngineOptions options, TimeProvider time, ILogger logger, Action onCheckpoint, OperatorPark? operatorPark = null,
-        bool fenced = true)
+        bool fenced = true, int shard = 0, int shards = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
+        ArgumentOutOfRangeException.ThrowIfNotEqual(shard, Math.Clamp(shard, 0, shards - 1));
+        Shard = shard;
+        Shards = shards;
         OperatorPark = operatorPark;
         Projection = projection;
         Generation = generation;
@@ -73,6 +77,12 @@ internal sealed partial class GenerationPipeline
     }
     public string Name => Projection.Name;
     public int Generation { get; }
+    /// <summary>The shard of the generation this pipeline folds (design.md "Shards"); 0 of 1 when the projection is not sharded.</summary>
+    public int Shard { get; }
+    public int Shards { get; }
+
+    /// <summary>Whether <paramref name="key"/> belongs to this pipeline's shard.</summary>
+    public bool Owns(string key) => Shards == 1 || KeyHash.Shard(key, Shards) == Shard;
     /// <summary>The lease this pipeline writes under (renewed and released by the runtime).</summary>
     public Lease? Lease { get; }
     /// <summary>
@@ -136,7 +146,9 @@ internal sealed partial class GenerationPipeline
         if (_status != (int)ProjectionStatus.Stopped) _status = (int)status;
     }
 
-    public Partition PartitionOf(string key) => Partitions[KeyHash.Partition(key, Partitions.Length)];
+    public Partition PartitionOf(string key) => Partitions[PartitionIndexOf(key)];
+
+    public int PartitionIndexOf(string key) => KeyHash.Partition(key, Partitions.Length, Shards);
 
     /// <summary>Asks the flusher to flush now (something became dirty, an event was parked, the reader is paused).</summary>
     public void SignalFlush(bool urgent = false)
@@ -152,8 +164,8 @@ internal sealed partial class GenerationPipeline
         _checkpoint = checkpoint;
         ParkedEvents = await StoreRetry.Run(c => Store.CountDeadLetters(Name, Generation, c), "Counting dead letters", this, ct).ConfigureAwait(false);
         var loaded = await LoadDocuments(ct).ConfigureAwait(false);
-        Logger.LogInformation("Projection {Projection} generation {Generation}: starting after {Checkpoint} with {Loaded} aggregates in memory",
-            Name, Generation, checkpoint?.Position.ToString() ?? "the start", loaded);
+        Logger.LogInformation("Projection {Projection} generation {Generation} shard {Shard}/{Shards}: starting after {Checkpoint} with {Loaded} aggregates in memory",
+            Name, Generation, Shard, Shards, checkpoint?.Position.ToString() ?? "the start", loaded);
         try { ObserveHead(await Source.ReadHeadPosition(ct).ConfigureAwait(false)); }
         catch (Exception ex) when (ex is not OperationCanceledException) { Logger.LogWarning(ex, "Reading the head position failed"); }
 
@@ -172,8 +184,10 @@ internal sealed partial class GenerationPipeline
     {
         var cap = Options.MaxLiveAggregates;
         int loaded = 0, skipped = 0;
+        // The store streams every shard's documents; this shard keeps its own (filtered here, so every store serves shards as it is).
         await foreach (var doc in Store.LoadAllDocuments(Name, Generation, ct).ConfigureAwait(false))
         {
+            if (!Owns(doc.Key)) continue;
             var partition = PartitionOf(doc.Key);
             if (Options.WarmStart && (cap is null || loaded < cap) && partition.UnderBudget && partition.LoadWarm(doc))
             {

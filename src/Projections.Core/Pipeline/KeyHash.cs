@@ -2,7 +2,11 @@ using System.Text;
 
 namespace Projections.Core.Pipeline;
 
-/// <summary>Stable partition routing: FNV-1a (32 bit) of the key's UTF-8 bytes, modulo the partition count.</summary>
+/// <summary>
+/// Stable routing: FNV-1a (32 bit) of the key's UTF-8 bytes. The shard is the hash modulo the shard count; inside a
+/// shard the partition is (hash / shards) modulo the partition count, so a shard's keys spread over every partition
+/// even when the two counts share a factor (design.md "Shards"). One shard routes exactly as before shards.
+/// </summary>
 public static class KeyHash
 {
     public static uint Fnv1a(string key)
@@ -18,5 +22,9 @@ public static class KeyHash
         return hash;
     }
 
-    public static int Partition(string key, int partitions) => (int)(Fnv1a(key) % (uint)partitions);
+    public static int Partition(string key, int partitions) => Partition(key, partitions, 1);
+
+    public static int Partition(string key, int partitions, int shards) => (int)(Fnv1a(key) / (uint)shards % (uint)partitions);
+
+    public static int Shard(string key, int shards) => (int)(Fnv1a(key) % (uint)shards);
 }

@@ -61,7 +61,7 @@ internal sealed partial class Partition
                     _nextStoredDeadline = t.TimeoutAt;
                     return;
                 }
-                if (p.PartitionOf(t.Key) == this && !_entries.ContainsKey(t.Key)) _timers.Arm(t.Key, t.TimeoutAt);
+                if (p.Owns(t.Key) && p.PartitionOf(t.Key) == this && !_entries.ContainsKey(t.Key)) _timers.Arm(t.Key, t.TimeoutAt);
                 _timeoutCursor = t;
             }
             if (page.Count < TimeoutPageSize) _storeMayHoldLaterTimers = false;

@@ -34,24 +34,32 @@ internal sealed partial class Reader
                 _p.Fail(ProjectionFailedException.ForEvent(_p.Name, e, null, ex));
                 return false;
             }
-            var letter = new DeadLetter(e.Position, e.StreamId, e.StreamRevision, e.EventId, e.EventType, e.Data, e.Metadata, reason, _p.Time.GetUtcNow());
-            var partition = KeyHash.Partition(e.StreamId, _lastStamp.Length);
-            await Send(partition, PartitionMessage.Park(letter, _streamTime)).ConfigureAwait(false);
+            // An event whose keys are unknown is parked once, by the shard its stream id falls in.
+            if (_p.Owns(e.StreamId))
+            {
+                var letter = new DeadLetter(e.Position, e.StreamId, e.StreamRevision, e.EventId, e.EventType, e.Data, e.Metadata, reason, _p.Time.GetUtcNow());
+                await Send(_p.PartitionIndexOf(e.StreamId), PartitionMessage.Park(letter, _streamTime)).ConfigureAwait(false);
+            }
             Advance(e.Position);
             return true;
         }
 
+        // Stream time moves with every routed event, this shard's or not, so it is the same function of the global order on every shard.
         AdvanceStreamTime(eventTime);
+        var dispatched = false;
         for (var i = 0; i < _keys.Count; i++)
         {
             var key = _keys[i];
-            if (IsDuplicateKey(i)) continue;
-            var partition = KeyHash.Partition(key, _lastStamp.Length);
-            await Send(partition, PartitionMessage.Apply(key, e, handler, payload, eventTime, _streamTime)).ConfigureAwait(false);
+            if (IsDuplicateKey(i) || !_p.Owns(key)) continue;
+            await Send(_p.PartitionIndexOf(key), PartitionMessage.Apply(key, e, handler, payload, eventTime, _streamTime)).ConfigureAwait(false);
+            dispatched = true;
         }
-        Interlocked.Increment(ref _dispatchedEvents);
-        Interlocked.Add(ref _dispatchedBytes, e.Data.Length + e.Metadata.Length);
-        Interlocked.Increment(ref _p.EventsProcessed);
+        if (dispatched)
+        {
+            Interlocked.Increment(ref _dispatchedEvents);
+            Interlocked.Add(ref _dispatchedBytes, e.Data.Length + e.Metadata.Length);
+            Interlocked.Increment(ref _p.EventsProcessed);
+        }
         var now = _p.Time.GetUtcNow();
         lock (_sync)
         {

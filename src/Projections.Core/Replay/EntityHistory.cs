@@ -1,4 +1,5 @@
 using Projections.Core.Events;
+using Projections.Core.Pipeline;
 using Projections.Core.Ports;
 using Projections.Core.Projections;
 
@@ -25,7 +26,9 @@ public static class EntityHistory
         long maxScanned, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxScanned);
-        var checkpoint = await store.LoadCheckpoint(projection.Name, generation, cancellationToken).ConfigureAwait(false);
+        // Up to the checkpoint of the key's own shard: other shards' checkpoints say nothing about this key.
+        var shards = (await store.ReadGenerations(projection.Name, cancellationToken).ConfigureAwait(false)).ShardsOf(generation);
+        var checkpoint = await store.LoadCheckpoint(projection.Name, generation, KeyHash.Shard(key, shards), cancellationToken).ConfigureAwait(false);
         if (checkpoint is null) return new EntityHistoryResult(key, null, 0, true, []);
         var parked = await ProjectionVerifier.ParkedPositions(store, projection.Name, generation, cancellationToken).ConfigureAwait(false);
         var steps = new List<EntityHistoryStep>();

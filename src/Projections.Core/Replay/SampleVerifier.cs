@@ -1,4 +1,5 @@
 using Projections.Core.Events;
+using Projections.Core.Pipeline;
 using Projections.Core.Ports;
 using Projections.Core.Projections;
 
@@ -22,9 +23,22 @@ public static class SampleVerifier
     public static async Task<SampleCheckResult> Check(IProjection projection, IEventSource source, IProjectionStore store, int generation,
         IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
     {
+        var shards = (await store.ReadGenerations(projection.Name, cancellationToken).ConfigureAwait(false)).ShardsOf(generation);
+        if (shards == 1) return await CheckShard(projection, source, store, generation, 0, keys, cancellationToken).ConfigureAwait(false);
+        // Each key against its own shard's checkpoint (design.md "Shards"); the result's checkpoint is the lowest shard's.
+        var results = new List<SampleCheckResult>();
+        foreach (var group in keys.GroupBy(k => KeyHash.Shard(k, shards)))
+            results.Add(await CheckShard(projection, source, store, generation, group.Key, group.ToArray(), cancellationToken).ConfigureAwait(false));
+        return new SampleCheckResult(results.Any(r => r.Checkpoint is null) ? null : results.Min(r => r.Checkpoint),
+            results.Sum(r => r.Checked), results.Sum(r => r.InFlight), results.SelectMany(r => r.Mismatches).ToArray());
+    }
+
+    private static async Task<SampleCheckResult> CheckShard(IProjection projection, IEventSource source, IProjectionStore store, int generation, int shard,
+        IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
         var before = await Load(store, projection.Name, generation, keys, cancellationToken).ConfigureAwait(false);
         // Read after the documents: every flush that wrote one of them has its checkpoint (or a later one) by now.
-        var checkpoint = await store.LoadCheckpoint(projection.Name, generation, cancellationToken).ConfigureAwait(false);
+        var checkpoint = await store.LoadCheckpoint(projection.Name, generation, shard, cancellationToken).ConfigureAwait(false);
         if (checkpoint is null) return new SampleCheckResult(null, 0, before.Count, []);
         // A key not stored yet has nothing to compare: its first flush is under way.
         var comparable = before.Where(d => d.Value is { } doc && doc.Position <= checkpoint.Position).Select(d => d.Key).ToHashSet(StringComparer.Ordinal);

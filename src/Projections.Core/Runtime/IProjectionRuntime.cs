@@ -16,6 +16,14 @@ public interface IProjectionRuntime
     RebuildProgress? Rebuild { get; }
     /// <summary>The leases (generation, shard, epoch) under which this host writes the projection; empty on a standby.</summary>
     IReadOnlyList<Lease> HeldLeases => [];
+    /// <summary>
+    /// Every shard of the active generation as the last lease round saw it (owner, epoch, checkpoint); empty while the
+    /// projection has one shard. Refreshed every lease renew interval, so up to one interval old.
+    /// </summary>
+    IReadOnlyList<ShardView> Shards => [];
+
+    /// <summary>The shard <paramref name="key"/> falls in, as <see cref="Shards"/> shows it; null while the projection has one shard.</summary>
+    ShardView? ShardOf(string key) => null;
     ProjectionStats GetStats();
 
     /// <summary>The aggregate's current in-memory state, without waiting for a flush. Null when not in memory.</summary>
@@ -38,6 +46,13 @@ public interface IProjectionRuntime
     /// <summary>Completes when the persisted checkpoint is at or past <paramref name="position"/>; throws if the projection stops first.</summary>
     Task WaitForCheckpoint(GlobalPosition position, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// One shard of the active generation: who writes it (null when nobody holds an unexpired lease), under which epoch,
+/// where that host's API listens (from the host registry), whether it is this host, and how far its checkpoint is
+/// (the lag against the head this host last read; null on a host that serves no shard and so reads no head).
+/// </summary>
+public sealed record ShardView(int Shard, string? Owner, string? OwnerAddress, long Epoch, bool Here, GlobalPosition? Checkpoint, ulong? LagPositions);
 
 /// <summary>Progress of a rebuild: the new generation's position against the head when it started.</summary>
 public sealed record RebuildProgress(int Generation, GlobalPosition? Processed, GlobalPosition Target, DateTimeOffset StartedAt, double EventsPerSecond, TimeSpan? EstimatedRemaining)

@@ -1,234 +1,178 @@
 using Microsoft.Extensions.Logging;
-using Projections.Core.Metrics;
 using Projections.Core.Pipeline;
 using Projections.Core.Ports;
 
 namespace Projections.Core.Runtime;
 
 /// <summary>
-/// Leases (design.md "Several hosts"): a generation's pipeline runs only on the host that holds its
-/// lease. Every <see cref="ProjectionEngineOptions.LeaseRenewInterval"/> the holder renews, and a
-/// standby tries to take the lease (it succeeds once the holder released it or stopped renewing for
-/// <see cref="ProjectionEngineOptions.LeaseTimeToLive"/>). Safety does not rest on this timing: every
-/// write carries the lease's epoch and the store refuses a stale one.
+/// Lease rounds (design.md "Several hosts", "Shards"): every <see cref="ProjectionEngineOptions.LeaseRenewInterval"/> the
+/// projection reads its generations once, then each shard renews what it holds and takes what is free while this host is
+/// below its fair share, ceil(N / alive hosts) per generation. A host above its share (a host joined) hands one shard over
+/// per round, and only while another alive host is below floor(N / alive): that hysteresis keeps two hosts from trading a
+/// shard back and forth. Safety does not rest on any of this: every write carries its shard lease's epoch.
 /// </summary>
 public sealed partial class ProjectionRuntime
 {
-    private const int Shard = 0;
-    private readonly AsyncSignal _ownershipWake = new();
+    private readonly SemaphoreSlim _rounds = new(1, 1);
     private readonly CancellationTokenSource _ownershipStop = new();
     private Task _ownershipLoop = Task.CompletedTask;
 
-    private void StartOwnershipLoop() => _ownershipLoop = Task.Run(OwnershipLoop, CancellationToken.None);
-
-    private async Task StopOwnershipLoop()
+    /// <summary>Opens the projection in the store, takes the shards it may, then keeps renewing and watching for hand-overs.</summary>
+    internal async Task StartAsync(CancellationToken ct)
     {
+        await _rounds.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var generations = await _store.EnsureProjection(Name, ConfiguredShards, Projection.Indexes, ct).ConfigureAwait(false);
+            _generations = generations;
+            if (generations.ActiveShards != ConfiguredShards && !(generations.Building is not null && generations.BuildingShards == ConfiguredShards))
+            {
+                // Serving the recorded count would hide the user's change; a rebuild (run --rebuild) applies it and clears this.
+                _startError = new ShardCountChangedException(Name, generations.ActiveShards, ConfiguredShards);
+                _logger.LogWarning("{Message}", _startError.Message);
+                return;
+            }
+            // A crash between activating generation g and dropping g-1 leaves g-1's storage behind; dropping it again is harmless.
+            if (generations.Active > 1) await _store.DropGeneration(Name, generations.Active - 1, ct).ConfigureAwait(false);
+            await Round(generations, ct).ConfigureAwait(false);
+            _ownershipLoop = Task.Run(OwnershipLoop, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _startError = ex;
+            _logger.LogError(ex, "Projection {Projection} could not start: {Message}", Name, ex.Message);
+            _checkpointSignal.Set();
+        }
+        finally { _rounds.Release(); }
+    }
+
+    /// <summary>Stops the rounds, then every shard: final flush and checkpoint, then the leases are released so others take over at once.</summary>
+    internal async Task StopAsync(CancellationToken abandon)
+    {
+        _stopped = true;
         await _ownershipStop.CancelAsync().ConfigureAwait(false);
         await _ownershipLoop.ConfigureAwait(false);
+        await _rounds.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try { await Task.WhenAll(_shards.Select(s => s.StopAsync(abandon))).ConfigureAwait(false); }
+        finally { _rounds.Release(); }
     }
 
     private async Task OwnershipLoop()
     {
         var stop = _ownershipStop.Token;
+        var wake = _ownershipWake.Prepare();
         while (!stop.IsCancellationRequested)
         {
-            var wake = _ownershipWake.Prepare();
             try
             {
                 await Task.WhenAny(wake, Task.Delay(_options.LeaseRenewInterval, _time, stop)).ConfigureAwait(false);
                 if (stop.IsCancellationRequested) return;
-                await _lifecycle.WaitAsync(stop).ConfigureAwait(false);
+                // Prepared before the round: a wake raised during it (a shard switched, a pipeline lost its lease) runs the next round at once.
+                wake = _ownershipWake.Prepare();
+                await _rounds.WaitAsync(stop).ConfigureAwait(false);
                 try
                 {
                     if (_stopped) return;
-                    var generations = await _store.ReadGenerations(Name, stop).ConfigureAwait(false);
-                    await CheckOwnership(generations, stop).ConfigureAwait(false);
+                    await Round(await _store.ReadGenerations(Name, stop).ConfigureAwait(false), stop).ConfigureAwait(false);
                 }
-                finally { _lifecycle.Release(); }
+                finally { _rounds.Release(); }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
             catch (Exception ex)
             {
                 // The store is unreachable or busy: a held lease stays usable until its time-to-live runs out (KeepLease).
                 // The pipeline reports an outage once; a lease check every second must not repeat it.
-                _logger.Log(OutageLevel(ex), ex, "Projection {Projection}: checking leases failed: {Message}", Name, ex.Message);
-                await ExpireUnrenewed().ConfigureAwait(false);
+                _logger.Log(ex is ProjectionStoreUnavailableException ? LogLevel.Debug : LogLevel.Warning, ex,
+                    "Projection {Projection}: checking leases failed: {Message}", Name, ex.Message);
+                foreach (var shard in _shards) await shard.ExpireUnrenewed().ConfigureAwait(false);
             }
         }
     }
 
-    /// <summary>One round: renew what this host holds, let go of what moved elsewhere, take what is free. Caller holds the lifecycle lock.</summary>
-    private async Task CheckOwnership(ProjectionGenerations generations, CancellationToken ct)
+    /// <summary>One round over every shard, then at most one hand-over. Caller holds <see cref="_rounds"/>.</summary>
+    private async Task Round(ProjectionGenerations generations, CancellationToken ct)
     {
-        _servedGeneration = generations.Active;
-        await PromoteSwitchedPreview(generations).ConfigureAwait(false);
-
-        if (_active is { } active)
-        {
-            if (active.Generation != generations.Active)
-            {
-                _logger.LogInformation("Projection {Projection}: generation {Generation} is active now (switched by another host); this host lets go of generation {Old}",
-                    Name, generations.Active, active.Generation);
-                await LetGo(active, "switched").ConfigureAwait(false);
-                _active = null;
-            }
-            else if (!await KeepLease(active, ct).ConfigureAwait(false)) _active = null;
-        }
-        if (_active is null && await TryTake(generations.Active, ct).ConfigureAwait(false) is { } taken)
-        {
-            var pipeline = await StartPipeline(generations.Active, taken, ct).ConfigureAwait(false);
-            pipeline.Notifier = _hub;
-            _active = pipeline;
-            _checkpointSignal.Set();
-        }
-
-        if (_building is { } building)
-        {
-            if (generations.Building != building.Generation && generations.Active != building.Generation)
-            {
-                _logger.LogInformation("Projection {Projection}: the rebuild of generation {Generation} was discarded, abandoned or restarted elsewhere", Name, building.Generation);
-                await LetGo(building, "switched").ConfigureAwait(false);
-                ClearBuilding(building);
-            }
-            else if (!await KeepLease(building, ct).ConfigureAwait(false)) ClearBuilding(building);
-        }
-        if (_building is null && generations.Building is { } next && await TryTake(next, ct).ConfigureAwait(false) is { } buildLease)
-        {
-            _logger.LogInformation("Projection {Projection}: resuming the rebuild of generation {Generation}", Name, next);
-            await StartBuilding(next, buildLease, resume: true, generations.Preview, ct).ConfigureAwait(false);
-        }
+        _generations = generations;
+        var shards = EnsureShards(Math.Max(generations.ActiveShards, generations.Building is null ? 1 : generations.BuildingShards));
+        var sharded = generations.ActiveShards > 1 || (generations.Building is not null && generations.BuildingShards > 1);
+        var hosts = sharded && _hosts is not null ? AliveHosts(await _hosts.ReadHosts(ct).ConfigureAwait(false)) : null;
+        var alive = hosts?.Count ?? 1;
+        foreach (var shard in shards)
+            await shard.Round(generations, generation => Held(generation) < FairShare(generations.ShardsOf(generation), alive), ct).ConfigureAwait(false);
+        if (hosts is not null) await HandOverSurplus(generations, hosts).ConfigureAwait(false);
+        if (generations.ActiveShards > 1) _shardViews = await ReadShardViews(generations, hosts ?? [], ct).ConfigureAwait(false);
+        _checkpointSignal.Set();
     }
 
-    /// <summary>A lease just taken, and when it was asked for: the store counts its time-to-live from no earlier than that.</summary>
-    private sealed record TakenLease(Lease Lease, long AskedAt);
+    private volatile IReadOnlyList<ShardView> _shardViews = [];
 
-    private async Task<TakenLease?> TryTake(int generation, CancellationToken ct)
+    public IReadOnlyList<ShardView> Shards => _generations.ActiveShards > 1 ? _shardViews : [];
+
+    public ShardView? ShardOf(string key) =>
+        _generations.ActiveShards is > 1 and var n && _shardViews is { Count: > 0 } views && KeyHash.Shard(key, n) is var shard && shard < views.Count
+            ? views[shard] : null;
+
+    /// <summary>Each shard's lease and checkpoint as stored, for the API and the dashboard (one lease read and one checkpoint read per shard).</summary>
+    private async Task<IReadOnlyList<ShardView>> ReadShardViews(ProjectionGenerations generations, List<HostRecord> hosts, CancellationToken ct)
     {
-        var asked = _time.GetTimestamp();
-        var lease = await _leases.TryAcquire(new LeaseKey(Name, generation, Shard), _owner, _options.LeaseTimeToLive, ct).ConfigureAwait(false);
-        if (lease is null) return null;
-        _logger.LogInformation("Projection {Projection}: this host ({Owner}) holds generation {Generation} with lease epoch {Epoch}",
-            Name, _owner, generation, lease.Epoch);
-        ProjectionMetrics.RecordOwnerChange(Name, generation, "acquired");
-        return new TakenLease(lease, asked);
+        var leases = await _leases.ReadLeases(Name, ct).ConfigureAwait(false);
+        var head = ServingPipelines().Select(p => p.Head).Max();
+        var now = _time.GetUtcNow();
+        var views = new ShardView[generations.ActiveShards];
+        for (var shard = 0; shard < views.Length; shard++)
+        {
+            var lease = leases.FirstOrDefault(l => l.Key.Generation == generations.Active && l.Key.Shard == shard);
+            var owner = lease is { Owner: { } o } && lease.ExpiresAt > now ? o : null;
+            var checkpoint = (await _store.LoadCheckpoint(Name, generations.Active, shard, ct).ConfigureAwait(false))?.Position;
+            ulong? lag = head is { } h ? h.Commit - Math.Min(h.Commit, checkpoint?.Commit ?? 0) : null;
+            views[shard] = new ShardView(shard, owner, hosts.FirstOrDefault(x => x.Id == owner)?.Address, lease?.Epoch ?? 0, owner == _owner, checkpoint, lag);
+        }
+        return views;
     }
 
-    private async Task<GenerationPipeline> StartPipeline(int generation, TakenLease taken, CancellationToken ct)
+    private int Held(int generation) => _shards.Count(s => s.Holds(generation));
+
+    private static int FairShare(int shards, int aliveHosts) => (shards + aliveHosts - 1) / aliveHosts;
+
+    /// <summary>The alive hosts as the registry shows them, this one included even before its first heartbeat is read back.</summary>
+    private List<HostRecord> AliveHosts(IReadOnlyList<HostRecord> recorded)
     {
-        var lease = taken.Lease;
-        var pipeline = NewPipeline(generation, lease);
-        pipeline.LeaseRenewedAt = taken.AskedAt;
-        try
-        {
-            var checkpoint = await _store.LoadCheckpoint(Name, generation, ct).ConfigureAwait(false);
-            await pipeline.StartAsync(checkpoint, ct).ConfigureAwait(false);
-            return pipeline;
-        }
-        catch
-        {
-            await pipeline.AbortAsync().ConfigureAwait(false);
-            await ReleaseQuietly(lease, "could not start").ConfigureAwait(false);
-            throw;
-        }
+        var alive = recorded.Where(h => h.Alive).ToList();
+        if (alive.All(h => h.Id != _owner)) alive.Add(new HostRecord(_owner, null, DateTimeOffset.MinValue, DateTimeOffset.MinValue, true, []));
+        return alive;
     }
 
-    /// <summary>Renews the pipeline's lease; false (and the pipeline stopped, writing nothing more) when it is lost.</summary>
-    private async Task<bool> KeepLease(GenerationPipeline pipeline, CancellationToken ct)
+    private async Task HandOverSurplus(ProjectionGenerations generations, List<HostRecord> hosts)
     {
-        if (pipeline.LostLease) return false;
-        var lease = pipeline.Lease!;
-        var started = _time.GetTimestamp();
-        bool renewed;
-        try
-        {
-            renewed = await _leases.Renew(lease, _options.LeaseTimeToLive, ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // A store that is unavailable is one outage, logged once with the flushes that fail with it.
-            if (ex is ProjectionStoreUnavailableException) pipeline.StoreOutage.Failed($"Renewing the lease of generation {pipeline.Generation}", ex.Message, _options.LeaseRenewInterval);
-            else _logger.LogWarning(ex, "Projection {Projection}: renewing the lease of generation {Generation} failed: {Message}", Name, pipeline.Generation, ex.Message);
-            return !await ExpireIfUnrenewed(pipeline).ConfigureAwait(false);
-        }
-        ProjectionMetrics.RecordRenew(Name, pipeline.Generation, _time.GetElapsedTime(started));
-        if (renewed)
-        {
-            pipeline.LeaseRenewedAt = started;
-            return true;
-        }
-        _logger.LogWarning("Projection {Projection}: another host took the lease of generation {Generation} (epoch {Epoch} is gone); this host stops writing it",
-            Name, pipeline.Generation, lease.Epoch);
-        ProjectionMetrics.RecordOwnerChange(Name, pipeline.Generation, "lost");
-        await pipeline.AbortAsync().ConfigureAwait(false);
-        return false;
+        var n = generations.ActiveShards;
+        var mine = _shards.Where(s => s.Serving is { } p && p.Generation == generations.Active).ToList();
+        if (n <= 1 || mine.Count <= FairShare(n, hosts.Count)) return;
+        var floor = n / hosts.Count;
+        var starved = hosts.FirstOrDefault(h => h.Id != _owner && h.Holds.Count(k => k.Projection == Name && k.Generation == generations.Active) < floor);
+        if (starved is null) return;
+        var giving = mine[^1];
+        _logger.LogInformation("Projection {Projection}: this host holds {Held} of {Shards} shards, more than its share; handing shard {Shard} over ({Host} holds fewer than {Floor})",
+            Name, mine.Count, n, giving.Shard, starved.Id, floor);
+        await giving.HandOver().ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// A holder that could not renew for a whole time-to-live (network cut, store down) must assume a
-    /// standby took over: it stops and no longer serves its in-memory state as live.
-    /// </summary>
-    private async Task<bool> ExpireIfUnrenewed(GenerationPipeline pipeline)
+    private ShardRuntime[] EnsureShards(int count)
     {
-        if (pipeline.LostLease || _time.GetElapsedTime(pipeline.LeaseRenewedAt) < _options.LeaseTimeToLive) return false;
-        _logger.LogWarning("Projection {Projection}: the lease of generation {Generation} could not be renewed for {Ttl}; this host stops it",
-            Name, pipeline.Generation, _options.LeaseTimeToLive);
-        ProjectionMetrics.RecordOwnerChange(Name, pipeline.Generation, "lost");
-        await pipeline.AbortAsync().ConfigureAwait(false);
-        return true;
-    }
-
-    private async Task ExpireUnrenewed()
-    {
-        await _lifecycle.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (_active is { } active && await ExpireIfUnrenewed(active).ConfigureAwait(false)) _active = null;
-            if (_building is { } building && await ExpireIfUnrenewed(building).ConfigureAwait(false)) ClearBuilding(building);
-        }
-        finally { _lifecycle.Release(); }
-    }
-
-    /// <summary>Stops a pipeline whose generation is no longer this host's business, without a final flush, and frees its lease.</summary>
-    private async Task LetGo(GenerationPipeline pipeline, string why)
-    {
-        await pipeline.AbortAsync().ConfigureAwait(false);
-        if (pipeline is { LostLease: false, Lease: { } lease }) await ReleaseQuietly(lease, why).ConfigureAwait(false);
-    }
-
-    private async Task ReleaseQuietly(Lease lease, string why)
-    {
-        try
-        {
-            await _leases.Release(lease, CancellationToken.None).ConfigureAwait(false);
-            ProjectionMetrics.RecordOwnerChange(Name, lease.Key.Generation, "released");
-            _logger.LogInformation("Projection {Projection}: released the lease of generation {Generation} ({Why})", Name, lease.Key.Generation, why);
-        }
-        catch (Exception ex)
-        {
-            _logger.LogWarning(ex, "Projection {Projection}: releasing the lease of generation {Generation} failed; it expires by itself", Name, lease.Key.Generation);
-        }
-    }
-
-    private static LogLevel OutageLevel(Exception ex) => ex is ProjectionStoreUnavailableException ? LogLevel.Debug : LogLevel.Warning;
-
-    private void ClearBuilding(GenerationPipeline building)
-    {
-        if (_building != building) return;
-        _building = null;
-        _rebuild = null;
+        var shards = _shards;
+        if (shards.Length >= count) return shards;
+        var grown = new ShardRuntime[count];
+        shards.CopyTo(grown, 0);
+        for (var i = shards.Length; i < count; i++)
+            grown[i] = new ShardRuntime(Projection, i, _source, _store, _leases, _owner, _options, _time, _logger, _hub, _checkpointSignal, _ownershipWake);
+        _shards = grown;
+        return grown;
     }
 }
 
-/// <summary>The leases of a store that has none: every request is granted. Only safe with one host per store.</summary>
-internal sealed class SingleHostLeases : ILeaseStore
+/// <summary>A host configured with a shard count other than the one the projection's active generation was built with.</summary>
+public sealed class ShardCountChangedException(string projection, int recorded, int configured) : InvalidOperationException(
+    $"Projection '{projection}' was built with {recorded} shard(s), and this host is configured with {configured}: changing the shard count " +
+    $"re-splits the keys, which is a rebuild. Start with --rebuild {projection} to build a generation with {configured} shard(s), or use --shards {recorded}.")
 {
-    public Task<Lease?> TryAcquire(LeaseKey key, string owner, TimeSpan timeToLive, CancellationToken cancellationToken) =>
-        Task.FromResult<Lease?>(new Lease(key, owner, 1));
-
-    public Task<bool> Renew(Lease lease, TimeSpan timeToLive, CancellationToken cancellationToken) => Task.FromResult(true);
-
-    public Task Release(Lease lease, CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task<IReadOnlyList<LeaseRecord>> ReadLeases(string projection, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<LeaseRecord>>([]);
+    public string Projection { get; } = projection;
 }

@@ -23,14 +23,18 @@ internal sealed class StatusCommand() : ProjectionsCommand("status", "Per projec
         foreach (var projection in context.Projections)
         {
             var generations = await adapters.Store.EnsureProjection(projection.Name, projection.Indexes, ct);
-            var stored = await adapters.Store.LoadCheckpoint(projection.Name, generations.Active, ct);
+            // A sharded projection is as far as its slowest shard; each shard's own checkpoint is on its lease line.
+            var shardCheckpoints = await ShardCheckpoints(adapters.Store, projection.Name, generations.Active, generations.ActiveShards, ct);
+            var stored = shardCheckpoints.Any(c => c is null) ? null : shardCheckpoints.MinBy(c => c!.Position);
             var checkpoint = stored?.Position;
             var deadLetters = await adapters.Store.CountDeadLetters(projection.Name, generations.Active, ct);
-            var line = $"{projection.Name}: generation {generations.Active}, {Progress(checkpoint, head)}, dead letters {deadLetters}";
+            var shards = generations.ActiveShards > 1 ? $" ({generations.ActiveShards} shards)" : "";
+            var line = $"{projection.Name}: generation {generations.Active}{shards}, {Progress(checkpoint, head)}, dead letters {deadLetters}";
             if (stored?.StreamTime is { } streamTime) line += StreamTime(streamTime, TimeProvider.System.GetUtcNow());
             if (generations.Building is { } building)
             {
-                var rebuilt = (await adapters.Store.LoadCheckpoint(projection.Name, building, ct))?.Position;
+                var rebuiltShards = await ShardCheckpoints(adapters.Store, projection.Name, building, generations.BuildingShards, ct);
+                GlobalPosition? rebuilt = rebuiltShards.Any(c => c is null) ? null : rebuiltShards.Min(c => c!.Position);
                 line += generations.Preview
                     ? $"; preview generation {building} (switch or discard it): {Progress(rebuilt, head)}"
                     : $"; rebuilding generation {building}: {Progress(rebuilt, head)}";
@@ -38,7 +42,11 @@ internal sealed class StatusCommand() : ProjectionsCommand("status", "Per projec
             await context.Output.WriteLineAsync(line);
             if (adapters.Store is ILeaseStore leases)
                 foreach (var lease in await leases.ReadLeases(projection.Name, ct))
-                    await context.Output.WriteLineAsync($"  {LeaseLine(lease, DateTimeOffset.UtcNow)}");
+                {
+                    var shardProgress = lease.Key.Generation == generations.Active && generations.ActiveShards > 1 && lease.Key.Shard < shardCheckpoints.Count
+                        ? $"; {Progress(shardCheckpoints[lease.Key.Shard]?.Position, head)}" : "";
+                    await context.Output.WriteLineAsync($"  {LeaseLine(lease, DateTimeOffset.UtcNow)}{shardProgress}");
+                }
         }
         if (adapters.Store is IHostRegistry registry)
         {
@@ -47,6 +55,13 @@ internal sealed class StatusCommand() : ProjectionsCommand("status", "Per projec
             foreach (var host in hosts) await context.Output.WriteLineAsync($"  {HostLine(host, DateTimeOffset.UtcNow)}");
         }
         return ExitCodes.Ok;
+    }
+
+    private static async Task<List<ProjectionCheckpoint?>> ShardCheckpoints(IProjectionStore store, string projection, int generation, int shards, CancellationToken ct)
+    {
+        var checkpoints = new List<ProjectionCheckpoint?>();
+        for (var shard = 0; shard < shards; shard++) checkpoints.Add(await store.LoadCheckpoint(projection, generation, shard, ct));
+        return checkpoints;
     }
 
     /// <summary>"host-b at http://127.0.0.1:5001: writing plant-items (generation 1 shard 0); heartbeat 0.4 s ago, up 2m 05s" — or standby, or gone.</summary>

@@ -72,6 +72,9 @@ public sealed class ProjectionsRuntime(
                 logger.LogInformation("{Message} This host does not start another.", e.Message);
             }
         }
+        // A shard count other than the recorded one is applied only by a rebuild; without one the host does not run.
+        if (engine.Runtimes.Select(r => r.Error).OfType<ShardCountChangedException>().FirstOrDefault() is { } changed)
+            throw new HostUserException(changed.Message);
     }
 
     internal async Task StopAsync(CancellationToken cancellationToken)

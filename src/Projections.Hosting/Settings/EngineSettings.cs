@@ -51,5 +51,8 @@ public static class EngineSettings
             "Several hosts on one store: a standby takes over this long after the writing host stopped renewing (renewed every tenth of it).",
             (o, opt, v) => Duration(opt, v, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)) is var ttl
                 ? o with { LeaseTimeToLive = ttl, LeaseRenewInterval = ttl / 10 } : o),
+        Setting("shards", "Shards", "n", "1",
+            "Several hosts on one store share each projection's keys in this many shards, each written by one host. Fixed per generation: changing it needs --rebuild. Per projection: Projections:Projections:<name>:Shards.",
+            (o, opt, v) => o with { Shards = Int(opt, v, 1, ProjectionEngineOptions.MaxShards) }),
     ];
 }

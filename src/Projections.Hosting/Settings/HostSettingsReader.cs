@@ -24,6 +24,8 @@ public static class HostSettingsReader
         }
         if (PoisonPolicyReader.ReadPerProjection(configuration, registration.EngineSettings.Single(s => s.Option.Name == "on-poison").Option) is { Count: > 0 } perProjection)
             engine = engine with { OnPoisonByProjection = perProjection };
+        if (ReadShardsPerProjection(configuration, registration.EngineSettings.Single(s => s.Option.Name == "shards").Option) is { Count: > 0 } shards)
+            engine = engine with { ShardsByProjection = shards };
 
         var urls = ReadUrls(Get(Urls) ?? "http://127.0.0.1:5080");
         return new HostSettings
@@ -62,6 +64,16 @@ public static class HostSettingsReader
         if (chosen.Count > 1)
             throw new HostUserException($"Both {chosen[0].Provider.Option.Display} and {chosen[1].Provider.Option.Display} are set, but {why}; set only one.");
         return chosen.Count == 0 ? null : new SelectedStore<T>(chosen[0].Provider, chosen[0].Provider.Parse(chosen[0].Value!, configuration));
+    }
+
+    /// <summary><c>Projections:Projections:&lt;name&gt;:Shards</c>: one projection's shard count, which wins over <c>--shards</c>.</summary>
+    private static Dictionary<string, int> ReadShardsPerProjection(IConfiguration configuration, HostOption shards)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var section in configuration.GetSection(PoisonPolicyReader.PerProjectionSection).GetChildren())
+            if (section["Shards"] is { Length: > 0 } value)
+                counts[section.Key] = ValueParsers.Int(shards with { ConfigKey = $"{PoisonPolicyReader.PerProjectionSection}:{section.Key}:Shards" }, value, 1, ProjectionEngineOptions.MaxShards);
+        return counts;
     }
 
     private static string ReadDataDirectory(string value)

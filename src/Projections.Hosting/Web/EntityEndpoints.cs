@@ -47,6 +47,9 @@ internal static class EntityEndpoints
         var detail = source == "store"
             ? await ReadPersisted(runtime, key, cancellationToken)
             : await ReadCurrent(runtime, key, cancellationToken);
+        // A key of a shard another host writes is answered from the store; the answer names that host for the live state.
+        if (detail is { Source: "store" } && runtime.ShardOf(key) is { Here: false } shard)
+            detail = detail with { ServedBy = new ShardOwnerSummary(shard.Shard, shard.Owner, shard.OwnerAddress) };
         return detail is null ? ApiErrors.UnknownEntity(runtime, key) : Results.Ok(detail);
     }
 

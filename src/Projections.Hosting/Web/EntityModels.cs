@@ -71,6 +71,13 @@ internal sealed record EntityDetail(
     IReadOnlyList<AppliedEventSummary> RecentEvents,
     bool Retired = false)
 {
+    /// <summary>
+    /// For a key whose shard another host writes (design.md "Shards"): that host, whose API answers with the live state;
+    /// this answer is the store's document at the shard's last checkpoint. Absent otherwise.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ShardOwnerSummary? ServedBy { get; init; }
+
     public static EntityDetail FromLive(IProjection projection, LiveEntity entity) => new(
         "live", entity.Key, entity.Version, entity.PersistedVersion, entity.Position.ToString(), entity.TimeoutAt, null,
         EntitySummary.ReadFields(projection, entity.State),
@@ -89,6 +96,9 @@ internal sealed record EntityDetail(
             Retired: !live && EntityRetirement.IsRetired(projection, state));
     }
 }
+
+/// <summary>The host that writes a key's shard: its id and the address of its API (null when it has none, or nobody holds the shard).</summary>
+internal sealed record ShardOwnerSummary(int Shard, string? Host, string? Address);
 
 internal sealed record AppliedEventSummary(string EventType, string StreamId, ulong StreamRevision, string Position, DateTimeOffset Time, long Version)
 {

@@ -33,7 +33,8 @@ internal sealed record ProjectionSummary(
     RebuildSummary? Rebuild,
     PoisonSummary? StoppedOn,
     IReadOnlyList<OwnedShardSummary> OwnedShards,
-    ReconciliationSummary? Reconciliation)
+    ReconciliationSummary? Reconciliation,
+    IReadOnlyList<ShardSummary> Shards)
 {
     public static ProjectionSummary From(IProjectionRuntime runtime, ReconciliationReports? reports)
     {
@@ -66,7 +67,8 @@ internal sealed record ProjectionSummary(
             runtime.Rebuild is { } rebuild ? RebuildSummary.From(rebuild) : null,
             PoisonSummary.From(runtime),
             runtime.HeldLeases.Select(l => new OwnedShardSummary(l.Key.Generation, l.Key.Shard, l.Epoch, l.Owner)).ToArray(),
-            reports is { Enabled: true } ? ReconciliationSummary.From(reports.Find(runtime.Name)) : null);
+            reports is { Enabled: true } ? ReconciliationSummary.From(reports.Find(runtime.Name)) : null,
+            runtime.Shards.Select(ShardSummary.From).ToArray());
     }
 }
 
@@ -77,6 +79,14 @@ internal sealed record ReconciliationSummary(long Rounds, long Checked, long Mis
     public static ReconciliationSummary From(ReconciliationReport? report) => report is null
         ? new ReconciliationSummary(0, 0, 0, null, 0, 0, [])
         : new ReconciliationSummary(report.Rounds, report.Checked, report.Mismatches, report.LastRoundAt, report.LastChecked, report.LastInFlight, report.LastMismatchedKeys);
+}
+
+/// <summary>One shard of a sharded projection (none while it has one shard): its writer, where that host answers, epoch, checkpoint and lag.</summary>
+public sealed record ShardSummary(int Shard, string? Owner, string? OwnerAddress, bool Here, long Epoch, string? Checkpoint, ulong? LagEvents)
+{
+    /// <summary>The shard as the projection's last lease round saw it.</summary>
+    public static ShardSummary From(ShardView shard) =>
+        new(shard.Shard, shard.Owner, shard.OwnerAddress, shard.Here, shard.Epoch, shard.Checkpoint?.ToString(), shard.LagPositions);
 }
 
 /// <summary>A shard this host writes: a standby owns none (its live requests answer from the store).</summary>

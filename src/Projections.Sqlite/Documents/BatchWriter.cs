@@ -65,16 +65,17 @@ internal static class BatchWriter
     private static void WriteCheckpoint(SqliteConnection connection, SqliteTransaction transaction, ProjectionBatch batch, string now)
     {
         using var upsert = Command(connection, transaction, """
-            INSERT INTO projection_checkpoints (projection, generation, commit_position, prepare_position, stream_time, updated_at, writer, writer_epoch)
-            VALUES ($projection, $generation, $commit, $prepare, $streamTime, $now, $writer, $epoch)
-            ON CONFLICT (projection, generation) DO UPDATE SET
+            INSERT INTO projection_checkpoints (projection, generation, shard, commit_position, prepare_position, stream_time, updated_at, writer, writer_epoch)
+            VALUES ($projection, $generation, $shard, $commit, $prepare, $streamTime, $now, $writer, $epoch)
+            ON CONFLICT (projection, generation, shard) DO UPDATE SET
                 commit_position = excluded.commit_position, prepare_position = excluded.prepare_position,
                 stream_time = excluded.stream_time, updated_at = excluded.updated_at,
                 writer = excluded.writer, writer_epoch = excluded.writer_epoch
             WHERE (excluded.commit_position, excluded.prepare_position) >= (projection_checkpoints.commit_position, projection_checkpoints.prepare_position)
-            """, "$projection", "$generation", "$commit", "$prepare", "$streamTime", "$now", "$writer", "$epoch");
+            """, "$projection", "$generation", "$shard", "$commit", "$prepare", "$streamTime", "$now", "$writer", "$epoch");
         upsert.Parameters["$projection"].Value = batch.Projection;
         upsert.Parameters["$generation"].Value = batch.Generation;
+        upsert.Parameters["$shard"].Value = batch.Shard;
         upsert.Parameters["$commit"].Value = DocumentRows.ToDb(batch.Checkpoint.Position.Commit);
         upsert.Parameters["$prepare"].Value = DocumentRows.ToDb(batch.Checkpoint.Position.Prepare);
         upsert.Parameters["$streamTime"].Value = SqliteTime.ToDb(batch.Checkpoint.StreamTime);

@@ -8,11 +8,15 @@ internal sealed class GenerationCatalog(SqliteConnection connection, SqliteTrans
 {
     public ProjectionGenerations? Read(string projection)
     {
-        using var command = Command("SELECT active, building, preview FROM projection_generations WHERE projection = $projection");
+        using var command = Command("SELECT active, building, preview, active_shards, building_shards FROM projection_generations WHERE projection = $projection");
         command.Parameters.AddWithValue("$projection", projection);
         using var reader = command.ExecuteReader();
         if (!reader.Read()) return null;
-        return new ProjectionGenerations(reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetInt32(1), reader.GetInt64(2) != 0);
+        return new ProjectionGenerations(reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetInt32(1), reader.GetInt64(2) != 0)
+        {
+            ActiveShards = reader.GetInt32(3),
+            BuildingShards = reader.GetInt32(4),
+        };
     }
 
     public ProjectionGenerations Require(string projection) =>
@@ -21,9 +25,13 @@ internal sealed class GenerationCatalog(SqliteConnection connection, SqliteTrans
     public void Save(string projection, ProjectionGenerations generations)
     {
         using var command = Command("""
-            INSERT INTO projection_generations (projection, active, building, preview) VALUES ($projection, $active, $building, $preview)
-            ON CONFLICT (projection) DO UPDATE SET active = excluded.active, building = excluded.building, preview = excluded.preview
+            INSERT INTO projection_generations (projection, active, building, preview, active_shards, building_shards)
+            VALUES ($projection, $active, $building, $preview, $activeShards, $buildingShards)
+            ON CONFLICT (projection) DO UPDATE SET active = excluded.active, building = excluded.building, preview = excluded.preview,
+                active_shards = excluded.active_shards, building_shards = excluded.building_shards
             """);
+        command.Parameters.AddWithValue("$activeShards", generations.ActiveShards);
+        command.Parameters.AddWithValue("$buildingShards", generations.Building is null ? 1 : generations.BuildingShards);
         command.Parameters.AddWithValue("$projection", projection);
         command.Parameters.AddWithValue("$active", generations.Active);
         command.Parameters.AddWithValue("$building", generations.Building is { } b ? b : DBNull.Value);

@@ -10,18 +10,21 @@ internal static class ProjectionSchema
             projection TEXT    PRIMARY KEY NOT NULL,
             active     INTEGER NOT NULL,
             building   INTEGER,
-            preview    INTEGER NOT NULL DEFAULT 0
+            preview    INTEGER NOT NULL DEFAULT 0,
+            active_shards   INTEGER NOT NULL DEFAULT 1,
+            building_shards INTEGER NOT NULL DEFAULT 1
         );
         CREATE TABLE IF NOT EXISTS projection_checkpoints (
             projection       TEXT    NOT NULL,
             generation       INTEGER NOT NULL,
+            shard            INTEGER NOT NULL DEFAULT 0,
             commit_position  INTEGER NOT NULL,
             prepare_position INTEGER NOT NULL,
             stream_time      TEXT,
             updated_at       TEXT    NOT NULL,
             writer           TEXT,
             writer_epoch     INTEGER,
-            PRIMARY KEY (projection, generation)
+            PRIMARY KEY (projection, generation, shard)
         );
         CREATE TABLE IF NOT EXISTS projection_dead_letters (
             projection       TEXT    NOT NULL,
@@ -62,6 +65,8 @@ internal static class ProjectionSchema
         ("projection_checkpoints", "writer", "TEXT"),
         ("projection_checkpoints", "writer_epoch", "INTEGER"),
         ("projection_generations", "preview", "INTEGER NOT NULL DEFAULT 0"),
+        ("projection_generations", "active_shards", "INTEGER NOT NULL DEFAULT 1"),
+        ("projection_generations", "building_shards", "INTEGER NOT NULL DEFAULT 1"),
     ];
 
     /// <summary>Adds <see cref="AddedColumns"/> to a file created by an earlier version (ALTER TABLE ADD COLUMN keeps the rows).</summary>
@@ -69,15 +74,51 @@ internal static class ProjectionSchema
     {
         foreach (var (table, column, type) in AddedColumns)
         {
-            using var probe = connection.CreateCommand();
-            probe.CommandText = $"SELECT 1 FROM pragma_table_info('{table}') WHERE name = '{column}'";
-            if (probe.ExecuteScalar() is not null) continue;
+            if (HasColumn(connection, table, column)) continue;
             try { SqliteDatabase.Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {type}"); }
             catch (Microsoft.Data.Sqlite.SqliteException e) when (e.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
             {
                 // Another process starting on the same file added it first.
             }
         }
+    }
+
+    /// <summary>
+    /// A file created before shards keys its checkpoints by (projection, generation). SQLite cannot change a primary key, so the
+    /// table is copied into one keyed by (projection, generation, shard), every existing row becoming shard 0's, and renamed back:
+    /// one write transaction, so a second process starting on the same file sees either table, never half of it.
+    /// </summary>
+    public static void KeyCheckpointsByShard(Microsoft.Data.Sqlite.SqliteConnection connection)
+    {
+        if (HasColumn(connection, "projection_checkpoints", "shard")) return;
+        using var transaction = connection.BeginTransaction(deferred: false);
+        if (HasColumn(connection, "projection_checkpoints", "shard")) return;
+        SqliteDatabase.Execute(connection, """
+            CREATE TABLE projection_checkpoints_by_shard (
+                projection       TEXT    NOT NULL,
+                generation       INTEGER NOT NULL,
+                shard            INTEGER NOT NULL DEFAULT 0,
+                commit_position  INTEGER NOT NULL,
+                prepare_position INTEGER NOT NULL,
+                stream_time      TEXT,
+                updated_at       TEXT    NOT NULL,
+                writer           TEXT,
+                writer_epoch     INTEGER,
+                PRIMARY KEY (projection, generation, shard)
+            );
+            INSERT INTO projection_checkpoints_by_shard (projection, generation, shard, commit_position, prepare_position, stream_time, updated_at, writer, writer_epoch)
+                SELECT projection, generation, 0, commit_position, prepare_position, stream_time, updated_at, writer, writer_epoch FROM projection_checkpoints;
+            DROP TABLE projection_checkpoints;
+            ALTER TABLE projection_checkpoints_by_shard RENAME TO projection_checkpoints;
+            """, transaction);
+        transaction.Commit();
+    }
+
+    private static bool HasColumn(Microsoft.Data.Sqlite.SqliteConnection connection, string table, string column)
+    {
+        using var probe = connection.CreateCommand();
+        probe.CommandText = $"SELECT 1 FROM pragma_table_info('{table}') WHERE name = '{column}'";
+        return probe.ExecuteScalar() is not null;
     }
 
     public const string DocumentColumns = "key, state, version, commit_position, prepare_position, timeout_at, updated_at";

@@ -37,18 +37,27 @@ public sealed partial class SqliteProjectionStore : IProjectionStore, IDisposabl
     public Task Initialize(CancellationToken cancellationToken)
     {
         _database.Initialize(ProjectionSchema.Create);
-        _database.Run(connection => { ProjectionSchema.AddMissingColumns(connection); return 0; });
+        _database.Run(connection =>
+        {
+            ProjectionSchema.AddMissingColumns(connection);
+            ProjectionSchema.KeyCheckpointsByShard(connection);
+            return 0;
+        });
         Volatile.Write(ref _initialized, 1);
         return Task.CompletedTask;
     }
 
     public Task<ProjectionGenerations> EnsureProjection(string projection, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
+        EnsureProjection(projection, 1, indexes, cancellationToken);
+
+    public Task<ProjectionGenerations> EnsureProjection(string projection, int shards, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
         InWriteTransaction(catalog =>
         {
+            ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
             var generations = catalog.Read(projection);
             if (generations is null)
             {
-                generations = new ProjectionGenerations(1, null);
+                generations = new ProjectionGenerations(1, null) { ActiveShards = shards };
                 catalog.Save(projection, generations);
             }
             catalog.CreateStorage(projection, generations.Active, indexes);
@@ -69,21 +78,28 @@ public sealed partial class SqliteProjectionStore : IProjectionStore, IDisposabl
 
     /// <summary>Creates empty storage for <paramref name="generation"/> (wiping what an earlier attempt left there) and records it as being built.</summary>
     public Task BeginGeneration(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
-        Begin(projection, generation, indexes, preview: false);
+        Begin(projection, generation, 1, indexes, preview: false);
 
-    /// <summary>As <see cref="BeginGeneration"/>, recording the generation as a preview that only an explicit activation switches to.</summary>
+    public Task BeginGeneration(string projection, int generation, int shards, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
+        Begin(projection, generation, shards, indexes, preview: false);
+
+    /// <summary>As the one-shard BeginGeneration, recording the generation as a preview that only an explicit activation switches to.</summary>
     public Task BeginPreview(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
-        Begin(projection, generation, indexes, preview: true);
+        Begin(projection, generation, 1, indexes, preview: true);
 
-    private Task Begin(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, bool preview) =>
+    public Task BeginPreview(string projection, int generation, int shards, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
+        Begin(projection, generation, shards, indexes, preview: true);
+
+    private Task Begin(string projection, int generation, int shards, IReadOnlyList<IndexDefinition> indexes, bool preview) =>
         InWriteTransaction(catalog =>
         {
+            ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
             var generations = catalog.Require(projection);
             if (generation == generations.Active)
                 throw new InvalidOperationException($"Cannot begin generation {generation} of projection '{projection}': it is the active generation.");
             catalog.DropStorage(projection, generation);
             catalog.CreateStorage(projection, generation, indexes);
-            catalog.Save(projection, generations with { Building = generation, Preview = preview });
+            catalog.Save(projection, generations with { Building = generation, Preview = preview, BuildingShards = shards });
             return 0;
         }, projection);
 
@@ -93,9 +109,22 @@ public sealed partial class SqliteProjectionStore : IProjectionStore, IDisposabl
             var generations = catalog.Require(projection);
             if (!catalog.StorageExists(projection, generation))
                 throw new InvalidOperationException($"Cannot activate generation {generation} of projection '{projection}': it was never begun.");
-            catalog.Save(projection, generations.Building == generation ? new ProjectionGenerations(generation, null) : generations with { Active = generation });
+            catalog.Save(projection, generations.Building == generation
+                ? new ProjectionGenerations(generation, null) { ActiveShards = generations.BuildingShards }
+                : generations with { Active = generation });
             catalog.PointViewAt(projection, generation);
             return 0;
+        }, projection);
+
+    /// <summary>One write transaction: the check that the generation is still being built and the switch cannot be split by another host.</summary>
+    public Task<bool> ActivateBuiltGeneration(string projection, int generation, CancellationToken cancellationToken) =>
+        InWriteTransaction(catalog =>
+        {
+            var generations = catalog.Require(projection);
+            if (generations.Building != generation || generations.Preview) return false;
+            catalog.Save(projection, new ProjectionGenerations(generation, null) { ActiveShards = generations.BuildingShards });
+            catalog.PointViewAt(projection, generation);
+            return true;
         }, projection);
 
     public Task DropGeneration(string projection, int generation, CancellationToken cancellationToken) =>
@@ -109,15 +138,19 @@ public sealed partial class SqliteProjectionStore : IProjectionStore, IDisposabl
             return 0;
         }, projection);
 
-    public Task<ProjectionCheckpoint?> LoadCheckpoint(string projection, int generation, CancellationToken cancellationToken)
+    public Task<ProjectionCheckpoint?> LoadCheckpoint(string projection, int generation, CancellationToken cancellationToken) =>
+        LoadCheckpoint(projection, generation, 0, cancellationToken);
+
+    public Task<ProjectionCheckpoint?> LoadCheckpoint(string projection, int generation, int shard, CancellationToken cancellationToken)
     {
         EnsureInitialized();
         return Task.FromResult(_database.Run(connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT commit_position, prepare_position, stream_time FROM projection_checkpoints WHERE projection = $projection AND generation = $generation";
+            command.CommandText = "SELECT commit_position, prepare_position, stream_time FROM projection_checkpoints WHERE projection = $projection AND generation = $generation AND shard = $shard";
             command.Parameters.AddWithValue("$projection", projection);
             command.Parameters.AddWithValue("$generation", generation);
+            command.Parameters.AddWithValue("$shard", shard);
             using var reader = command.ExecuteReader();
             if (!reader.Read()) return null;
             return new ProjectionCheckpoint(

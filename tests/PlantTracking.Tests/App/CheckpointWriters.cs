@@ -22,16 +22,19 @@ internal sealed class CheckpointWriters : IAsyncDisposable
         _loop = Task.Run(Run);
     }
 
-    public sealed record Sample(DateTime At, string Projection, int Generation, long Position, string? Writer, long? Epoch);
+    public sealed record Sample(DateTime At, string Projection, int Generation, long Position, string? Writer, long? Epoch, int Shard = 0);
 
     /// <summary>A change of a lease row: who holds it (null when free) under which epoch.</summary>
-    public sealed record LeaseSample(DateTime At, string Projection, int Generation, string? Owner, long Epoch);
+    public sealed record LeaseSample(DateTime At, string Projection, int Generation, string? Owner, long Epoch, int Shard = 0);
 
-    /// <summary>The current holder of the projection's lease of its highest generation, as last sampled.</summary>
-    public LeaseSample? LeaseOf(string projection)
+    /// <summary>The current holder of the projection's lease (of <paramref name="shard"/>) of its highest generation, as last sampled.</summary>
+    public LeaseSample? LeaseOf(string projection, int shard = 0)
     {
-        lock (_samples) return _leases.Where(l => l.Projection == projection).OrderBy(l => l.Generation).ThenBy(l => l.At).LastOrDefault();
+        lock (_samples) return _leases.Where(l => l.Projection == projection && l.Shard == shard).OrderBy(l => l.Generation).ThenBy(l => l.At).LastOrDefault();
     }
+
+    /// <summary>The newest checkpoint sample of one shard of a projection.</summary>
+    public Sample? Latest(string projection, int shard) => Samples.LastOrDefault(s => s.Projection == projection && s.Shard == shard);
 
     /// <summary>Every change of a lease row seen so far, in order.</summary>
     public IReadOnlyList<LeaseSample> Leases
@@ -51,19 +54,19 @@ internal sealed class CheckpointWriters : IAsyncDisposable
     public IReadOnlyList<string> Violations()
     {
         var problems = new List<string>();
-        foreach (var series in Samples.Where(s => s.Writer is not null).GroupBy(s => (s.Projection, s.Generation)))
+        foreach (var series in Samples.Where(s => s.Writer is not null).GroupBy(s => (s.Projection, s.Generation, s.Shard)))
         {
             Sample? previous = null;
             var writers = new Dictionary<long, string>();
             foreach (var s in series)
             {
                 if (writers.TryGetValue(s.Epoch!.Value, out var w) && w != s.Writer)
-                    problems.Add($"{s.Projection} g{s.Generation}: epoch {s.Epoch} written by {w} and {s.Writer}");
+                    problems.Add($"{s.Projection} g{s.Generation} shard {s.Shard}: epoch {s.Epoch} written by {w} and {s.Writer}");
                 writers[s.Epoch.Value] = s.Writer!;
                 if (previous is not null && s.Epoch < previous.Epoch)
-                    problems.Add($"{s.Projection} g{s.Generation}: epoch went back from {previous.Epoch} ({previous.Writer}) to {s.Epoch} ({s.Writer}) at {s.At:HH:mm:ss.fff}");
+                    problems.Add($"{s.Projection} g{s.Generation} shard {s.Shard}: epoch went back from {previous.Epoch} ({previous.Writer}) to {s.Epoch} ({s.Writer}) at {s.At:HH:mm:ss.fff}");
                 if (previous is not null && s.Position < previous.Position)
-                    problems.Add($"{s.Projection} g{s.Generation}: checkpoint went back from {previous.Position} to {s.Position} at {s.At:HH:mm:ss.fff}");
+                    problems.Add($"{s.Projection} g{s.Generation} shard {s.Shard}: checkpoint went back from {previous.Position} to {s.Position} at {s.At:HH:mm:ss.fff}");
                 previous = s;
             }
         }
@@ -72,7 +75,7 @@ internal sealed class CheckpointWriters : IAsyncDisposable
 
     private async Task Run()
     {
-        var last = new Dictionary<(string, int), Sample>();
+        var last = new Dictionary<(string, int, int), Sample>();
         while (!_stop.IsCancellationRequested)
         {
             try
@@ -80,16 +83,16 @@ internal sealed class CheckpointWriters : IAsyncDisposable
                 await using var connection = new SqliteConnection(_connectionString);
                 await connection.OpenAsync(_stop.Token);
                 await using var command = connection.CreateCommand();
-                command.CommandText = "SELECT projection, generation, commit_position, writer, writer_epoch FROM projection_checkpoints";
+                command.CommandText = "SELECT projection, generation, commit_position, writer, writer_epoch, shard FROM projection_checkpoints";
                 await using (var leases = connection.CreateCommand())
                 {
-                    leases.CommandText = "SELECT projection, generation, owner, epoch FROM projection_leases WHERE shard = 0";
+                    leases.CommandText = "SELECT projection, generation, owner, epoch, shard FROM projection_leases";
                     await using var rows = await leases.ExecuteReaderAsync(_stop.Token);
                     while (await rows.ReadAsync(_stop.Token))
                     {
-                        var lease = new LeaseSample(DateTime.UtcNow, rows.GetString(0), rows.GetInt32(1), rows.IsDBNull(2) ? null : rows.GetString(2), rows.GetInt64(3));
+                        var lease = new LeaseSample(DateTime.UtcNow, rows.GetString(0), rows.GetInt32(1), rows.IsDBNull(2) ? null : rows.GetString(2), rows.GetInt64(3), rows.GetInt32(4));
                         lock (_samples)
-                            if (_leases.LastOrDefault(l => l.Projection == lease.Projection && l.Generation == lease.Generation) is not { } before
+                            if (_leases.LastOrDefault(l => l.Projection == lease.Projection && l.Generation == lease.Generation && l.Shard == lease.Shard) is not { } before
                                 || before.Owner != lease.Owner || before.Epoch != lease.Epoch)
                                 _leases.Add(lease);
                     }
@@ -98,8 +101,8 @@ internal sealed class CheckpointWriters : IAsyncDisposable
                 while (await reader.ReadAsync(_stop.Token))
                 {
                     var sample = new Sample(DateTime.UtcNow, reader.GetString(0), reader.GetInt32(1), reader.GetInt64(2),
-                        reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetInt64(4));
-                    var key = (sample.Projection, sample.Generation);
+                        reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.GetInt32(5));
+                    var key = (sample.Projection, sample.Generation, sample.Shard);
                     if (last.TryGetValue(key, out var before) && before with { At = sample.At } == sample) continue;
                     last[key] = sample;
                     lock (_samples) _samples.Add(sample);

@@ -36,3 +36,25 @@ public sealed class ZoneProjection : Projection<Zone>
         });
     }
 }
+
+/// <summary>A random ZoneProjection workload: fan-out, late events, leaves, and quiet gaps that fire timers.</summary>
+internal sealed class ZoneWorkload(Random random, global::Projections.Core.InMemory.InMemoryEventStore events)
+{
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+    private DateTimeOffset _t = Harness.T0;
+    private int _seq;
+
+    public void Append(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var item = $"item-{random.Next(10)}";
+            _t += random.Next(8) switch { 0 => TimeSpan.FromMinutes(15), < 4 => TimeSpan.FromMinutes(random.Next(5)), _ => TimeSpan.Zero };
+            var at = random.Next(6) == 0 ? _t - TimeSpan.FromMinutes(random.Next(1, 12)) : _t; // late events
+            object payload = random.Next(7) == 0
+                ? new Leave(item, ++_seq)
+                : new Visit(item, random.Next(3) switch { 0 => "zone-a", 1 => "zone-b", _ => item }, ++_seq, at);
+            events.AppendAt($"z-{item}", payload.GetType().Name, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(payload, payload.GetType(), Json), at);
+        }
+    }
+}

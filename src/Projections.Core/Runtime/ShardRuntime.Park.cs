@@ -4,7 +4,7 @@ using Projections.Core.Events;
 namespace Projections.Core.Runtime;
 
 /// <summary>"Park this event and continue": the operator's move for a projection stopped on a poison event or timer.</summary>
-public sealed partial class ProjectionRuntime
+internal sealed partial class ShardRuntime
 {
     /// <summary>
     /// Restarts the stopped active generation from its checkpoint with one exception: the event (or
@@ -31,7 +31,7 @@ public sealed partial class ProjectionRuntime
                 throw new InvalidOperationException($"Projection '{Name}' stopped at {park.Describe()}, not at position {expected}; nothing was parked.");
 
             await stopped.AbortAsync().ConfigureAwait(false);
-            var checkpoint = await _store.LoadCheckpoint(Name, stopped.Generation, cancellationToken).ConfigureAwait(false);
+            var checkpoint = await _store.LoadCheckpoint(Name, stopped.Generation, Shard, cancellationToken).ConfigureAwait(false);
             var next = NewPipeline(stopped.Generation, stopped.Lease!, park);
             next.LeaseRenewedAt = stopped.LeaseRenewedAt;
             await next.StartAsync(checkpoint, cancellationToken).ConfigureAwait(false);

@@ -7,7 +7,7 @@ namespace Projections.Core.Runtime;
 /// Rebuild previews (design.md "Preview generations"): generation g+1 is built and kept following beside g,
 /// but only a switch makes it active; a discard drops it. Both are recorded in the store, so every host follows.
 /// </summary>
-public sealed partial class ProjectionRuntime
+internal sealed partial class ShardRuntime
 {
     /// <summary>Activates the preview (refused while it is behind the active generation) and drops the old generation. Returns the new active generation.</summary>
     internal async Task<int> SwitchPreview(CancellationToken ct)
@@ -16,7 +16,7 @@ public sealed partial class ProjectionRuntime
         try
         {
             var generation = await PreviewGenerations.Switch(_store, Name,
-                async () => await CheckOwnership(await _store.ReadGenerations(Name, ct).ConfigureAwait(false), ct).ConfigureAwait(false),
+                async () => await CheckOwnership(await _store.ReadGenerations(Name, ct).ConfigureAwait(false), static _ => true, ct).ConfigureAwait(false),
                 ct).ConfigureAwait(false);
             _logger.LogInformation("Projection {Projection}: switched to the preview; generation {Generation} is active", Name, generation);
             return generation;
@@ -31,7 +31,7 @@ public sealed partial class ProjectionRuntime
         try
         {
             var generation = await PreviewGenerations.Discard(_store, Name, ct).ConfigureAwait(false);
-            await CheckOwnership(await _store.ReadGenerations(Name, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+            await CheckOwnership(await _store.ReadGenerations(Name, ct).ConfigureAwait(false), static _ => true, ct).ConfigureAwait(false);
             _logger.LogInformation("Projection {Projection}: discarded the preview of generation {Generation}", Name, generation);
             return generation;
         }

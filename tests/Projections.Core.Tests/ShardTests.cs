@@ -1,0 +1,104 @@
+using FluentAssertions;
+using Projections.Core.Events;
+using Projections.Core.Pipeline;
+using Projections.Core.Runtime;
+using Projections.Core.Tests.Support;
+
+namespace Projections.Core.Tests;
+
+/// <summary>
+/// Shards (design.md "Shards"): a projection split into N shards folds every key exactly as one shard does, timers
+/// included (stream time is a function of the global order, so every shard stamps the same time on the same event),
+/// and a shard skips the events of other shards' keys without reading their payload.
+/// </summary>
+public sealed class ShardTests
+{
+    [Theory]
+    [InlineData(3)]
+    [InlineData(11)]
+    public async Task One_two_and_three_shards_store_the_documents_of_the_reference_fold_and_of_each_other(int seed)
+    {
+        var documents = new List<Dictionary<string, string>>();
+        var streamTimes = new List<DateTimeOffset?>();
+        foreach (var shards in new[] { 1, 2, 3 })
+        {
+            await using var h = Harness.Create(new ZoneProjection());
+            var workload = new ZoneWorkload(new Random(seed), h.Events);
+            workload.Append(120);
+            // Three partitions with three shards: keys must still spread over every partition of a shard.
+            await h.Start(Harness.DefaultOptions with { Partitions = 3, Shards = shards, MaxBatchSize = 7 });
+            workload.Append(40); // some arrive live
+            await h.WaitForHead("zones");
+            await h.Engine.StopAsync(Harness.Cancel());
+
+            var result = await h.Verify(new ZoneProjection());
+            result.Mismatches.Should().BeEmpty($"{shards} shard(s) fold as the reference does");
+            result.Expected.Should().BeGreaterThan(5);
+            documents.Add(await h.StoredStates("zones"));
+            for (var shard = 0; shard < shards; shard++)
+                streamTimes.Add((await h.Store.LoadCheckpoint("zones", 1, shard, Harness.Cancel()))!.StreamTime);
+        }
+
+        documents[1].Should().Equal(documents[0]);
+        documents[2].Should().Equal(documents[0]);
+        documents[0].Values.Should().Contain(d => d.Contains(",T"), "the workload fires timers");
+        streamTimes.Distinct().Should().ContainSingle("every shard's stream time is the same function of the global order");
+    }
+
+    [Fact]
+    public async Task A_shard_skips_another_shards_event_before_reading_its_payload()
+    {
+        await using var h = Harness.Create(new CounterProjection());
+        var (bad, good) = StreamsOfTwoShards();
+        h.Append(good, new Bumped(1));
+        var poison = h.AppendRaw(bad, nameof(Bumped), "{ this is not json");
+        h.Append(good, new Bumped(2));
+        await h.Start(Harness.DefaultOptions with { Shards = 2 });
+        var runtime = (ProjectionRuntime)h.Runtime();
+        var badShard = KeyHash.Shard(bad, 2);
+
+        await Eventually.Until(() => runtime.ServingShard(badShard)?.Status == ProjectionStatus.Stopped, "the shard of the poison event stops on it",
+            TestContext.Current.CancellationToken);
+        var other = runtime.ServingShard(1 - badShard)!;
+        var head = await h.Events.ReadHeadPosition(Harness.Cancel());
+        await Eventually.Until(() => other.Checkpoint?.Position >= head, "the other shard passes the poison event", TestContext.Current.CancellationToken);
+
+        runtime.ServingShard(badShard)!.Error!.Message.Should().Contain(poison.Position.ToString());
+        other.Error.Should().BeNull("the other shard never deserialized the event of a key that is not its own");
+        other.Status.Should().Be(ProjectionStatus.Live);
+        (await h.StoredStates("counter")).Keys.Should().Equal(good);
+    }
+
+    [Fact]
+    public async Task Changing_the_shard_count_needs_a_rebuild_and_the_rebuild_records_the_new_count()
+    {
+        await using var h = Harness.Create(new ZoneProjection());
+        new ZoneWorkload(new Random(5), h.Events).Append(60);
+        await h.Start(Harness.DefaultOptions with { Shards = 1 });
+        await h.WaitForHead("zones");
+        await h.Engine.StopAsync(Harness.Cancel());
+
+        await using var resharded = h.Restarted();
+        await resharded.Start(Harness.DefaultOptions with { Shards = 3 });
+        var runtime = (ProjectionRuntime)resharded.Runtime("zones");
+        runtime.Status.Should().Be(ProjectionStatus.Stopped);
+        runtime.Error.Should().BeOfType<ShardCountChangedException>().Which.Message.Should().Contain("--rebuild zones").And.Contain("1 shard");
+
+        await resharded.Engine.StartRebuild("zones", Harness.Cancel());
+        await Eventually.Until(() => runtime.ActiveGeneration == 2 && runtime.ActiveShards == 3, "generation 2 with three shards becomes active",
+            TestContext.Current.CancellationToken);
+        runtime.Error.Should().BeNull();
+        await resharded.WaitForHead("zones");
+        await resharded.Engine.StopAsync(Harness.Cancel());
+        (await resharded.Verify(new ZoneProjection(), 2)).Mismatches.Should().BeEmpty();
+        (await h.Store.ReadGenerations("zones", Harness.Cancel())).ActiveShards.Should().Be(3);
+    }
+
+    /// <summary>Two stream ids of the counter projection that fall in different shards of two.</summary>
+    private static (string Bad, string Good) StreamsOfTwoShards()
+    {
+        var streams = Enumerable.Range(0, 20).Select(i => $"c-{i}").ToArray();
+        var bad = streams.First(s => KeyHash.Shard(s, 2) == 0);
+        return (bad, streams.First(s => KeyHash.Shard(s, 2) == 1));
+    }
+}

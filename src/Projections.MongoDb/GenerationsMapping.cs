@@ -47,7 +47,7 @@ internal static class GenerationsMapping
             { "active", "$building" },
             { "activeShards", new BsonDocument("$ifNull", new BsonArray { "$buildingShards", 1 }) },
             { "building", BsonNull.Value },
-            { "preview", false },
+            { "preview", new BsonDocument("$literal", false) }, // in $project a bare false means "exclude"; $literal makes it the value everywhere
             { "updatedAt", BsonValues.Date(now) },
         }),
     ];

@@ -99,7 +99,7 @@ public sealed class ShardModelsTests
                 "active": "$building",
                 "activeShards": { "$ifNull": [ "$buildingShards", 1 ] },
                 "building": null,
-                "preview": false,
+                "preview": { "$literal": false },
                 "updatedAt": { "$date": "2026-03-01T09:00:00Z" } } } ]
             """));
     }

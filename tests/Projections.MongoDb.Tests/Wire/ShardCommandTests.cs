@@ -31,7 +31,7 @@ public sealed class ShardCommandTests
         var set = statement["u"].AsBsonArray.Should().ContainSingle().Subject["$set"].AsBsonDocument;
         set["updatedAt"].IsValidDateTime.Should().BeTrue();
         set.Remove("updatedAt");
-        set.ShouldBeBson(BsonDocument.Parse("""{ "active": "$building", "activeShards": { "$ifNull": [ "$buildingShards", 1 ] }, "building": null, "preview": false }"""));
+        set.ShouldBeBson(BsonDocument.Parse("""{ "active": "$building", "activeShards": { "$ifNull": [ "$buildingShards", 1 ] }, "building": null, "preview": { "$literal": false } }"""));
         statement.GetValue("upsert", false).ToBoolean().Should().BeFalse();
         statement.GetValue("multi", false).ToBoolean().Should().BeFalse();
     }

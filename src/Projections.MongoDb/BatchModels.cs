@@ -43,7 +43,7 @@ internal sealed record BatchModels(
             deadLetterBytes.Add(BsonSize.Of(fields) + StatementOverheadBytes);
         }
         return new BatchModels(collection, documents, keys, documentBytes, deadLetters, deadLetterBytes,
-            CheckpointModel(collection, batch.Projection, batch.Generation, batch.Checkpoint, now));
+            CheckpointModel(collection, batch.Projection, batch.Generation, batch.Shard, batch.Checkpoint, now));
     }
 
     /// <summary>Upsert by key through the version guard pipeline.</summary>
@@ -66,6 +66,7 @@ internal sealed record BatchModels(
         return new UpdateOneModel<BsonDocument>(ById(CollectionNames.DeadLetterId(collection, position)), update) { IsUpsert = true };
     }
 
-    public static UpdateOneModel<BsonDocument> CheckpointModel(string collection, string projection, int generation, ProjectionCheckpoint checkpoint, DateTimeOffset now) =>
-        CheckpointMapping.GuardedWrite(CheckpointMapping.ToBson(collection, projection, generation, checkpoint, now));
+    /// <summary>The batch's shard's checkpoint, guarded so it never moves backwards.</summary>
+    public static UpdateOneModel<BsonDocument> CheckpointModel(string collection, string projection, int generation, int shard, ProjectionCheckpoint checkpoint, DateTimeOffset now) =>
+        CheckpointMapping.GuardedWrite(CheckpointMapping.ToBson(collection, projection, generation, shard, checkpoint, now));
 }

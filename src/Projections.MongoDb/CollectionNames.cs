@@ -33,8 +33,16 @@ internal static class CollectionNames
             throw new ArgumentException($"The projection name '{projection}' is too long for MongoDB: '{databaseName}.{longest}' (its largest generation) exceeds {MaxNamespaceBytes} bytes.", nameof(projection));
     }
 
-    /// <summary>The checkpoint document of a generation has the same id as the generation's collection.</summary>
-    public static string CheckpointId(string documentsCollection) => documentsCollection;
+    /// <summary>
+    /// The checkpoint document of a generation's shard: shard 0's has the same id as the generation's collection, as every
+    /// checkpoint had before shards (so those are shard 0's as they stand); shard n's is "{collection}#n" ("plant-items.g1#2"),
+    /// which no collection name can be, since those end in ".g{number}".
+    /// </summary>
+    public static string CheckpointId(string documentsCollection, int shard)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(shard);
+        return shard == 0 ? documentsCollection : $"{documentsCollection}#{shard}";
+    }
 
     /// <summary>"{collection}@{position}": one dead letter per projection generation and position, so parking twice is harmless.</summary>
     public static string DeadLetterId(string documentsCollection, Core.Events.GlobalPosition position) => $"{documentsCollection}@{position}";

@@ -8,13 +8,18 @@ namespace Projections.MongoDb;
 /// <summary>Generations: a rebuild writes "{projection}.g{n+1}" beside the active one; "_generations" records which one readers use.</summary>
 public sealed partial class MongoProjectionStore
 {
-    public async Task<ProjectionGenerations> EnsureProjection(string projection, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken)
+    public Task<ProjectionGenerations> EnsureProjection(string projection, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
+        EnsureProjection(projection, 1, indexes, cancellationToken);
+
+    /// <summary>Registers the projection with generation 1 in <paramref name="shards"/> shards the first time; later calls return what is recorded.</summary>
+    public async Task<ProjectionGenerations> EnsureProjection(string projection, int shards, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
         await Ready(cancellationToken).ConfigureAwait(false);
         CollectionNames.Documents(_settings.DatabaseName, projection, 1); // validates the name
         var registered = await _retry.Run($"register projection '{projection}'", t => Collection(CollectionNames.Generations).FindOneAndUpdateAsync(
             BatchModels.ById(projection),
-            new BsonDocument("$setOnInsert", new BsonDocument { { "active", 1 }, { "building", BsonNull.Value } }),
+            GenerationsMapping.RegisterUpdate(shards),
             new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After },
             t), cancellationToken).ConfigureAwait(false);
         var generations = GenerationsMapping.FromBson(registered);
@@ -25,21 +30,28 @@ public sealed partial class MongoProjectionStore
     }
 
     public Task BeginGeneration(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
-        Begin(projection, generation, indexes, preview: false, cancellationToken);
+        Begin(projection, generation, 1, indexes, preview: false, cancellationToken);
 
-    /// <summary>As <see cref="BeginGeneration"/>, recording the generation as a preview that only an explicit activation switches to.</summary>
+    public Task BeginGeneration(string projection, int generation, int shards, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
+        Begin(projection, generation, shards, indexes, preview: false, cancellationToken);
+
+    /// <summary>As the one-shard BeginGeneration, recording the generation as a preview that only an explicit activation switches to.</summary>
     public Task BeginPreview(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
-        Begin(projection, generation, indexes, preview: true, cancellationToken);
+        Begin(projection, generation, 1, indexes, preview: true, cancellationToken);
 
-    private async Task Begin(string projection, int generation, IReadOnlyList<IndexDefinition> indexes, bool preview, CancellationToken cancellationToken)
+    public Task BeginPreview(string projection, int generation, int shards, IReadOnlyList<IndexDefinition> indexes, CancellationToken cancellationToken) =>
+        Begin(projection, generation, shards, indexes, preview: true, cancellationToken);
+
+    private async Task Begin(string projection, int generation, int shards, IReadOnlyList<IndexDefinition> indexes, bool preview, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
         var current = await LoadGenerations(projection, cancellationToken).ConfigureAwait(false);
         if (generation == current.Active)
             throw new InvalidOperationException($"Generation {generation} of projection '{projection}' is the active one; a rebuild needs a new generation number.");
         // "Empty storage": leftovers of an earlier attempt at this generation number are removed first.
         await DropStorage(projection, generation, cancellationToken).ConfigureAwait(false);
         await CreateDocumentsCollection(projection, generation, indexes, cancellationToken).ConfigureAwait(false);
-        await SetGenerations(projection, new BsonDocument { { "building", generation }, { "preview", preview } }, null, cancellationToken).ConfigureAwait(false);
+        await SetGenerations(projection, GenerationsMapping.BeginFields(generation, shards, preview), null, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task ActivateGeneration(string projection, int generation, CancellationToken cancellationToken)
@@ -48,9 +60,28 @@ public sealed partial class MongoProjectionStore
         var current = await LoadGenerations(projection, cancellationToken).ConfigureAwait(false);
         if (generation != current.Active && generation != current.Building)
             throw new InvalidOperationException($"Generation {generation} of projection '{projection}' was never begun (active {current.Active}, building {current.Building?.ToString() ?? "none"}).");
-        var set = new BsonDocument("active", generation);
-        if (current.Building == generation) set.Add("building", BsonNull.Value).Add("preview", false);
-        await SetGenerations(projection, set, null, cancellationToken).ConfigureAwait(false);
+        if (current.Building != generation) return; // already the active one
+        if (await ActivateBuilding(projection, generation, previewToo: true, cancellationToken).ConfigureAwait(false)) return;
+        // Not matched: a retried update that had been applied, or another host switched or dropped it in between.
+        var after = await LoadGenerations(projection, cancellationToken).ConfigureAwait(false);
+        if (after.Active != generation)
+            throw new InvalidOperationException($"Generation {generation} of projection '{projection}' stopped being built before it could be activated (active {after.Active}).");
+    }
+
+    /// <summary>One conditional update: matches only while the generation is being built and is not a preview.</summary>
+    public async Task<bool> ActivateBuiltGeneration(string projection, int generation, CancellationToken cancellationToken)
+    {
+        CollectionNames.Documents(_settings.DatabaseName, projection, generation);
+        await Ready(cancellationToken).ConfigureAwait(false);
+        return await ActivateBuilding(projection, generation, previewToo: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool> ActivateBuilding(string projection, int generation, bool previewToo, CancellationToken cancellationToken)
+    {
+        var result = await _retry.Run($"activate generation {generation} of '{projection}'", t => Collection(CollectionNames.Generations).UpdateOneAsync(
+            new BsonDocumentFilterDefinition<BsonDocument>(GenerationsMapping.BuildingFilter(projection, generation, previewToo)),
+            Pipeline(GenerationsMapping.ActivateBuildingUpdate(_time.GetUtcNow())), cancellationToken: t), cancellationToken, isWrite: true).ConfigureAwait(false);
+        return result.MatchedCount == 1;
     }
 
     public async Task DropGeneration(string projection, int generation, CancellationToken cancellationToken)
@@ -89,7 +120,7 @@ public sealed partial class MongoProjectionStore
         var name = DocumentsCollection(projection, generation);
         await _retry.Run($"drop generation '{name}'", async t =>
         {
-            await Collection(CollectionNames.Checkpoints).DeleteOneAsync(BatchModels.ById(CollectionNames.CheckpointId(name)), t).ConfigureAwait(false);
+            await Collection(CollectionNames.Checkpoints).DeleteManyAsync(CheckpointMapping.GenerationFilter(projection, generation), t).ConfigureAwait(false);
             await Collection(CollectionNames.DeadLetters).DeleteManyAsync(DeadLettersOf(projection, generation), t).ConfigureAwait(false);
             await _database.DropCollectionAsync(name, t).ConfigureAwait(false);
         }, cancellationToken, isWrite: true).ConfigureAwait(false);

@@ -71,10 +71,13 @@ public sealed partial class MongoProjectionStore : IProjectionStore, IDisposable
         }
     }
 
-    public async Task<ProjectionCheckpoint?> LoadCheckpoint(string projection, int generation, CancellationToken cancellationToken)
+    public Task<ProjectionCheckpoint?> LoadCheckpoint(string projection, int generation, CancellationToken cancellationToken) =>
+        LoadCheckpoint(projection, generation, 0, cancellationToken);
+
+    public async Task<ProjectionCheckpoint?> LoadCheckpoint(string projection, int generation, int shard, CancellationToken cancellationToken)
     {
         await Ready(cancellationToken).ConfigureAwait(false);
-        var id = CollectionNames.CheckpointId(DocumentsCollection(projection, generation));
+        var id = CollectionNames.CheckpointId(DocumentsCollection(projection, generation), shard);
         var found = await _retry.Run($"load the checkpoint of '{id}'", t => FindOne(Collection(CollectionNames.Checkpoints), id, t), cancellationToken).ConfigureAwait(false);
         return found is null ? null : CheckpointMapping.FromBson(found);
     }

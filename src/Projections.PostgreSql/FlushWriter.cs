@@ -6,7 +6,7 @@ namespace Projections.PostgreSql;
 
 /// <summary>
 /// Writes one flush in one transaction: the lease fence, the documents (through the bulk writer, version-guarded),
-/// the dead letters (once per position), then the checkpoint, which never moves backwards.
+/// the dead letters (once per position), then the batch's shard's checkpoint, which never moves backwards.
 /// </summary>
 internal sealed class FlushWriter(PostgresSchema schema, IDocumentBulkWriter documents, LeaseStatements leases)
 {
@@ -57,19 +57,21 @@ internal sealed class FlushWriter(PostgresSchema schema, IDocumentBulkWriter doc
         return command;
     }
 
-    // "<=": the same position again (a replay, or an earlier chunk of a split flush) refreshes the row; an older one changes nothing.
+    // The batch's shard's row only. "<=": the same position again (a replay, or an earlier chunk of a split flush) refreshes
+    // the row; an older one changes nothing.
     private NpgsqlBatchCommand Checkpoint(ProjectionBatch batch, DateTimeOffset now)
     {
         var command = new NpgsqlBatchCommand($"""
-            INSERT INTO {schema.Checkpoints} AS stored (projection, generation, commit_position, prepare_position, stream_time, stream_time_ticks, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
-            ON CONFLICT (projection, generation) DO UPDATE SET
+            INSERT INTO {schema.Checkpoints} AS stored (projection, generation, shard, commit_position, prepare_position, stream_time, stream_time_ticks, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            ON CONFLICT (projection, generation, shard) DO UPDATE SET
                 commit_position = excluded.commit_position, prepare_position = excluded.prepare_position,
                 stream_time = excluded.stream_time, stream_time_ticks = excluded.stream_time_ticks, updated_at = excluded.updated_at
             WHERE (stored.commit_position, stored.prepare_position) <= (excluded.commit_position, excluded.prepare_position)
             """);
         Add(command, batch.Projection, NpgsqlDbType.Text);
         Add(command, batch.Generation, NpgsqlDbType.Integer);
+        Add(command, batch.Shard, NpgsqlDbType.Integer);
         Add(command, PostgresValues.Position(batch.Checkpoint.Position.Commit), NpgsqlDbType.Bigint);
         Add(command, PostgresValues.Position(batch.Checkpoint.Position.Prepare), NpgsqlDbType.Bigint);
         Add(command, (object?)PostgresValues.Timestamp(batch.Checkpoint.StreamTime) ?? DBNull.Value, NpgsqlDbType.TimestampTz);

@@ -6,17 +6,15 @@ namespace Projections.PostgreSql;
 
 public sealed partial class PostgresProjectionStore
 {
-    /// <summary>The recorded generations, read without taking the schema lock; a projection seen for the first time is created as by <see cref="EnsureProjection"/>.</summary>
+    /// <summary>The recorded generations, read without taking the schema lock; a projection seen for the first time is created with one shard as by EnsureProjection.</summary>
     public async Task<ProjectionGenerations> ReadGenerations(string projection, CancellationToken cancellationToken)
     {
         var recorded = await Read($"read the generations of projection '{projection}'", async (connection, ct) =>
         {
-            await using var command = new NpgsqlCommand($"SELECT active, building, preview FROM {_schema.Generations} WHERE projection = $1", connection);
+            await using var command = new NpgsqlCommand($"SELECT {GenerationCatalog.GenerationColumns} FROM {_schema.Generations} WHERE projection = $1", connection);
             command.Parameters.Add(new NpgsqlParameter { Value = projection });
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            return await reader.ReadAsync(ct).ConfigureAwait(false)
-                ? new ProjectionGenerations(reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetInt32(1), reader.GetBoolean(2))
-                : null;
+            return await reader.ReadAsync(ct).ConfigureAwait(false) ? GenerationCatalog.FromRow(reader, 0) : null;
         }, cancellationToken).ConfigureAwait(false);
         return recorded ?? await EnsureProjection(projection, [], cancellationToken).ConfigureAwait(false);
     }

@@ -45,10 +45,24 @@ public sealed partial class PostgresProjectionStore : IProjectionStore, IAsyncDi
     public Task Initialize(CancellationToken cancellationToken) =>
         InTransaction("create its schema", async (connection, transaction, ct) =>
         {
-            await using var command = new NpgsqlCommand(_schema.Create, connection, transaction);
-            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            await using (var command = new NpgsqlCommand(_schema.Create, connection, transaction))
+                await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            await KeyCheckpointsByShard(connection, transaction, ct).ConfigureAwait(false);
             return 0;
         }, cancellationToken);
+
+    private async Task KeyCheckpointsByShard(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        string? oldKey;
+        await using (var probe = new NpgsqlCommand(PostgresSchema.CheckpointKeyWithoutShard, connection, transaction))
+        {
+            probe.Parameters.Add(new NpgsqlParameter { Value = _schema.Checkpoints });
+            oldKey = await probe.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
+        }
+        if (oldKey is null) return;
+        await using var rekey = new NpgsqlCommand(_schema.KeyCheckpointsByShard(oldKey), connection, transaction);
+        await rekey.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
 
     public async Task<StoredDocument?> LoadDocument(string projection, int generation, string key, CancellationToken cancellationToken)
     {
@@ -109,12 +123,16 @@ public sealed partial class PostgresProjectionStore : IProjectionStore, IAsyncDi
     }
 
     public Task<ProjectionCheckpoint?> LoadCheckpoint(string projection, int generation, CancellationToken cancellationToken) =>
-        Read($"load the checkpoint of projection '{projection}'", async (connection, ct) =>
+        LoadCheckpoint(projection, generation, 0, cancellationToken);
+
+    public Task<ProjectionCheckpoint?> LoadCheckpoint(string projection, int generation, int shard, CancellationToken cancellationToken) =>
+        Read($"load the checkpoint of shard {shard} of projection '{projection}'", async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(
-                $"SELECT commit_position, prepare_position, stream_time_ticks FROM {_schema.Checkpoints} WHERE projection = $1 AND generation = $2", connection);
+                $"SELECT commit_position, prepare_position, stream_time_ticks FROM {_schema.Checkpoints} WHERE projection = $1 AND generation = $2 AND shard = $3", connection);
             command.Parameters.Add(new NpgsqlParameter { Value = projection });
             command.Parameters.Add(new NpgsqlParameter { Value = generation });
+            command.Parameters.Add(new NpgsqlParameter { Value = shard });
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             if (!await reader.ReadAsync(ct).ConfigureAwait(false)) return null;
             return new ProjectionCheckpoint(

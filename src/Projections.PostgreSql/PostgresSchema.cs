@@ -37,15 +37,18 @@ internal sealed class PostgresSchema(string schema)
             building   integer
         );
         ALTER TABLE {Generations} ADD COLUMN IF NOT EXISTS preview boolean NOT NULL DEFAULT false;
+        ALTER TABLE {Generations} ADD COLUMN IF NOT EXISTS active_shards integer NOT NULL DEFAULT 1;
+        ALTER TABLE {Generations} ADD COLUMN IF NOT EXISTS building_shards integer NOT NULL DEFAULT 1;
         CREATE TABLE IF NOT EXISTS {Checkpoints} (
             projection        text        NOT NULL,
             generation        integer     NOT NULL,
+            shard             integer     NOT NULL DEFAULT 0,
             commit_position   bigint      NOT NULL,
             prepare_position  bigint      NOT NULL,
             stream_time       timestamptz,
             stream_time_ticks bigint,
             updated_at        timestamptz NOT NULL,
-            PRIMARY KEY (projection, generation)
+            PRIMARY KEY (projection, generation, shard)
         );
         CREATE TABLE IF NOT EXISTS {DeadLetters} (
             projection       text        NOT NULL,
@@ -79,6 +82,28 @@ internal sealed class PostgresSchema(string schema)
             heartbeat_at timestamptz NOT NULL,
             expires_at   timestamptz NOT NULL
         );
+        """;
+
+    /// <summary>
+    /// The name of the checkpoint table's primary key when it is still (projection, generation), as every version before shards
+    /// created it; null once it includes the shard. Parameter $1: <see cref="Checkpoints"/>.
+    /// </summary>
+    public const string CheckpointKeyWithoutShard = """
+        SELECT c.conname FROM pg_constraint c
+        WHERE c.conrelid = $1::regclass AND c.contype = 'p'
+          AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) AND a.attname = 'shard')
+        """;
+
+    /// <summary>
+    /// Re-keys a checkpoint table created before shards by (projection, generation, shard): the added column's default makes
+    /// every existing row shard 0's. Runs in <see cref="Create"/>'s transaction, under the schema lock, so another process
+    /// starting on the same database sees the old table or the new one, never half of it.
+    /// </summary>
+    public string KeyCheckpointsByShard(string oldPrimaryKey) => $"""
+        ALTER TABLE {Checkpoints}
+            ADD COLUMN IF NOT EXISTS shard integer NOT NULL DEFAULT 0,
+            DROP CONSTRAINT {PostgresNaming.Quote(oldPrimaryKey)},
+            ADD PRIMARY KEY (projection, generation, shard)
         """;
 
     public const string DocumentColumns = "key, state, version, commit_position, prepare_position, updated_at, updated_ticks, timeout_at, timeout_ticks";

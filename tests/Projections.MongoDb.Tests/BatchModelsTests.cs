@@ -105,6 +105,7 @@ public sealed class BatchModelsTests
             { "_id", "plant-items.g2" },
             { "projection", "plant-items" },
             { "generation", 2 },
+            { "shard", 0 },
             { "position", new BsonDocument { { "commit", 510L }, { "prepare", 509L } } },
             { "streamTime", new BsonDateTime(Now.UtcDateTime) },
             { "streamTimeTicks", Now.UtcTicks + 5 },

@@ -23,9 +23,11 @@ public sealed class CollectionNamesTests
     }
 
     [Fact]
-    public void Checkpoint_and_dead_letter_ids_name_the_generation_and_position()
+    public void Checkpoint_and_dead_letter_ids_name_the_generation_shard_and_position()
     {
-        CollectionNames.CheckpointId("plant-items.g1").Should().Be("plant-items.g1");
+        CollectionNames.CheckpointId("plant-items.g1", 0).Should().Be("plant-items.g1", "checkpoints written before shards are shard 0's as they stand");
+        CollectionNames.CheckpointId("plant-items.g1", 2).Should().Be("plant-items.g1#2");
+        FluentActions.Invoking(() => CollectionNames.CheckpointId("plant-items.g1", -1)).Should().Throw<ArgumentOutOfRangeException>();
         CollectionNames.DeadLetterId("plant-items.g1", new GlobalPosition(42, 40)).Should().Be("plant-items.g1@42/40");
         CollectionNames.DeadLetterId("plant-items.g1", GlobalPosition.Of(42)).Should().Be("plant-items.g1@42");
     }

@@ -36,6 +36,27 @@ public sealed class ActiveViewTests(PostgresServerFixture server)
     }
 
     [Fact]
+    public async Task The_sharded_switch_moves_the_view_with_it_and_a_switch_that_did_not_happen_leaves_it()
+    {
+        await using var db = await Create(server, "shardview");
+        var store = await db.OpenStore();
+        var projection = $"plant-items-{UniqueNames.Suffix()}";
+        var view = $"projections.{PostgresNaming.PreferredBaseName(projection)}";
+        await store.EnsureProjection(projection, 2, [], Ct);
+        await store.WriteBatch(Batch(projection, 1, 1, Document("item-1", """{"status":"Active"}""", 1, 1)), Ct);
+        await store.BeginPreview(projection, 2, 3, [], Ct);
+        await store.WriteBatch(Batch(projection, 2, 1, Document("item-1", """{"status":"Lost"}""", 1, 1)) with { Shard = 2 }, Ct);
+
+        (await store.ActivateBuiltGeneration(projection, 2, Ct)).Should().BeFalse();
+        (await db.Scalar($"SELECT state ->> 'status' FROM {view}")).Should().Be("Active", "a preview is not switched to by the sharded switch");
+
+        await store.BeginGeneration(projection, 2, 3, [], Ct);
+        await store.WriteBatch(Batch(projection, 2, 1, Document("item-1", """{"status":"Lost"}""", 1, 1)) with { Shard = 2 }, Ct);
+        (await store.ActivateBuiltGeneration(projection, 2, Ct)).Should().BeTrue();
+        (await db.Scalar($"SELECT state ->> 'status' FROM {view}")).Should().Be("Lost");
+    }
+
+    [Fact]
     public async Task A_view_that_users_built_on_the_projection_survives_activation()
     {
         await using var db = await Create(server, "userview");

@@ -95,8 +95,9 @@ public sealed class RetirementTests
     }
 
     /// <summary>
-    /// The delay counts from the last time the aggregate finished: being active again cancels the countdown,
-    /// and finishing again starts a new one that ends exactly <see cref="RetireAfter"/> later.
+    /// The delay counts from the moment the aggregate last became finished: being active again cancels the
+    /// countdown, finishing again starts a new one (further changes while finished do not restart it), and
+    /// it ends exactly <see cref="RetireAfter"/> later.
     /// </summary>
     [Fact]
     public async Task An_aggregate_active_again_before_its_delay_ends_stays_and_retires_its_delay_after_it_finishes_again()
@@ -112,6 +113,7 @@ public sealed class RetirementTests
         tracker.GetLive("item-1").Should().NotBeNull("it is active again, so its first countdown no longer applies");
 
         h.Append("item-1", new ItemDone(), created: Harness.T0.AddMinutes(8)); // finished again: retires at minute 13
+        h.Append("item-1", new ItemDone(), created: Harness.T0.AddMinutes(10)); // still finished: the countdown goes on
         h.Append("item-2", new ItemSeen("s1", Harness.T0.AddMinutes(12)));
         await h.WaitForHead("tracker");
         tracker.GetLive("item-1").Should().NotBeNull("it finished four minutes of stream time ago");

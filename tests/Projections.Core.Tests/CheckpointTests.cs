@@ -95,6 +95,17 @@ public sealed class CheckpointTests
     }
 
     [Fact]
+    public async Task A_projection_that_has_read_nothing_stores_a_checkpoint_at_the_start_without_a_stream_time()
+    {
+        await using var h = await Harness.Started(null, new CounterProjection());
+
+        await Eventually.Until(() => h.Runtime().GetStats().Flushes >= 1, "the caught-up flush is written", TestContext.Current.CancellationToken);
+
+        var stored = await h.Store.LoadCheckpoint("counter", 1, Harness.Cancel());
+        stored.Should().Be(new ProjectionCheckpoint(GlobalPosition.Start, null), "no event has stamped a stream time yet (not DateTimeOffset.MinValue)");
+    }
+
+    [Fact]
     public async Task Unhandled_events_still_advance_the_checkpoint_within_the_flush_interval()
     {
         await using var h = await Harness.Started(Harness.DefaultOptions with { MaxFlushInterval = TimeSpan.FromSeconds(1) }, new CounterProjection());

@@ -17,8 +17,9 @@ public sealed class EvictionTests
             h.Append($"c-{k}", new Bumped(0));
             await h.WaitForHead(); // each flush makes earlier aggregates clean and persisted
         }
-        h.Runtime().GetStats().LiveAggregates.Should().BeLessThanOrEqualTo(5);
-        h.Runtime().GetLive("c-0").Should().BeNull("c-0 was the least recently used");
+        h.Runtime().GetStats().LiveAggregates.Should().Be(4, "the cap is four and every older aggregate is clean and persisted");
+        Enumerable.Range(16, 4).Should().OnlyContain(k => h.Runtime().GetLive($"c-{k}") != null, "the four most recently used stay in memory");
+        h.Runtime().GetLive("c-15").Should().BeNull("the least recently used ones leave first");
 
         h.Append("c-0", new Bumped(1));
         await h.WaitForHead();

@@ -29,6 +29,21 @@ public sealed class MemoryBudgetTests
         (await h.Verify(new CounterProjection())).Mismatches.Should().BeEmpty();
     }
 
+    /// <summary>An undercount passes the upper bound above, and lets aggregates written once and never touched again exceed the budget.</summary>
+    [Fact]
+    public async Task A_flushed_aggregate_counts_its_stored_size_from_the_next_barrier_on()
+    {
+        await using var h = await Harness.Started(Budgeted, new CounterProjection());
+        h.Append("c-1", new Bumped(0));
+        await h.WaitForHead();
+        h.Append("c-2", new Bumped(0)); // a later barrier: c-1's write has landed, so its serialized size is known
+        await h.WaitForHead();
+
+        var stored = await h.Store.LoadDocument("counter", 1, "c-1", Harness.Cancel());
+        h.Runtime().GetStats().EstimatedLiveBytes.Should().BeGreaterThanOrEqualTo(2 * MemoryEstimate.EngineOverheadPerAggregate + stored!.StateJson.Length,
+            "c-1 is counted with its state, although it has not changed since it was written");
+    }
+
     [Fact]
     public async Task Aggregates_that_are_not_persisted_stay_in_memory_whatever_the_budget()
     {

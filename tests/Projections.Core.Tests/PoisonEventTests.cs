@@ -72,6 +72,30 @@ public sealed class PoisonEventTests
         (await h.Verify(new CounterProjection(policy: PoisonEventPolicy.Park))).Mismatches.Should().BeEmpty();
     }
 
+    /// <summary>
+    /// A flush larger than MaxBatchSize is written in chunks, and only the last one moves the checkpoint. The
+    /// dead letter belongs with that one: in an earlier chunk it would be stored while the checkpoint still
+    /// says the event is unprocessed, and a crash before the last chunk would park it a second time on replay.
+    /// </summary>
+    [Fact]
+    public async Task In_a_flush_written_in_several_chunks_the_dead_letter_travels_with_the_chunk_that_moves_the_checkpoint()
+    {
+        var h = Harness.Create(new CounterProjection(policy: PoisonEventPolicy.Park));
+        var batches = new List<(int Documents, GlobalPosition[] Letters, GlobalPosition Checkpoint)>();
+        h.Store.AfterWrite = b => batches.Add((b.Documents.Count, b.DeadLetters.Select(l => l.Position).ToArray(), b.Checkpoint.Position));
+        for (var k = 0; k < 6; k++) h.Append($"c-{k}", new Bumped(0));
+        var poison = h.Append("c-0", new Bumped(1, Fail: true));
+        for (var k = 0; k < 6; k++) h.Append($"c-{k}", new Bumped(2));
+        await h.Start(Harness.DefaultOptions with { MaxBatchSize = 2 });
+        await using var _ = h;
+        await h.WaitForHead();
+
+        batches.Should().Contain(b => b.Documents == 2 && b.Checkpoint < poison.Position, "the flush is written in chunks that do not move the checkpoint");
+        batches.Where(b => b.Letters.Length > 0).Should().ContainSingle("the letter is written once")
+            .Which.Checkpoint.Should().BeGreaterThanOrEqualTo(poison.Position, "its chunk is the one that moves the checkpoint past the event");
+        (await h.Runtime().ReadDeadLetters(0, 10, Harness.Cancel())).Select(l => l.Position).Should().Equal(poison.Position);
+    }
+
     [Fact]
     public async Task Nothing_after_a_stopping_poison_event_is_written_even_what_the_reader_already_passed()
     {

@@ -113,6 +113,38 @@ public sealed class RetirementTests
         (await h.Verify(new TrackerProjection())).Mismatches.Should().BeEmpty();
     }
 
+    /// <summary>
+    /// The delay counts from the moment the aggregate last became finished: being active again cancels the
+    /// countdown, finishing again starts a new one (further changes while finished do not restart it), and
+    /// it ends exactly <see cref="RetireAfter"/> later.
+    /// </summary>
+    [Fact]
+    public async Task An_aggregate_active_again_before_its_delay_ends_stays_and_retires_its_delay_after_it_finishes_again()
+    {
+        await using var h = await Harness.Started(Harness.DefaultOptions with { Partitions = 1 }, new TrackerProjection(retireDoneAfter: RetireAfter));
+        var tracker = h.Runtime("tracker");
+        h.Append("item-1", new ItemSeen("s1", Harness.T0));
+        h.Append("item-1", new ItemDone(), created: Harness.T0.AddMinutes(1)); // would retire at minute 6
+        h.Append("item-1", new ItemSeen("s2", Harness.T0.AddMinutes(2)));      // active again: no retirement
+        await h.WaitForHead("tracker");
+        h.Append("item-2", new ItemSeen("s1", Harness.T0.AddMinutes(7)));
+        await h.WaitForHead("tracker"); // one partition: the barrier behind item-2's event saw stream time at minute 7
+        tracker.GetLive("item-1").Should().NotBeNull("it is active again, so its first countdown no longer applies");
+
+        h.Append("item-1", new ItemDone(), created: Harness.T0.AddMinutes(8)); // finished again: retires at minute 13
+        h.Append("item-1", new ItemDone(), created: Harness.T0.AddMinutes(10)); // still finished: the countdown goes on
+        h.Append("item-2", new ItemSeen("s1", Harness.T0.AddMinutes(12)));
+        await h.WaitForHead("tracker");
+        tracker.GetLive("item-1").Should().NotBeNull("it finished four minutes of stream time ago");
+        tracker.GetStats().RetiredAggregates.Should().Be(0);
+
+        h.Append("item-2", new ItemSeen("s1", Harness.T0.AddMinutes(13)));
+        await h.WaitForHead("tracker");
+        await Eventually.Until(() => tracker.GetLive("item-1") is null, "item-1 retires once finished for exactly its delay", TestContext.Current.CancellationToken);
+        tracker.GetStats().RetiredAggregates.Should().Be(1);
+        (await h.Verify(new TrackerProjection())).Mismatches.Should().BeEmpty();
+    }
+
     [Fact]
     public async Task Warm_start_leaves_finished_aggregates_in_the_store()
     {

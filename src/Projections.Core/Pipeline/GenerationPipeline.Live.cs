@@ -125,6 +125,7 @@ internal sealed partial class GenerationPipeline
             EventsPerSecond = EventsPerSecond(),
             Flushes = Flusher.Flushes,
             LastFlushDocuments = Flusher.LastFlushDocuments,
+            DocumentsFlushed = Flusher.DocumentsFlushed,
             LastFlushDuration = Flusher.LastFlushDuration,
             LastFlushAt = Flusher.LastFlushAt,
             DirtyAggregates = (int)DirtyCount(),

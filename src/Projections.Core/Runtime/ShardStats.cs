@@ -19,6 +19,7 @@ internal static class ShardStats
             EventsPerSecond = shards.Sum(s => s.EventsPerSecond),
             Flushes = shards.Sum(s => s.Flushes),
             LastFlushDocuments = shards.Sum(s => s.LastFlushDocuments),
+            DocumentsFlushed = shards.Sum(s => s.DocumentsFlushed),
             LastFlushAt = shards.Max(s => s.LastFlushAt),
             DirtyAggregates = shards.Sum(s => s.DirtyAggregates),
             LiveAggregates = shards.Sum(s => s.LiveAggregates),

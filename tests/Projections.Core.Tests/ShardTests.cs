@@ -85,8 +85,12 @@ public sealed class ShardTests
         runtime.Error.Should().BeOfType<ShardCountChangedException>().Which.Message.Should().Contain("--rebuild zones").And.Contain("1 shard");
 
         await resharded.Engine.StartRebuild("zones", Harness.Cancel());
-        await Eventually.Until(() => runtime.ActiveGeneration == 2 && runtime.ActiveShards == 3, "generation 2 with three shards becomes active",
-            TestContext.Current.CancellationToken);
+        // The shards of generation 2 are leased and switched in lease rounds, which run every renew interval of the harness's clock.
+        await Eventually.Until(() =>
+        {
+            resharded.Time.Advance(Harness.DefaultOptions.LeaseRenewInterval);
+            return runtime.ActiveGeneration == 2 && runtime.ActiveShards == 3;
+        }, "generation 2 with three shards becomes active", TestContext.Current.CancellationToken);
         runtime.Error.Should().BeNull();
         await resharded.WaitForHead("zones");
         await resharded.Engine.StopAsync(Harness.Cancel());

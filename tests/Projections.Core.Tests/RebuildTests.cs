@@ -44,7 +44,12 @@ public sealed class RebuildTests
             : Task.CompletedTask;
 
         await h.Engine.StartRebuild("counter", Harness.Cancel());
-        await Eventually.Until(() => runtime.Rebuild is null && runtime.Error is not null, "the rebuild is abandoned", TestContext.Current.CancellationToken);
+        // A rebuild moves on in lease rounds too (taking, resuming, dropping), which run on the harness's clock.
+        await Eventually.Until(() =>
+        {
+            h.Time.Advance(Harness.DefaultOptions.LeaseRenewInterval);
+            return runtime.Rebuild is null && runtime.Error is not null;
+        }, "the rebuild is abandoned", TestContext.Current.CancellationToken);
 
         runtime.ActiveGeneration.Should().Be(1);
         runtime.Status.Should().Be(ProjectionStatus.Live);
@@ -55,7 +60,11 @@ public sealed class RebuildTests
 
         h.Store.BeforeWrite = null;
         await h.Engine.StartRebuild("counter", Harness.Cancel());
-        await Eventually.Until(() => runtime.ActiveGeneration == 2, "the second rebuild activates generation 2", TestContext.Current.CancellationToken);
+        await Eventually.Until(() =>
+        {
+            h.Time.Advance(Harness.DefaultOptions.LeaseRenewInterval);
+            return runtime.ActiveGeneration == 2;
+        }, "the second rebuild activates generation 2", TestContext.Current.CancellationToken);
         runtime.Error.Should().BeNull();
         (await h.Verify(new CounterProjection())).Mismatches.Should().BeEmpty();
     }

@@ -30,6 +30,8 @@ internal sealed partial class ShardRuntime
     {
         while (!_stopped && _building == building && building.Status != ProjectionStatus.Stopped)
         {
+            // Prepared before the checkpoints are read: a checkpoint written while they are read still wakes this wait.
+            var checkpointed = _checkpointSignal.Prepare();
             try
             {
                 var behind = false;
@@ -40,7 +42,7 @@ internal sealed partial class ShardRuntime
             }
             catch (Exception ex) { _logger.LogDebug(ex, "Projection {Projection}: reading the rebuild's shard checkpoints failed", Name); }
             // A checkpoint of a shard built here wakes it at once; shards built elsewhere are read again every renew interval.
-            await Task.WhenAny(_checkpointSignal.Prepare(), Task.Delay(_options.LeaseRenewInterval, _time)).ConfigureAwait(false);
+            await Task.WhenAny(checkpointed, Task.Delay(_options.LeaseRenewInterval, _time)).ConfigureAwait(false);
         }
         return false;
     }

@@ -83,12 +83,20 @@ internal sealed partial class ShardRuntime
             else if (!await KeepLease(building, ct).ConfigureAwait(false)) ClearBuilding(building);
         }
         if (_building is null && generations.Building is { } next && Shard < generations.BuildingShards && mayTake(next)
+            && await StillBuilding(next, ct).ConfigureAwait(false)
             && await TryTake(next, ct).ConfigureAwait(false) is { } buildLease)
         {
             _logger.LogInformation("Projection {Projection}: building generation {Generation} shard {Shard} from its checkpoint", Name, next, Shard);
             await StartBuilding(next, buildLease, generations.Preview, ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// The round's generations were read before this shard's lock was taken: a rebuild this shard abandoned in between
+    /// (its generation dropped) would be resumed from that stale read, into storage that no longer exists. Read again under the lock.
+    /// </summary>
+    private async Task<bool> StillBuilding(int generation, CancellationToken ct) =>
+        (await _store.ReadGenerations(Name, ct).ConfigureAwait(false)).Building == generation;
 
     /// <summary>A lease just taken, and when it was asked for: the store counts its time-to-live from no earlier than that.</summary>
     private sealed record TakenLease(Lease Lease, long AskedAt);

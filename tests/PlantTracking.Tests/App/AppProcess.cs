@@ -115,6 +115,32 @@ internal sealed class AppProcess : IAsyncDisposable
     /// <summary>Freezes the host (SIGSTOP), as a long GC pause or a stalled VM would: it neither renews nor writes until <see cref="Thaw"/>.</summary>
     public void Freeze() => Signal(19, "SIGSTOP");
 
+    /// <summary>
+    /// Freezes the host and waits until every one of its threads has stopped: SIGSTOP takes effect when a thread returns
+    /// to user space, so a write the host was in the middle of (a commit) still lands after the signal was sent. Once all
+    /// threads are stopped, what the store holds is what the host wrote.
+    /// </summary>
+    public async Task FreezeFully(TimeSpan deadline)
+    {
+        Freeze();
+        await Projections.Testing.Eventually.Until(() => HasExited || AllThreadsStopped(), deadline, $"process {_process.Id} stopping all its threads after SIGSTOP");
+    }
+
+    private bool AllThreadsStopped()
+    {
+        try
+        {
+            return Directory.GetDirectories($"/proc/{_process.Id}/task").All(task =>
+            {
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                var state = stat[(stat.LastIndexOf(')') + 2)..][0]; // the field after "(name)"
+                return state is 'T' or 't';
+            });
+        }
+        catch (IOException) { return false; } // a thread ended while listed: look again
+        catch (UnauthorizedAccessException) { return false; }
+    }
+
     /// <summary>Lets a frozen host run again (SIGCONT).</summary>
     public void Thaw() => Signal(18, "SIGCONT");
 

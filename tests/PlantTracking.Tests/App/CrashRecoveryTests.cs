@@ -153,7 +153,7 @@ public sealed partial class CrashRecoveryTests(ITestOutputHelper log, PostgresSe
         return await Eventually.Value(async () =>
         {
             if (host.HasExited) throw new InvalidOperationException($"{what} exited before a kill:\n{host.Output}");
-            host.Freeze();
+            await host.FreezeFully(TimeSpan.FromSeconds(10)); // a commit in flight when SIGSTOP was sent lands before the read, not after the kill
             try
             {
                 last = await window.Read(TestContext.Current.CancellationToken);

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text;
 using FluentAssertions;
 using Projections.Core.Events;
@@ -36,6 +37,53 @@ public sealed class GenerationDiffTests
         (report.Added, report.Removed, report.Changed, report.Unchanged, report.Pending).Should().Be((0, 0, 1, 1, 2));
         report.Documents.Should().ContainSingle().Which.Key.Should().Be("changed");
         report.Documents[0].Fields.Select(f => $"{f.Path}: {f.Old!.ToJsonString()} -> {f.New!.ToJsonString()}").Should().Equal("s: \"a\" -> \"b\"");
+    }
+
+    [Fact]
+    public async Task A_timeout_that_fires_in_the_preview_while_the_diff_reads_its_documents_is_pending_not_a_change()
+    {
+        var inner = new InMemoryProjectionStore();
+        await inner.EnsureProjection(Name, [], Ct);
+        await inner.WriteBatch(Batch(1, checkpoint: 10, streamTime: T0.AddMinutes(10), Doc("due", """{"lost":false}""", 4, timeout: T0.AddMinutes(11))), Ct);
+        await inner.BeginPreview(Name, 2, [], Ct);
+        await inner.WriteBatch(Batch(2, checkpoint: 8, streamTime: T0.AddMinutes(8), Doc("due", """{"lost":false}""", 4, timeout: T0.AddMinutes(11))), Ct);
+        // The preview follows live events: after the diff read both checkpoints, its next flush carries the
+        // timeout that fired at 11 minutes, on a document whose last event is still position 4.
+        var store = FlushingWhileRead.Around(inner, generation: 2,
+            Batch(2, checkpoint: 12, streamTime: T0.AddMinutes(12), Doc("due", """{"lost":true}""", 4)));
+
+        var report = await GenerationDiff.Compute(store, Name, new DiffQuery(null, null, 0, 50), Ct);
+
+        (report.Changed, report.Unchanged, report.Pending).Should().Be((0, 0, 1),
+            "the preview's document is newer than the checkpoint read before it, by a timeout the active generation has not reached yet");
+        report.Documents.Should().BeEmpty();
+    }
+
+    /// <summary>A store whose generation writes one more batch just as the diff starts reading that generation's documents.</summary>
+    public class FlushingWhileRead : DispatchProxy
+    {
+        private InMemoryProjectionStore _inner = null!;
+        private int _generation;
+        private ProjectionBatch? _batch;
+
+        public static IProjectionStore Around(InMemoryProjectionStore inner, int generation, ProjectionBatch batch)
+        {
+            var proxy = Create<IProjectionStore, FlushingWhileRead>();
+            var self = (FlushingWhileRead)(object)proxy;
+            (self._inner, self._generation, self._batch) = (inner, generation, batch);
+            return proxy;
+        }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            if (targetMethod!.Name == nameof(IProjectionStore.LoadAllDocuments) && (int)args![1]! == _generation && _batch is { } batch)
+            {
+                _batch = null;
+                _inner.WriteBatch(batch, CancellationToken.None).GetAwaiter().GetResult();
+            }
+            try { return targetMethod.Invoke(_inner, args); }
+            catch (TargetInvocationException e) when (e.InnerException is not null) { throw e.InnerException; }
+        }
     }
 
     private static StoredDocument Doc(string key, string json, ulong position, DateTimeOffset? timeout = null) =>

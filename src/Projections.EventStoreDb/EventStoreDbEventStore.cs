@@ -40,6 +40,8 @@ public sealed class EventStoreDbEventStore : IEventStore, IAsyncDisposable
 
     public string Description => _connection.Settings.Describe();
 
+    internal EventStoreDbConnection Connection => _connection;
+
     /// <summary>Connects now (if not yet connected) and reports the server's version and capabilities.</summary>
     public async Task<ServerCapabilities> GetServerCapabilities(CancellationToken cancellationToken) =>
         (await _connection.GetNode(cancellationToken).ConfigureAwait(false)).Capabilities;

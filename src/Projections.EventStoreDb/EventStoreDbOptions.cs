@@ -21,6 +21,8 @@ public sealed record EventStoreDbOptions
     public TimeSpan LiveIdleCheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>Told about every transient failure a subscription or read recovers from, with the pause before the retry.</summary>
     public Action<Exception, TimeSpan>? OnReconnecting { get; init; }
+    /// <summary>How long a replaced channel stays open for the calls still on it; tests shorten it.</summary>
+    internal TimeSpan RetiredChannelGrace { get; init; } = TimeSpan.FromSeconds(30);
 
     internal void Validate()
     {

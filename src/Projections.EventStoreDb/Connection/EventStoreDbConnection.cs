@@ -23,7 +23,7 @@ internal sealed class EventStoreDbConnection : IAsyncDisposable
     private EndPointAddress? _preferred;
     private bool _disposed;
     private readonly CancellationTokenSource _disposing = new();
-    private static readonly TimeSpan RetiredChannelGrace = TimeSpan.FromSeconds(30);
+    private Task _lastRetirement = Task.CompletedTask;
 
     private readonly EventStoreDbOptions _options;
 
@@ -120,20 +120,25 @@ internal sealed class EventStoreDbConnection : IAsyncDisposable
         if (Interlocked.CompareExchange(ref _current, null, failed) == failed)
         {
             _preferred = next;
-            _ = Retire(failed.Channel);
+            _lastRetirement = Retire(failed.Channel);
         }
     }
+
+    /// <summary>Completes once the channel of the last reset node is disposed (tests wait on it).</summary>
+    internal Task LastRetirement => Volatile.Read(ref _lastRetirement);
 
     /// <summary>
     /// Other calls may still be starting on a channel that one call found broken; disposing it at once
     /// would fail them with ObjectDisposedException instead of a transport error they retry. So the
-    /// channel is disposed a little later (or when the connection is disposed).
+    /// channel is disposed a little later (or when the connection is disposed). A call still running on
+    /// it then (a subscription on a channel another call reset spuriously) sees ObjectDisposedException,
+    /// which every caller treats as a lost connection.
     /// </summary>
     private async Task Retire(GrpcChannel channel)
     {
         try
         {
-            await Task.Delay(RetiredChannelGrace, _disposing.Token).ConfigureAwait(false);
+            await Task.Delay(_options.RetiredChannelGrace, _disposing.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -182,6 +187,12 @@ internal sealed class EventStoreDbConnection : IAsyncDisposable
                 Reset(node);
                 failure = new EventStoreUnavailableException($"EventStoreDB {operation} failed: {node.EndPoint} is not reachable ({ex.Message}).", ex);
                 if (!NotDelivered(ex) && !idempotent) throw failure;
+            }
+            catch (ObjectDisposedException ex) when (!cancellationToken.IsCancellationRequested && node is not null && !_disposed)
+            {
+                Reset(node);
+                failure = new EventStoreUnavailableException($"EventStoreDB {operation} failed: its connection to {node.EndPoint} was closed after another call found it broken.", ex);
+                if (!idempotent) throw failure;
             }
             catch (EventStoreUnavailableException ex) when (node is null && (NotDelivered(ex) || idempotent))
             {

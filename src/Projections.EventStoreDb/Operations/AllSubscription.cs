@@ -52,6 +52,13 @@ internal sealed class AllSubscription(EventStoreDbConnection connection, EventSt
                     var pending = TryReadNext(call, node!, cancellationToken);
                     while (true)
                     {
+                        if (!connection.IsCurrent(node!))
+                        {
+                            // Another call found this node's channel broken and it will be disposed: resubscribe on the new one.
+                            failure = new EventStoreUnavailableException($"The $all subscription's connection to {node!.EndPoint} was replaced after another call found it broken.");
+                            Abandon(pending);
+                            break;
+                        }
                         // Without the server's caught-up message, a quiet sparse catch-up reaches the head only this way.
                         if ((live || !node!.Capabilities.SendsCaughtUp) && !pending.IsCompleted)
                         {
@@ -165,6 +172,10 @@ internal sealed class AllSubscription(EventStoreDbConnection connection, EventSt
         }
     }
 
+    /// <summary>A read left running on a call being disposed ends with an error nobody needs: observe it.</summary>
+    private static void Abandon(Task<Next> pending) =>
+        pending.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+
     private readonly record struct Next(ReadResp? Response, Exception? Failure);
 
     /// <summary>Reads one message; transient failures come back as a value so the caller can reconnect.</summary>
@@ -195,8 +206,9 @@ internal sealed class AllSubscription(EventStoreDbConnection connection, EventSt
                     throw mapped;
             }
         }
-        catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is IOException or HttpRequestException or ObjectDisposedException && !cancellationToken.IsCancellationRequested)
         {
+            // ObjectDisposedException: the channel was retired (disposed) while this call still read from it.
             connection.Reset(node);
             return new Next(null, new EventStoreUnavailableException($"The $all subscription lost its connection to {node.EndPoint}: {ex.Message}", ex));
         }

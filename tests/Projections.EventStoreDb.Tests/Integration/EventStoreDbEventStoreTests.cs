@@ -166,6 +166,41 @@ public sealed class EventStoreDbEventStoreTests(EventStoreDbServer server) : IAs
     }
 
     [Fact]
+    public async Task A_subscription_on_a_channel_another_call_reset_moves_to_the_new_one_and_skips_nothing()
+    {
+        // The server restart test found it: a head read answered "not ready" on the new channel while both subscriptions
+        // had already moved to it, so it was reset and disposed 30 s later under them, and both projections stopped.
+        await using var store = EventStoreDbEventStore.Connect(server.RequireConnectionString(),
+            new EventStoreDbOptions { RetiredChannelGrace = TimeSpan.FromMilliseconds(200) });
+        var prefix = UniquePrefix("item-");
+        var head = await store.ReadHeadPosition(Ct);
+        await store.Append($"{prefix}1", ExpectedRevision.NoStream, Events("ItemDetected", 10), Ct);
+        var received = new List<RecordedEvent>();
+        await using var subscription = store.Subscribe(head, new EventFilter { StreamPrefixes = [prefix] }, Ct).GetAsyncEnumerator(Ct);
+        await NextEvents(subscription, received, 2);
+
+        // Mid catch-up, the subscription's channel is reset by another call and disposed: the calls on it are disposed too.
+        store.Connection.Reset(await store.Connection.GetNode(Ct));
+        await store.Connection.LastRetirement.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await store.Append($"{prefix}1", ExpectedRevision.Exact(9), Events("ItemDetected", 10, 10), Ct);
+
+        await NextEvents(subscription, received, 20);
+        received.Select(N).Should().Equal(Enumerable.Range(0, 20));
+    }
+
+    /// <summary>Reads the subscription until <paramref name="received"/> holds <paramref name="count"/> events, or fails after a deadline.</summary>
+    private static async Task NextEvents(IAsyncEnumerator<SubscriptionMessage> subscription, List<RecordedEvent> received, int count)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(30));
+        while (received.Count < count)
+        {
+            (await subscription.MoveNextAsync().AsTask().WaitAsync(deadline.Token)).Should().BeTrue("a subscription does not end");
+            if (subscription.Current.Kind == SubscriptionMessageKind.Event) received.Add(subscription.Current.Event!);
+        }
+    }
+
+    [Fact]
     public async Task Subscription_resumes_after_the_server_restarts()
     {
         if (!server.CanRestart)

@@ -137,7 +137,9 @@ internal sealed partial class ShardRuntime
         {
             if (_building == building) _building = null;
             await building.AbortAsync().ConfigureAwait(false);
-            if (!_stopped) await _store.DropGeneration(Name, building.Generation, CancellationToken.None).ConfigureAwait(false);
+            // Only while it is still the one being built: a preview switched to meanwhile (by a command, or on another host) is the active generation.
+            if (!_stopped && (await _store.ReadGenerations(Name, CancellationToken.None).ConfigureAwait(false)).Building == building.Generation)
+                await _store.DropGeneration(Name, building.Generation, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) { _logger.LogWarning(ex, "Projection {Projection}: dropping the failed generation {Generation} failed", Name, building.Generation); }
         finally { _lifecycle.Release(); }

@@ -40,4 +40,16 @@ public static class KeyHash
     public static int Partition(string key, int partitions, int shards) => (int)(Fnv1a(key) / (uint)shards % (uint)partitions);
 
     public static int Shard(string key, int shards) => (int)(Fnv1a(key) % (uint)shards);
+
+    /// <summary>
+    /// Whether some key falls both in <paramref name="shard"/> of <paramref name="shards"/> and in <paramref name="otherShard"/> of
+    /// <paramref name="otherShards"/> (two generations with different shard counts): both are the hash modulo the count, so exactly
+    /// when the two shard numbers agree modulo the counts' greatest common divisor (equal counts: the same shard).
+    /// </summary>
+    public static bool ShardsOverlap(int shard, int shards, int otherShard, int otherShards)
+    {
+        var (a, b) = (shards, otherShards);
+        while (b != 0) (a, b) = (b, a % b);
+        return shard % a == otherShard % a;
+    }
 }

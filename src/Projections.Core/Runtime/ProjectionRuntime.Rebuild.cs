@@ -21,8 +21,6 @@ public sealed partial class ProjectionRuntime
             if (ServingPipelines().FirstOrDefault(p => p.Status == ProjectionStatus.Stopped) is { } failed)
                 throw new InvalidOperationException($"Projection '{Name}' is stopped{(failed.Error is null ? "" : $" ({failed.Error.Message})")}; restart it to rebuild.");
             var generations = await _store.ReadGenerations(Name, ct).ConfigureAwait(false);
-            if (preview && (ConfiguredShards > 1 || generations.ActiveShards > 1))
-                throw new InvalidOperationException($"Projection '{Name}' has several shards; a rebuild preview of a sharded projection is not supported. Rebuild without --preview.");
             if (generations.Building is { } running)
                 throw new RebuildAlreadyRunningException(generations.Preview
                     ? $"Projection '{Name}' already has a preview of generation {running}; switch to it or discard it first."
@@ -45,19 +43,35 @@ public sealed partial class ProjectionRuntime
         finally { _rounds.Release(); }
     }
 
-    /// <summary>Activates the preview (refused while it is behind the active generation) and drops the old generation. Returns the new active generation.</summary>
+    /// <summary>
+    /// Activates the preview (refused while a shard of it is behind the active generation) and drops the old generation.
+    /// Between the two, a lease round promotes every shard of the preview built here, so this host never starts a second
+    /// pipeline for it. Returns the new active generation.
+    /// </summary>
     internal async Task<int> SwitchPreview(CancellationToken ct)
     {
         await _rounds.WaitAsync(ct).ConfigureAwait(false);
-        try { return await EnsureShards(1)[0].SwitchPreview(ct).ConfigureAwait(false); }
+        try
+        {
+            var generation = await PreviewGenerations.Switch(_store, Name,
+                async () => await Round(await _store.ReadGenerations(Name, ct).ConfigureAwait(false), ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+            _logger.LogInformation("Projection {Projection}: switched to the preview; generation {Generation} is active", Name, generation);
+            return generation;
+        }
         finally { _rounds.Release(); }
     }
 
-    /// <summary>Drops the preview generation; the active one keeps serving. Returns the dropped generation.</summary>
+    /// <summary>Drops the preview generation and lets go of its shards built here; the active one keeps serving. Returns the dropped generation.</summary>
     internal async Task<int> DiscardPreview(CancellationToken ct)
     {
         await _rounds.WaitAsync(ct).ConfigureAwait(false);
-        try { return await EnsureShards(1)[0].DiscardPreview(ct).ConfigureAwait(false); }
+        try
+        {
+            var generation = await PreviewGenerations.Discard(_store, Name, ct).ConfigureAwait(false);
+            await Round(await _store.ReadGenerations(Name, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+            _logger.LogInformation("Projection {Projection}: discarded the preview of generation {Generation}", Name, generation);
+            return generation;
+        }
         finally { _rounds.Release(); }
     }
 }

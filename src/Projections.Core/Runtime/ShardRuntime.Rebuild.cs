@@ -108,7 +108,8 @@ internal sealed partial class ShardRuntime
         }
         _checkpointSignal.Set();
         _ownershipWake.Set(); // this host's other shards of the new generation are promoted at once
-        _logger.LogInformation("Projection {Projection}: generation {Generation} is active", Name, building.Generation);
+        // One host records the switch (ActivateBuiltGeneration is conditional): this line appears once per rebuild, on that host.
+        _logger.LogInformation("Projection {Projection}: every shard of generation {Generation} caught up; this host recorded the switch to it", Name, building.Generation);
         if (old is not null) await LetGo(old, "replaced by the rebuild").ConfigureAwait(false);
         // Dropping revokes the old generation's leases, so a host still writing it (as the holder here, or elsewhere) is fenced out.
         try { await _store.DropGeneration(Name, building.Generation - 1, CancellationToken.None).ConfigureAwait(false); }
@@ -137,7 +138,9 @@ internal sealed partial class ShardRuntime
         {
             if (_building == building) _building = null;
             await building.AbortAsync().ConfigureAwait(false);
-            if (!_stopped) await _store.DropGeneration(Name, building.Generation, CancellationToken.None).ConfigureAwait(false);
+            // Only while it is still the one being built: a preview switched to meanwhile (by a command, or on another host) is the active generation.
+            if (!_stopped && (await _store.ReadGenerations(Name, CancellationToken.None).ConfigureAwait(false)).Building == building.Generation)
+                await _store.DropGeneration(Name, building.Generation, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) { _logger.LogWarning(ex, "Projection {Projection}: dropping the failed generation {Generation} failed", Name, building.Generation); }
         finally { _lifecycle.Release(); }

@@ -1,5 +1,6 @@
 using Projections.Core.Events;
 using Projections.Core.Ports;
+using Projections.Core.Runtime;
 using Projections.Hosting.Progress;
 using Projections.Hosting.Web;
 
@@ -24,7 +25,7 @@ internal sealed class StatusCommand() : ProjectionsCommand("status", "Per projec
         {
             var generations = await adapters.Store.EnsureProjection(projection.Name, projection.Indexes, ct);
             // A sharded projection is as far as its slowest shard; each shard's own checkpoint is on its lease line.
-            var shardCheckpoints = await ShardCheckpoints(adapters.Store, projection.Name, generations.Active, generations.ActiveShards, ct);
+            var shardCheckpoints = await ShardCheckpoints.Load(adapters.Store, projection.Name, generations.Active, generations.ActiveShards, ct);
             var stored = shardCheckpoints.Any(c => c is null) ? null : shardCheckpoints.MinBy(c => c!.Position);
             var checkpoint = stored?.Position;
             var deadLetters = await adapters.Store.CountDeadLetters(projection.Name, generations.Active, ct);
@@ -33,7 +34,7 @@ internal sealed class StatusCommand() : ProjectionsCommand("status", "Per projec
             if (stored?.StreamTime is { } streamTime) line += StreamTime(streamTime, TimeProvider.System.GetUtcNow());
             if (generations.Building is { } building)
             {
-                var rebuiltShards = await ShardCheckpoints(adapters.Store, projection.Name, building, generations.BuildingShards, ct);
+                var rebuiltShards = await ShardCheckpoints.Load(adapters.Store, projection.Name, building, generations.BuildingShards, ct);
                 GlobalPosition? rebuilt = rebuiltShards.Any(c => c is null) ? null : rebuiltShards.Min(c => c!.Position);
                 line += generations.Preview
                     ? $"; preview generation {building} (switch or discard it): {Progress(rebuilt, head)}"
@@ -55,13 +56,6 @@ internal sealed class StatusCommand() : ProjectionsCommand("status", "Per projec
             foreach (var host in hosts) await context.Output.WriteLineAsync($"  {HostLine(host, DateTimeOffset.UtcNow)}");
         }
         return ExitCodes.Ok;
-    }
-
-    private static async Task<List<ProjectionCheckpoint?>> ShardCheckpoints(IProjectionStore store, string projection, int generation, int shards, CancellationToken ct)
-    {
-        var checkpoints = new List<ProjectionCheckpoint?>();
-        for (var shard = 0; shard < shards; shard++) checkpoints.Add(await store.LoadCheckpoint(projection, generation, shard, ct));
-        return checkpoints;
     }
 
     /// <summary>"host-b at http://127.0.0.1:5001: writing plant-items (generation 1 shard 0); heartbeat 0.4 s ago, up 2m 05s" — or standby, or gone.</summary>

@@ -23,10 +23,11 @@ internal sealed class AppProcess : IAsyncDisposable
     public int Id => _process.Id;
     public bool HasExited => _exited.Task.IsCompleted;
 
-    public static AppProcess Start(IEnumerable<string> args) => Start(HostDll, args);
+    /// <summary>Starts the sample application; <paramref name="environment"/> adds variables (as an orchestrator sets them for one replica).</summary>
+    public static AppProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null) => Start(HostDll, args, environment: environment);
 
     /// <summary>Starts <c>dotnet <paramref name="dll"/> args</c>, an application built from the sample or from the template.</summary>
-    public static AppProcess Start(string dll, IEnumerable<string> args, string? workingDirectory = null)
+    public static AppProcess Start(string dll, IEnumerable<string> args, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -44,6 +45,7 @@ internal sealed class AppProcess : IAsyncDisposable
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("PROJECTIONS__", StringComparison.OrdinalIgnoreCase)).ToList())
             info.Environment.Remove(key);
         info.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var host = new AppProcess(process);

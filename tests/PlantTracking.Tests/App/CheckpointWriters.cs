@@ -14,6 +14,7 @@ internal sealed class CheckpointWriters : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Sample> _samples = [];
     private readonly List<LeaseSample> _leases = [];
+    private readonly Dictionary<(string, int), DateTime> _dropped = [];
     private readonly Task _loop;
 
     public CheckpointWriters(string databasePath)
@@ -35,6 +36,12 @@ internal sealed class CheckpointWriters : IAsyncDisposable
 
     /// <summary>The newest checkpoint sample of one shard of a projection.</summary>
     public Sample? Latest(string projection, int shard) => Samples.LastOrDefault(s => s.Projection == projection && s.Shard == shard);
+
+    /// <summary>When the checkpoint rows of a generation were first seen gone (dropped by a switch), or null while they are there.</summary>
+    public DateTime? DroppedAt(string projection, int generation)
+    {
+        lock (_samples) return _dropped.TryGetValue((projection, generation), out var at) ? at : null;
+    }
 
     /// <summary>Every change of a lease row seen so far, in order.</summary>
     public IReadOnlyList<LeaseSample> Leases
@@ -97,15 +104,23 @@ internal sealed class CheckpointWriters : IAsyncDisposable
                                 _leases.Add(lease);
                     }
                 }
+                var present = new HashSet<(string, int)>();
                 await using var reader = await command.ExecuteReaderAsync(_stop.Token);
                 while (await reader.ReadAsync(_stop.Token))
                 {
+                    present.Add((reader.GetString(0), reader.GetInt32(1)));
                     var sample = new Sample(DateTime.UtcNow, reader.GetString(0), reader.GetInt32(1), reader.GetInt64(2),
                         reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.GetInt32(5));
                     var key = (sample.Projection, sample.Generation, sample.Shard);
                     if (last.TryGetValue(key, out var before) && before with { At = sample.At } == sample) continue;
                     last[key] = sample;
                     lock (_samples) _samples.Add(sample);
+                }
+                // Only after a whole read: a generation seen before and absent now was dropped; a row written after that shows as a new sample.
+                foreach (var key in last.Keys.Where(k => !present.Contains((k.Item1, k.Item2))).ToList())
+                {
+                    last.Remove(key); // so the same row written again is recorded
+                    lock (_samples) _dropped.TryAdd((key.Item1, key.Item2), DateTime.UtcNow);
                 }
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested) { return; }

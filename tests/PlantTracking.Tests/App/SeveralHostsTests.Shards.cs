@@ -79,17 +79,17 @@ public sealed partial class SeveralHostsTests
     private sealed record OwnedAnswer(int Generation, int Shard, long Epoch);
 
     /// <summary>Waits until every shard of plant-items is leased to one of <paramref name="hosts"/> in exactly these per-host counts (any order).</summary>
-    private async Task WaitForShares(CheckpointWriters writers, List<AppProcess> hosts, int[] counts, string what)
+    private async Task WaitForShares(CheckpointWriters writers, List<AppProcess> hosts, int[] counts, string what, int shards = Shards)
     {
         string Shares()
         {
-            var owners = Enumerable.Range(0, Shards).Select(s => writers.LeaseOf(Items, s)?.Owner).ToList();
+            var owners = Enumerable.Range(0, shards).Select(s => writers.LeaseOf(Items, s)?.Owner).ToList();
             return string.Join(", ", owners.Select((o, s) => $"shard {s}: {o ?? "free"}"));
         }
         bool Shared()
         {
             var alive = hosts.Select(OwnerOf).ToHashSet();
-            var owners = Enumerable.Range(0, Shards).Select(s => writers.LeaseOf(Items, s)?.Owner).ToList();
+            var owners = Enumerable.Range(0, shards).Select(s => writers.LeaseOf(Items, s)?.Owner).ToList();
             if (owners.Any(o => o is null || !alive.Contains(o))) return false;
             var perHost = hosts.Select(h => owners.Count(o => o == OwnerOf(h))).Where(c => c > 0).Order().ToArray();
             return perHost.SequenceEqual(counts);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using FluentAssertions;
+using Microsoft.Data.Sqlite;
 using Projections.Testing;
 using Xunit;
 
@@ -83,7 +84,7 @@ public sealed partial class SeveralHostsTests(ITestOutputHelper log) : IAsyncDis
         var frozenOwner = OwnerOf(frozen);
         await WaitForProgress(writers, frozen);
 
-        frozen.Freeze();
+        await FreezeOutsideAWrite(frozen, writers);
         Log($"froze {frozenOwner}");
         await Eventually.Until(() => writers.Latest(Items) is { } s && s.Writer != frozenOwner, TakeoverTarget + TimeSpan.FromSeconds(15),
             () => $"no standby took over from the frozen host:\n{Tail(hosts)}");
@@ -138,6 +139,42 @@ public sealed partial class SeveralHostsTests(ITestOutputHelper log) : IAsyncDis
 
         writers.Violations().Should().BeEmpty();
         await StopAllAndVerify(simulator, hosts, writers);
+    }
+
+    /// <summary>
+    /// Freezes the host at a moment it holds no SQLite write lock. SQLite lets one process write the file at a time, and a
+    /// process stopped inside a write transaction keeps that lock, so no host could even take the lease until it resumes:
+    /// a stall of the one-machine store, not the lease protocol under test (frozen inside a flush, 1 run in 4 under load
+    /// timed out with the standby unable to write). A freeze that caught a write is undone once that write has landed.
+    /// </summary>
+    private async Task FreezeOutsideAWrite(AppProcess host, CheckpointWriters writers)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var samples = writers.Samples.Count;
+            await host.FreezeFully(StartDeadline);
+            if (await WriteLockIsFree()) return;
+            host.Thaw();
+            Log($"froze {OwnerOf(host)} inside a write transaction (attempt {attempt}); resumed it to freeze again after that write");
+            if (attempt == 10) throw new InvalidOperationException($"{OwnerOf(host)} was inside a write transaction at each of 10 freezes");
+            await Eventually.Until(() => writers.Samples.Count > samples, StartDeadline, () => $"{OwnerOf(host)} wrote nothing after it was resumed:\n{host.Output}");
+        }
+    }
+
+    /// <summary>Whether another process could start writing projections.db now (waiting up to 3 s for a live writer's transaction).</summary>
+    private async Task<bool> WriteLockIsFree()
+    {
+        var builder = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_data.Path, "projections.db"), Pooling = false, DefaultTimeout = 3 };
+        await using var connection = new SqliteConnection(builder.ToString());
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "BEGIN IMMEDIATE; ROLLBACK;";
+        try
+        {
+            await command.ExecuteNonQueryAsync();
+            return true;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6) { return false; } // SQLITE_BUSY, SQLITE_LOCKED
     }
 
     /// <summary>

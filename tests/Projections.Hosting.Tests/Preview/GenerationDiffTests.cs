@@ -59,6 +59,33 @@ public sealed class GenerationDiffTests
         report.Documents.Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task With_shards_each_document_is_compared_as_of_its_own_shards_common_checkpoint_and_stream_time()
+    {
+        // Shard 0 of both generations is at 40 (stream time 10 min); shard 1 of the preview lags at 12 (8 min) behind the active 30 (9 min).
+        var (changed, ahead, same, timer) = (KeyIn(0, "changed"), KeyIn(1, "ahead"), KeyIn(1, "same"), KeyIn(1, "timer"));
+        var store = new InMemoryProjectionStore();
+        await store.EnsureProjection(Name, 2, [], Ct);
+        await store.WriteBatch(Batch(1, 40, T0.AddMinutes(10), Doc(changed, """{"s":"a"}""", 25)) with { Shard = 0 }, Ct);
+        await store.WriteBatch(Batch(1, 30, T0.AddMinutes(9), Doc(ahead, """{"n":2}""", 20), Doc(same, """{"n":1}""", 5),
+            Doc(timer, """{"lost":false}""", 5, timeout: T0.AddMinutes(9.5))) with { Shard = 1 }, Ct);
+        await store.BeginPreview(Name, 2, 2, [], Ct);
+        await store.WriteBatch(Batch(2, 40, T0.AddMinutes(10), Doc(changed, """{"s":"b"}""", 25)) with { Shard = 0 }, Ct);
+        await store.WriteBatch(Batch(2, 12, T0.AddMinutes(8), Doc(ahead, """{"n":1}""", 11), Doc(same, """{"n":1}""", 5),
+            Doc(timer, """{"lost":false}""", 5, timeout: T0.AddMinutes(9.5))) with { Shard = 1 }, Ct);
+
+        var report = await GenerationDiff.Compute(store, Name, new DiffQuery(null, null, 0, 50), Ct);
+
+        report.Documents.Select(d => d.Key).Should().Equal([changed], "shard 0's document is compared as of shard 0's checkpoint 40, not the slowest shard's 12");
+        (report.Changed, report.Unchanged, report.Pending).Should().Be((1, 2, 1),
+            "shard 1's document moved past its shard's common checkpoint 12 is pending, and its timer (9.5 min) is not due by shard 1's stream time (9 min)");
+        (report.ActiveCheckpoint, report.PreviewCheckpoint).Should().Be(("30", "12"), "the summary shows each generation's slowest shard");
+    }
+
+    /// <summary>The first of key-0, key-1, ... that routes to <paramref name="shard"/> of two.</summary>
+    private static string KeyIn(int shard, string key) =>
+        Enumerable.Range(0, 100).Select(i => $"{key}-{i}").First(k => Projections.Core.Pipeline.KeyHash.Shard(k, 2) == shard);
+
     /// <summary>A store whose generation writes one more batch just as the diff starts reading that generation's documents.</summary>
     public class FlushingWhileRead : DispatchProxy
     {

@@ -159,7 +159,9 @@
     const error = el('div');
     const hosts = el('div', { class: 'table-wrap', 'data-role': 'hosts' });
     view.append(el('h1', {}, 'Dashboard'), error, cards, el('h2', { class: 'section' }, 'Hosts'), hosts);
-    every(2000, () => renderHosts(hosts));
+    // Projections with several shards: the Hosts table names the shards a host writes of those.
+    const sharded = new Set();
+    every(2000, () => renderHosts(hosts, sharded));
     const byName = new Map();
     every(1000, async () => {
       let projections;
@@ -178,6 +180,7 @@
           cards.append(card.node);
         }
         byName.get(p.name).update(p);
+        if (p.shards.length > 1) sharded.add(p.name); else sharded.delete(p.name);
       }
       await Promise.all([...byName.values()].map((card) => card.refreshCharts()));
     });
@@ -203,7 +206,7 @@
   }
 
   // Every host sharing the store (design.md "Several hosts"): which one writes each projection, which are standbys, which are gone.
-  async function renderHosts(target) {
+  async function renderHosts(target, sharded) {
     let answer;
     try {
       answer = await api('api/hosts');
@@ -219,9 +222,50 @@
         el('td', { class: 'mono' }, h.id, h.thisHost ? el('span', { class: 'muted' }, ' (this host)') : null),
         el('td', {}, h.address ?? '–'),
         el('td', {}, el('span', { class: `badge ${h.role}`, 'data-role': 'host-role', title: roleHints[h.role] }, h.role)),
-        el('td', { 'data-role': 'host-writes' }, h.writes.map((w) => `${w.projection} (generation ${w.generation})`).join(', ') || '–'),
+        el('td', { 'data-role': 'host-writes' }, writtenShards(h.writes, sharded) || '–'),
         el('td', {}, shortTime(h.lastHeartbeat)),
         el('td', {}, shortTime(h.startedAt)))))));
+  }
+
+  // "plant-items (generation 1), station-load (generation 1, shards 0, 2)": one entry per projection generation, its shards when it has several.
+  function writtenShards(writes, sharded) {
+    const groups = new Map();
+    for (const w of writes) {
+      const id = `${w.projection} (generation ${w.generation}`;
+      if (!groups.has(id)) groups.set(id, { projection: w.projection, shards: [] });
+      groups.get(id).shards.push(w.shard);
+    }
+    return [...groups].map(([id, g]) => !sharded.has(g.projection) ? `${id})`
+      : `${id}, ${g.shards.length > 1 ? 'shards' : 'shard'} ${g.shards.sort((a, b) => a - b).join(', ')})`).join(', ');
+  }
+
+  // Every shard of a projection with several (design.md "Shards"): who writes it, its lease epoch, status, checkpoint, lag and when the
+  // checkpoint last moved. A projection with one shard has no table: the card above is that shard.
+  const shardStatusLabel = { elsewhere: 'another host writes', unowned: 'no writer', starting: 'starting', catchingUp: 'catching up', live: 'live', stopped: 'stopped' };
+  const shardStatusHint = {
+    elsewhere: 'Its writer is another host: its live state is there; this host answers its keys from the store.',
+    unowned: 'Nobody holds its lease: its writer stopped or died, and a host takes it at its next lease check.',
+  };
+  function shardTable(shards) {
+    if (shards.length <= 1) return null;
+    const here = shards.filter((s) => s.here).length;
+    return [
+      el('h3', { style: 'margin-top:14px' }, `Shards: this host writes ${here} of ${shards.length}`),
+      el('div', { class: 'table-wrap' }, el('table', { class: 'shards' },
+        el('thead', {}, el('tr', {}, ['Shard', 'Writer', 'Epoch', 'Status', 'Checkpoint', 'Lag (events)', 'Checkpoint moved'].map((h) => el('th', {}, h)))),
+        el('tbody', {}, shards.map((s) => el('tr', { 'data-shard': s.shard },
+          el('td', { class: 'num' }, s.shard),
+          el('td', { 'data-role': 'shard-owner', title: s.ownerAddress ?? '' },
+            el('span', { class: 'mono' }, s.owner ?? '–'), s.here ? el('span', { class: 'muted' }, ' (this host)') : null,
+            !s.here && s.ownerAddress ? [el('br'), el('span', { class: 'muted', 'data-role': 'shard-address' }, s.ownerAddress)] : null),
+          el('td', { class: 'num', 'data-role': 'shard-epoch' }, num(s.epoch)),
+          el('td', {}, el('span', { class: `badge ${s.status}`, 'data-role': 'shard-status', title: shardStatusHint[s.status] }, shardStatusLabel[s.status] ?? s.status)),
+          el('td', { class: 'num mono', 'data-role': 'shard-checkpoint' }, s.checkpoint ?? '–'),
+          el('td', { class: 'num', 'data-role': 'shard-lag' }, num(s.lagEvents)),
+          el('td', { 'data-role': 'shard-moved', title: s.checkpointMovedAt ? time(s.checkpointMovedAt) : 'Not seen moving since this host started' },
+            shortTime(s.checkpointMovedAt))))))),
+      el('div', { class: 'muted', style: 'margin-top:4px; font-size:12px' }, 'The figures above are those of the shards this host writes.'),
+    ];
   }
 
   function projectionCard(name) {
@@ -237,13 +281,14 @@
     const rebuildBox = el('div');
     const progress = el('div', { class: 'progress', title: 'checkpoint / head' }, el('div', { style: 'width:0%' }));
     const metrics = el('div', { class: 'metrics' });
+    const shards = el('div', { 'data-role': 'shards' });
     const reconciliation = el('div', { class: 'muted', 'data-role': 'reconciliation', style: 'margin-top:8px' });
     const charts = projectionCharts(name);
     const node = el('section', { class: 'card', 'data-projection': name },
       el('div', { class: 'card-head' },
         el('h2', {}, el('a', { href: hrefEntities(name) }, name), badge),
         el('div', { class: 'links' }, el('a', { href: hrefEntities(name) }, 'Entities'), deadLink, rebuildButton, previewButton)),
-      errorBox, rebuildBox, progress, metrics, charts.node, reconciliation,
+      errorBox, rebuildBox, progress, metrics, shards, charts.node, reconciliation,
       el('div', { style: 'margin-top:10px; display:flex; gap:8px; align-items:center' }, message, tokenArea));
 
     function update(p) {
@@ -262,6 +307,7 @@
       progress.firstChild.style.width = `${head > 0 ? Math.min(100, (100 * checkpoint) / head) : 100}%`;
       deadLink.textContent = `Dead letters (${num(p.parkedEvents)})`;
       replace(reconciliation, reconciliationLine(p.reconciliation));
+      replace(shards, shardTable(p.shards));
       replace(metrics,
         metric('Checkpoint', p.checkpoint ?? '–', 'checkpoint'),
         metric('Head', p.head ?? '–', 'head'),

@@ -28,7 +28,7 @@ public sealed class ShardsDashboardPageTests(BrowserFixture browser) : PlantPage
 
     private AppProcessPlantHost First => (AppProcessPlantHost)Host;
 
-    private ILocator Row(int shard) => Card(Items).Locator($"[data-role='shards'] tr[data-shard='{shard}']");
+    private ILocator Row(int shard) => Page.Locator($"[data-role='shards'] tr[data-shard-of='{Items}'][data-shard='{shard}']");
 
     [Fact]
     public async Task The_shard_table_shows_each_shards_writer_epoch_status_and_moving_checkpoint()
@@ -43,13 +43,13 @@ public sealed class ShardsDashboardPageTests(BrowserFixture browser) : PlantPage
         var kept = 1 - handedOver.Shard;
 
         await Open("#/");
-        await Expect(Card(Items).Locator("[data-role='shards'] tbody tr")).ToHaveCountAsync(2);
-        await Expect(Card(Items).Locator("[data-role='shards'] h3")).ToHaveTextAsync("Shards: this host writes 1 of 2");
+        await Expect(Page.Locator($"[data-role='shards'] tbody tr[data-shard-of='{Items}']")).ToHaveCountAsync(2);
+        await Expect(Card(Items).Locator("[data-role='card-shards']")).ToContainTextAsync($"2 shards; this host writes shard {kept}:");
         await Expect(Row(kept).Locator("[data-role='shard-owner']")).ToHaveTextAsync($"{first} (this host)");
         await Expect(Row(kept).Locator("[data-role='shard-status']")).ToHaveTextAsync("live");
-        await Expect(Row(handedOver.Shard).Locator("[data-role='shard-owner']")).ToContainTextAsync(other);
+        await Expect(Row(handedOver.Shard).Locator("[data-role='shard-owner']")).ToHaveTextAsync(other);
         await Expect(Row(handedOver.Shard).Locator("[data-role='shard-address']")).ToHaveTextAsync(second.BaseAddress.ToString().TrimEnd('/'));
-        await Expect(Row(handedOver.Shard).Locator("[data-role='shard-status']")).ToHaveTextAsync("another host writes");
+        await Expect(Row(handedOver.Shard).Locator("[data-role='shard-status']")).ToHaveTextAsync("other host");
         await Expect(Row(handedOver.Shard).Locator("[data-role='shard-epoch']")).ToHaveTextAsync(handedOver.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Expect(Page.Locator($"[data-role='hosts'] tr[data-host='{other}'] [data-role='host-writes']")).ToContainTextAsync($"{Items} (generation 1, shard {handedOver.Shard})");
 
@@ -59,7 +59,7 @@ public sealed class ShardsDashboardPageTests(BrowserFixture browser) : PlantPage
         foreach (var shard in new[] { 0, 1 })
         {
             await Page.WaitForFunctionAsync(
-                $"() => Number(document.querySelector(\"[data-projection='{Items}'] [data-role='shards'] tr[data-shard='{shard}'] [data-role='shard-checkpoint']\")?.textContent) > {before[shard]}",
+                $"() => Number(document.querySelector(\"[data-role='shards'] tr[data-shard-of='{Items}'][data-shard='{shard}'] [data-role='shard-checkpoint']\")?.textContent) > {before[shard]}",
                 null, Deadline);
             await Expect(Row(shard).Locator("[data-role='shard-moved']")).Not.ToHaveTextAsync("–");
             await Expect(Row(shard).Locator("[data-role='shard-lag']")).Not.ToHaveTextAsync("–");

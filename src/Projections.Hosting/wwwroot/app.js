@@ -158,7 +158,7 @@
     const cards = el('div', { class: 'cards' });
     const error = el('div');
     const hosts = el('div', { class: 'table-wrap', 'data-role': 'hosts' });
-    const shardsLine = el('div', { class: 'muted', 'data-role': 'card-shards', style: 'margin-top:8px' });
+    const shards = el('div', { 'data-role': 'shards' });
     view.append(el('h1', {}, 'Dashboard'), error, cards, shards, el('h2', { class: 'section' }, 'Hosts'), hosts);
     // Projections with several shards: the Hosts table names the shards a host writes of those.
     const sharded = new Set();
@@ -276,7 +276,7 @@
     if (shards.length <= 1) return null;
     const here = shards.filter((s) => s.here).map((s) => s.shard);
     return here.length === 0 ? `${shards.length} shards, all written by other hosts (see Shards below).`
-      : `${shards.length} shards; this host writes ${here.length > 1 ? 'shards' : 'shard'} ${here.join(', ')}: these figures are ${here.length > 1 ? 'theirs' : 'its'} (all shards below).`;
+      : `${shards.length} shards: these figures are of ${here.length > 1 ? 'shards' : 'shard'} ${here.join(', ')}, written by this host (all shards below).`;
   }
 
   function projectionCard(name) {

@@ -44,7 +44,7 @@ public sealed class ShardsDashboardPageTests(BrowserFixture browser) : PlantPage
 
         await Open("#/");
         await Expect(Page.Locator($"[data-role='shards'] tbody tr[data-shard-of='{Items}']")).ToHaveCountAsync(2);
-        await Expect(Card(Items).Locator("[data-role='card-shards']")).ToContainTextAsync($"2 shards; this host writes shard {kept}:");
+        await Expect(Card(Items).Locator("[data-role='card-shards']")).ToContainTextAsync($"2 shards: these figures are of shard {kept}, written by this host");
         await Expect(Row(kept).Locator("[data-role='shard-owner']")).ToHaveTextAsync($"{first} (this host)");
         await Expect(Row(kept).Locator("[data-role='shard-status']")).ToHaveTextAsync("live");
         await Expect(Row(handedOver.Shard).Locator("[data-role='shard-owner']")).ToHaveTextAsync(other);

@@ -31,7 +31,7 @@ public sealed class ShardMetricsTests : IAsyncLifetime
     public async Task Each_shard_has_its_own_series_and_the_shards_sum_to_the_projection()
     {
         // 30 items, each registered and detected once: the detection moves it from one station to another, so station-load
-        // applies it to both; with the stations below, half of those moves cross from one shard to the other.
+        // applies it to both; with the stations below, every move crosses from one shard to the other.
         string[] stations = ["Weld-1", "Weld-2", "Paint-1", "Paint-2"];
         var items = Enumerable.Range(1, 30).Select(i => $"M{i:00}").ToList();
         var detections = new List<(string Station, string Previous)>();

@@ -116,8 +116,8 @@ public sealed class ShardTests
         second.Runtime().Shards.Select(v => v.LagPositions).Should().Equal([0UL, 0UL], "it reads the head itself; both shards are at it");
         second.Runtime().Shards.Should().OnlyContain(v => v.CheckpointMovedAt == null, "it has not seen a checkpoint move yet");
 
+        // New events: the first engine flushes them, then (seeing the second one alive) hands it a shard, which resumes from its checkpoint.
         for (var i = 20; i < 40; i++) first.Append($"c-{i}", new Bumped(i));
-        await first.WaitForHead();
         await Eventually.Until(() =>
         {
             second.Time.Advance(Harness.DefaultOptions.LeaseRenewInterval); // a lease round of each engine reads the checkpoints again

@@ -98,6 +98,33 @@ public sealed class ShardTests
         (await h.Store.ReadGenerations("zones", Harness.Cancel())).ActiveShards.Should().Be(3);
     }
 
+    [Fact]
+    public async Task A_host_writing_no_shard_sees_each_shards_writer_lag_and_when_its_checkpoint_moved()
+    {
+        var first = Harness.Create(new CounterProjection());
+        await using var _ = first;
+        for (var i = 0; i < 20; i++) first.Append($"c-{i}", new Bumped(i));
+        await first.Start(Harness.DefaultOptions with { Shards = 2 });
+        await first.WaitForHead();
+        var second = first.Restarted();
+        await using var __ = second;
+        await second.Start(Harness.DefaultOptions with { Shards = 2 });
+
+        // The clock has not moved: the first engine still holds both leases, so the second serves no shard and reads no head with a pipeline.
+        var owner = ((ProjectionRuntime)first.Runtime()).Owner;
+        second.Runtime().Shards.Should().HaveCount(2).And.OnlyContain(v => v.Owner == owner && !v.Here && v.Status == ShardStatus.Elsewhere);
+        second.Runtime().Shards.Select(v => v.LagPositions).Should().Equal([0UL, 0UL], "it reads the head itself; both shards are at it");
+        second.Runtime().Shards.Should().OnlyContain(v => v.CheckpointMovedAt == null, "it has not seen a checkpoint move yet");
+
+        // New events: the first engine flushes them, then (seeing the second one alive) hands it a shard, which resumes from its checkpoint.
+        for (var i = 20; i < 40; i++) first.Append($"c-{i}", new Bumped(i));
+        await Eventually.Until(() =>
+        {
+            second.Time.Advance(Harness.DefaultOptions.LeaseRenewInterval); // a lease round of each engine reads the checkpoints again
+            return second.Runtime().Shards is [{ CheckpointMovedAt: not null }, { CheckpointMovedAt: not null }];
+        }, "the second engine sees both checkpoints move", TestContext.Current.CancellationToken);
+    }
+
     /// <summary>Two stream ids of the counter projection that fall in different shards of two.</summary>
     private static (string Bad, string Good) StreamsOfTwoShards()
     {

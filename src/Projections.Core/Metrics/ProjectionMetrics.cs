@@ -6,8 +6,11 @@ using Projections.Core.Runtime;
 namespace Projections.Core.Metrics;
 
 /// <summary>
-/// The engine's instruments (System.Diagnostics.Metrics), tagged with "projection" and "generation".
-/// Subscribe to <see cref="MeterName"/> (OpenTelemetry: <c>AddMeter(ProjectionMetrics.MeterName)</c>).
+/// The engine's instruments (System.Diagnostics.Metrics), tagged with "projection", "generation" and "shard" (0 when the
+/// projection has one shard). A shard is reported only by the host that writes it, so summing a counter over shards and
+/// hosts gives the projection's figure; progress gauges (lag, checkpoint, stream time) are per shard, to take the max or min of.
+/// The generation's dead letters are the one figure without a shard. Subscribe to <see cref="MeterName"/>
+/// (OpenTelemetry: <c>AddMeter(ProjectionMetrics.MeterName)</c>); README "Metrics" lists them.
 /// </summary>
 public static class ProjectionMetrics
 {
@@ -33,8 +36,10 @@ public static class ProjectionMetrics
 
     static ProjectionMetrics()
     {
-        Meter.CreateObservableCounter("projections.events.processed", () => Observe(p => p.EventsProcessed), "{event}",
-            "Events handed to the partitions.");
+        Meter.CreateObservableCounter("projections.events.processed", () => Observe(p => Interlocked.Read(ref p.EventsProcessed)), "{event}",
+            "Events applied; an event applied by several shards (fan-out) counts in the shard of its first key.");
+        Meter.CreateObservableGauge("projections.checkpoint.position", ObserveCheckpoints, "{position}",
+            "The shard's last checkpoint (commit position): every event of the shard up to it is persisted.");
         Meter.CreateObservableGauge("projections.lag.positions", () => Observe(p => (long)p.GetStats().LagPositions), "{position}",
             "Head position minus processed position.");
         Meter.CreateObservableGauge("projections.lag.seconds", () => Observe(p => p.GetStats().LagSeconds), "s",
@@ -43,8 +48,8 @@ public static class ProjectionMetrics
             "Aggregates changed since the last barrier.");
         Meter.CreateObservableGauge("projections.aggregates.live", () => Observe(p => p.LiveCount()), "{aggregate}",
             "Aggregates held in memory.");
-        Meter.CreateObservableGauge("projections.events.parked", () => Observe(p => Interlocked.Read(ref p.ParkedEvents)), "{event}",
-            "Events parked as dead letters.");
+        Meter.CreateObservableGauge("projections.events.parked", ObserveParked, "{event}",
+            "Events parked as dead letters in the generation (no shard tag: dead letters are kept per generation; the same on every host writing it).");
         Meter.CreateObservableGauge("projections.events.unflushed", () => Observe(p => p.Reader.UnflushedEvents), "{event}",
             "Events applied but not yet persisted.");
         Meter.CreateObservableGauge("projections.stream_time.lead", () => Observe(p => p.GetStats().WallClockLead?.TotalSeconds ?? 0), "s",
@@ -65,9 +70,9 @@ public static class ProjectionMetrics
         FlushDuration.Record(duration.TotalSeconds, tags);
     }
 
-    internal static void RecordRenew(string projection, int generation, TimeSpan duration)
+    internal static void RecordRenew(string projection, int generation, int shard, TimeSpan duration)
     {
-        if (LeaseRenewDuration.Enabled) LeaseRenewDuration.Record(duration.TotalSeconds, new("projection", projection), new("generation", generation));
+        if (LeaseRenewDuration.Enabled) LeaseRenewDuration.Record(duration.TotalSeconds, new("projection", projection), new("generation", generation), new("shard", shard));
     }
 
     /// <summary>One round of the background reconciliation of a projection generation.</summary>
@@ -77,9 +82,9 @@ public static class ProjectionMetrics
         ReconciliationMismatches.Add(mismatches, new("projection", projection), new("generation", generation));
     }
 
-    internal static void RecordOwnerChange(string projection, int generation, string change)
+    internal static void RecordOwnerChange(string projection, int generation, int shard, string change)
     {
-        if (OwnerChanges.Enabled) OwnerChanges.Add(1, new("projection", projection), new("generation", generation), new("change", change));
+        if (OwnerChanges.Enabled) OwnerChanges.Add(1, new("projection", projection), new("generation", generation), new("shard", shard), new("change", change));
     }
 
     private static IEnumerable<Measurement<T>> Observe<T>(Func<GenerationPipeline, T> read) where T : struct
@@ -87,6 +92,18 @@ public static class ProjectionMetrics
         foreach (var pipeline in Pipelines.Keys)
             yield return new Measurement<T>(read(pipeline), Tags(pipeline));
     }
+
+    private static IEnumerable<Measurement<long>> ObserveCheckpoints()
+    {
+        foreach (var pipeline in Pipelines.Keys)
+            if (pipeline.Checkpoint is { } checkpoint)
+                yield return new Measurement<long>((long)checkpoint.Position.Commit, Tags(pipeline));
+    }
+
+    /// <summary>One measurement per generation: each of its shards here counted the generation's dead letters at its start, then its own; the largest is the closest.</summary>
+    private static IEnumerable<Measurement<long>> ObserveParked() =>
+        Pipelines.Keys.GroupBy(p => (p.Name, p.Generation)).Select(g => new Measurement<long>(g.Max(p => Interlocked.Read(ref p.ParkedEvents)),
+            new KeyValuePair<string, object?>("projection", g.Key.Name), new KeyValuePair<string, object?>("generation", g.Key.Generation)));
 
     private static IEnumerable<Measurement<int>> ObserveWallClockAdvance()
     {
@@ -112,5 +129,5 @@ public static class ProjectionMetrics
     };
 
     private static KeyValuePair<string, object?>[] Tags(GenerationPipeline p) =>
-        [new("projection", p.Name), new("generation", p.Generation)];
+        [new("projection", p.Name), new("generation", p.Generation), new("shard", p.Shard)];
 }

@@ -58,7 +58,8 @@ internal sealed partial class Reader
         {
             Interlocked.Increment(ref _dispatchedEvents);
             Interlocked.Add(ref _dispatchedBytes, e.Data.Length + e.Metadata.Length);
-            Interlocked.Increment(ref _p.EventsProcessed);
+            // An event fanned out to keys of several shards counts once, in the shard of its first key, so shards sum to the projection's count.
+            if (_p.Owns(_keys[0])) Interlocked.Increment(ref _p.EventsProcessed);
         }
         var now = _p.Time.GetUtcNow();
         lock (_sync)

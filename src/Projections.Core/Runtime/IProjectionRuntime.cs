@@ -50,9 +50,31 @@ public interface IProjectionRuntime
 /// <summary>
 /// One shard of the active generation: who writes it (null when nobody holds an unexpired lease), under which epoch,
 /// where that host's API listens (from the host registry), whether it is this host, and how far its checkpoint is
-/// (the lag against the head this host last read; null on a host that serves no shard and so reads no head).
+/// (the lag against the head this host last read; null while the head cannot be read).
 /// </summary>
-public sealed record ShardView(int Shard, string? Owner, string? OwnerAddress, long Epoch, bool Here, GlobalPosition? Checkpoint, ulong? LagPositions);
+public sealed record ShardView(int Shard, string? Owner, string? OwnerAddress, long Epoch, bool Here, GlobalPosition? Checkpoint, ulong? LagPositions)
+{
+    /// <summary>Its pipeline's status when this host writes it; otherwise whether another host does.</summary>
+    public ShardStatus Status { get; init; }
+
+    /// <summary>When a lease round of this host last saw the checkpoint move (this host's clock); null until it has seen it move.</summary>
+    public DateTimeOffset? CheckpointMovedAt { get; init; }
+}
+
+/// <summary>A shard as one host sees it: the status of its pipeline here, or who else writes it.</summary>
+public enum ShardStatus
+{
+    /// <summary>Leased here, loading or about to.</summary>
+    Starting,
+    CatchingUp,
+    Live,
+    /// <summary>Stopped here on an error (the projection's error says which).</summary>
+    Stopped,
+    /// <summary>Another host holds its lease and writes it.</summary>
+    Elsewhere,
+    /// <summary>Nobody holds an unexpired lease: its writer stopped or died, and a host takes it at its next lease round.</summary>
+    Unowned,
+}
 
 /// <summary>Progress of a rebuild: the new generation's position against the head when it started.</summary>
 public sealed record RebuildProgress(int Generation, GlobalPosition? Processed, GlobalPosition Target, DateTimeOffset StartedAt, double EventsPerSecond, TimeSpan? EstimatedRemaining)

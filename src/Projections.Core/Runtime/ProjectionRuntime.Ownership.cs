@@ -104,32 +104,6 @@ public sealed partial class ProjectionRuntime
         _checkpointSignal.Set();
     }
 
-    private volatile IReadOnlyList<ShardView> _shardViews = [];
-
-    public IReadOnlyList<ShardView> Shards => _generations.ActiveShards > 1 ? _shardViews : [];
-
-    public ShardView? ShardOf(string key) =>
-        _generations.ActiveShards is > 1 and var n && _shardViews is { Count: > 0 } views && KeyHash.Shard(key, n) is var shard && shard < views.Count
-            ? views[shard] : null;
-
-    /// <summary>Each shard's lease and checkpoint as stored, for the API and the dashboard (one lease read and one checkpoint read per shard).</summary>
-    private async Task<IReadOnlyList<ShardView>> ReadShardViews(ProjectionGenerations generations, List<HostRecord> hosts, CancellationToken ct)
-    {
-        var leases = await _leases.ReadLeases(Name, ct).ConfigureAwait(false);
-        var head = ServingPipelines().Select(p => p.Head).Max();
-        var now = _time.GetUtcNow();
-        var views = new ShardView[generations.ActiveShards];
-        for (var shard = 0; shard < views.Length; shard++)
-        {
-            var lease = leases.FirstOrDefault(l => l.Key.Generation == generations.Active && l.Key.Shard == shard);
-            var owner = lease is { Owner: { } o } && lease.ExpiresAt > now ? o : null;
-            var checkpoint = (await _store.LoadCheckpoint(Name, generations.Active, shard, ct).ConfigureAwait(false))?.Position;
-            ulong? lag = head is { } h ? h.Commit - Math.Min(h.Commit, checkpoint?.Commit ?? 0) : null;
-            views[shard] = new ShardView(shard, owner, hosts.FirstOrDefault(x => x.Id == owner)?.Address, lease?.Epoch ?? 0, owner == _owner, checkpoint, lag);
-        }
-        return views;
-    }
-
     private int Held(int generation) => _shards.Count(s => s.Holds(generation));
 
     private static int FairShare(int shards, int aliveHosts) => (shards + aliveHosts - 1) / aliveHosts;

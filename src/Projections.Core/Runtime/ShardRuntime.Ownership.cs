@@ -120,7 +120,7 @@ internal sealed partial class ShardRuntime
         if (lease is null) return null;
         _logger.LogInformation("Projection {Projection}: this host ({Owner}) holds generation {Generation} shard {Shard} with lease epoch {Epoch}",
             Name, _owner, generation, Shard, lease.Epoch);
-        ProjectionMetrics.RecordOwnerChange(Name, generation, "acquired");
+        ProjectionMetrics.RecordOwnerChange(Name, generation, Shard, "acquired");
         return new TakenLease(lease, asked);
     }
 
@@ -161,7 +161,7 @@ internal sealed partial class ShardRuntime
             else _logger.LogWarning(ex, "Projection {Projection}: renewing the lease of generation {Generation} failed: {Message}", Name, pipeline.Generation, ex.Message);
             return !await ExpireIfUnrenewed(pipeline).ConfigureAwait(false);
         }
-        ProjectionMetrics.RecordRenew(Name, pipeline.Generation, _time.GetElapsedTime(started));
+        ProjectionMetrics.RecordRenew(Name, pipeline.Generation, Shard, _time.GetElapsedTime(started));
         if (renewed)
         {
             pipeline.LeaseRenewedAt = started;
@@ -169,7 +169,7 @@ internal sealed partial class ShardRuntime
         }
         _logger.LogWarning("Projection {Projection}: another host took the lease of generation {Generation} (epoch {Epoch} is gone); this host stops writing it",
             Name, pipeline.Generation, lease.Epoch);
-        ProjectionMetrics.RecordOwnerChange(Name, pipeline.Generation, "lost");
+        ProjectionMetrics.RecordOwnerChange(Name, pipeline.Generation, Shard, "lost");
         await pipeline.AbortAsync().ConfigureAwait(false);
         return false;
     }
@@ -183,7 +183,7 @@ internal sealed partial class ShardRuntime
         if (pipeline.LostLease || _time.GetElapsedTime(pipeline.LeaseRenewedAt) < _options.LeaseTimeToLive) return false;
         _logger.LogWarning("Projection {Projection}: the lease of generation {Generation} could not be renewed for {Ttl}; this host stops it",
             Name, pipeline.Generation, _options.LeaseTimeToLive);
-        ProjectionMetrics.RecordOwnerChange(Name, pipeline.Generation, "lost");
+        ProjectionMetrics.RecordOwnerChange(Name, pipeline.Generation, Shard, "lost");
         await pipeline.AbortAsync().ConfigureAwait(false);
         return true;
     }
@@ -211,7 +211,7 @@ internal sealed partial class ShardRuntime
         try
         {
             await _leases.Release(lease, CancellationToken.None).ConfigureAwait(false);
-            ProjectionMetrics.RecordOwnerChange(Name, lease.Key.Generation, "released");
+            ProjectionMetrics.RecordOwnerChange(Name, lease.Key.Generation, lease.Key.Shard, "released");
             _logger.LogInformation("Projection {Projection}: released the lease of generation {Generation} ({Why})", Name, lease.Key.Generation, why);
         }
         catch (Exception ex)

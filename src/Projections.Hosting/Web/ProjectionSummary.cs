@@ -81,12 +81,17 @@ internal sealed record ReconciliationSummary(long Rounds, long Checked, long Mis
         : new ReconciliationSummary(report.Rounds, report.Checked, report.Mismatches, report.LastRoundAt, report.LastChecked, report.LastInFlight, report.LastMismatchedKeys);
 }
 
-/// <summary>One shard of a sharded projection (none while it has one shard): its writer, where that host answers, epoch, checkpoint and lag.</summary>
-public sealed record ShardSummary(int Shard, string? Owner, string? OwnerAddress, bool Here, long Epoch, string? Checkpoint, ulong? LagEvents)
+/// <summary>
+/// One shard of a sharded projection (none while it has one shard): its writer, where that host answers, epoch, status
+/// (live, catchingUp, starting, stopped here; elsewhere; unowned), checkpoint, lag, and when this host saw its checkpoint move.
+/// </summary>
+public sealed record ShardSummary(int Shard, string? Owner, string? OwnerAddress, bool Here, long Epoch, string Status, string? Checkpoint, ulong? LagEvents,
+    DateTimeOffset? CheckpointMovedAt)
 {
     /// <summary>The shard as the projection's last lease round saw it.</summary>
     public static ShardSummary From(ShardView shard) =>
-        new(shard.Shard, shard.Owner, shard.OwnerAddress, shard.Here, shard.Epoch, shard.Checkpoint?.ToString(), shard.LagPositions);
+        new(shard.Shard, shard.Owner, shard.OwnerAddress, shard.Here, shard.Epoch, Json.CamelCase(shard.Status.ToString()), shard.Checkpoint?.ToString(),
+            shard.LagPositions, shard.CheckpointMovedAt);
 }
 
 /// <summary>A shard this host writes: a standby owns none (its live requests answer from the store).</summary>

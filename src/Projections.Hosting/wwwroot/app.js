@@ -158,8 +158,11 @@
     const cards = el('div', { class: 'cards' });
     const error = el('div');
     const hosts = el('div', { class: 'table-wrap', 'data-role': 'hosts' });
-    view.append(el('h1', {}, 'Dashboard'), error, cards, el('h2', { class: 'section' }, 'Hosts'), hosts);
-    every(2000, () => renderHosts(hosts));
+    const shards = el('div', { 'data-role': 'shards' });
+    view.append(el('h1', {}, 'Dashboard'), error, cards, shards, el('h2', { class: 'section' }, 'Hosts'), hosts);
+    // Projections with several shards: the Hosts table names the shards a host writes of those.
+    const sharded = new Set();
+    every(2000, () => renderHosts(hosts, sharded));
     const byName = new Map();
     every(1000, async () => {
       let projections;
@@ -178,7 +181,9 @@
           cards.append(card.node);
         }
         byName.get(p.name).update(p);
+        if (p.shards.length > 1) sharded.add(p.name); else sharded.delete(p.name);
       }
+      replace(shards, shardTable(projections.filter((p) => p.shards.length > 1)));
       await Promise.all([...byName.values()].map((card) => card.refreshCharts()));
     });
   }
@@ -203,7 +208,7 @@
   }
 
   // Every host sharing the store (design.md "Several hosts"): which one writes each projection, which are standbys, which are gone.
-  async function renderHosts(target) {
+  async function renderHosts(target, sharded) {
     let answer;
     try {
       answer = await api('api/hosts');
@@ -219,9 +224,59 @@
         el('td', { class: 'mono' }, h.id, h.thisHost ? el('span', { class: 'muted' }, ' (this host)') : null),
         el('td', {}, h.address ?? '–'),
         el('td', {}, el('span', { class: `badge ${h.role}`, 'data-role': 'host-role', title: roleHints[h.role] }, h.role)),
-        el('td', { 'data-role': 'host-writes' }, h.writes.map((w) => `${w.projection} (generation ${w.generation})`).join(', ') || '–'),
+        el('td', { 'data-role': 'host-writes' }, writtenShards(h.writes, sharded) || '–'),
         el('td', {}, shortTime(h.lastHeartbeat)),
         el('td', {}, shortTime(h.startedAt)))))));
+  }
+
+  // "plant-items (generation 1), station-load (generation 1, shards 0, 2)": one entry per projection generation, its shards when it has several.
+  function writtenShards(writes, sharded) {
+    const groups = new Map();
+    for (const w of writes) {
+      const id = `${w.projection} (generation ${w.generation}`;
+      if (!groups.has(id)) groups.set(id, { projection: w.projection, shards: [] });
+      groups.get(id).shards.push(w.shard);
+    }
+    return [...groups].map(([id, g]) => !sharded.has(g.projection) ? `${id})`
+      : `${id}, ${g.shards.length > 1 ? 'shards' : 'shard'} ${g.shards.sort((a, b) => a - b).join(', ')})`).join(', ');
+  }
+
+  // Every shard of the projections that have several (design.md "Shards"): who writes it, its lease epoch, status, checkpoint,
+  // lag, and when the checkpoint last moved. Absent while every projection has one shard: its card is that shard.
+  const shardStatusLabel = { elsewhere: 'other host', unowned: 'no writer', starting: 'starting', catchingUp: 'catching up', live: 'live', stopped: 'stopped' };
+  const shardStatusHint = {
+    elsewhere: 'Another host writes it: its live state is there; this host answers its keys from the store.',
+    unowned: 'Nobody holds its lease: its writer stopped or died, and a host takes it at its next lease check.',
+  };
+  function shardTable(projections) {
+    if (projections.length === 0) return null;
+    const head = [['Projection'], ['Shard'], ['Writer', 'The host holding the shard\'s lease'], ['Address', 'Where the writer\'s API answers with the live state'],
+      ['Epoch', 'Lease epoch: grows with every change of writer'], ['Status'], ['Checkpoint'], ['Lag (events)', 'Events behind the head'],
+      ['Checkpoint moved', 'When this host last saw the checkpoint move']];
+    return [
+      el('h2', { class: 'section' }, 'Shards'),
+      el('div', { class: 'table-wrap' }, el('table', {},
+        el('thead', {}, el('tr', {}, head.map(([h, title]) => el('th', { title }, h)))),
+        el('tbody', {}, projections.map((p) => p.shards.map((s, i) => el('tr', { 'data-shard-of': p.name, 'data-shard': s.shard },
+          el('td', {}, i === 0 ? el('a', { href: hrefEntities(p.name) }, p.name) : ''),
+          el('td', { class: 'num' }, s.shard),
+          el('td', { class: 'mono', 'data-role': 'shard-owner' }, s.owner ?? '–', s.here ? el('span', { class: 'muted' }, ' (this host)') : null),
+          el('td', { 'data-role': 'shard-address' }, s.ownerAddress ?? '–'),
+          el('td', { class: 'num', 'data-role': 'shard-epoch' }, num(s.epoch)),
+          el('td', {}, el('span', { class: `badge ${s.status}`, 'data-role': 'shard-status', title: shardStatusHint[s.status] }, shardStatusLabel[s.status] ?? s.status)),
+          el('td', { class: 'num mono', 'data-role': 'shard-checkpoint' }, s.checkpoint ?? '–'),
+          el('td', { class: 'num', 'data-role': 'shard-lag' }, num(s.lagEvents)),
+          el('td', { 'data-role': 'shard-moved', title: s.checkpointMovedAt ? time(s.checkpointMovedAt) : 'Not seen moving since this host started' },
+            shortTime(s.checkpointMovedAt)))))))),
+    ];
+  }
+
+  // On a sharded projection's card: which shards the figures are of.
+  function cardShardsLine(shards) {
+    if (shards.length <= 1) return null;
+    const here = shards.filter((s) => s.here).map((s) => s.shard);
+    return here.length === 0 ? `${shards.length} shards, all written by other hosts (see Shards below).`
+      : `${shards.length} shards: these figures are of ${here.length > 1 ? 'shards' : 'shard'} ${here.join(', ')}, written by this host (all shards below).`;
   }
 
   function projectionCard(name) {
@@ -237,13 +292,14 @@
     const rebuildBox = el('div');
     const progress = el('div', { class: 'progress', title: 'checkpoint / head' }, el('div', { style: 'width:0%' }));
     const metrics = el('div', { class: 'metrics' });
+    const shardsLine = el('div', { class: 'muted', 'data-role': 'card-shards', style: 'margin-top:8px' });
     const reconciliation = el('div', { class: 'muted', 'data-role': 'reconciliation', style: 'margin-top:8px' });
     const charts = projectionCharts(name);
     const node = el('section', { class: 'card', 'data-projection': name },
       el('div', { class: 'card-head' },
         el('h2', {}, el('a', { href: hrefEntities(name) }, name), badge),
         el('div', { class: 'links' }, el('a', { href: hrefEntities(name) }, 'Entities'), deadLink, rebuildButton, previewButton)),
-      errorBox, rebuildBox, progress, metrics, charts.node, reconciliation,
+      errorBox, rebuildBox, progress, metrics, shardsLine, charts.node, reconciliation,
       el('div', { style: 'margin-top:10px; display:flex; gap:8px; align-items:center' }, message, tokenArea));
 
     function update(p) {
@@ -262,6 +318,7 @@
       progress.firstChild.style.width = `${head > 0 ? Math.min(100, (100 * checkpoint) / head) : 100}%`;
       deadLink.textContent = `Dead letters (${num(p.parkedEvents)})`;
       replace(reconciliation, reconciliationLine(p.reconciliation));
+      replace(shardsLine, cardShardsLine(p.shards));
       replace(metrics,
         metric('Checkpoint', p.checkpoint ?? '–', 'checkpoint'),
         metric('Head', p.head ?? '–', 'head'),

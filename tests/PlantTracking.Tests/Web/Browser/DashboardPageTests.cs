@@ -7,7 +7,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace PlantTracking.Tests.Web.Browser;
 
-/// <summary>The dashboard's live charts and Hosts table in Debian's chromium, against a real plant host.</summary>
+/// <summary>The dashboard's live charts and Hosts table in Debian's chromium, against a real plant host (one shard per projection).</summary>
 public sealed class DashboardPageTests(BrowserFixture browser) : PlantPageTest(browser), IClassFixture<BrowserFixture>
 {
     private const string Items = PlantItemsProjection.ProjectionName;
@@ -53,5 +53,10 @@ public sealed class DashboardPageTests(BrowserFixture browser) : PlantPageTest(b
         await Expect(row.Locator("[data-role='host-role']")).ToHaveTextAsync("writing");
         await Expect(row.Locator("[data-role='host-writes']")).ToContainTextAsync($"{Items} (generation 1)");
         await Expect(row.Locator("[data-role='host-writes']")).ToContainTextAsync($"{StationLoadProjection.ProjectionName} (generation 1)");
+
+        // One shard per projection: its card is the shard, and no Shards table repeats it (ShardsDashboardPageTests shows two).
+        await Expect(Card(Items).Locator("[data-role='status']")).ToHaveTextAsync("live");
+        await Expect(Page.Locator("[data-role='shards'] table")).ToHaveCountAsync(0);
+        await Expect(Card(Items).Locator("[data-role='card-shards']")).ToBeEmptyAsync();
     }
 }

@@ -15,9 +15,12 @@ public abstract class PlantPageTest(BrowserFixture browser) : IAsyncLifetime
 
     public virtual async ValueTask InitializeAsync()
     {
-        Host = await PlantHosts.Start();
+        Host = await StartHost();
         Page = await browser.NewPage();
     }
+
+    /// <summary>The host the page is opened on; a test class may start it with other options.</summary>
+    protected virtual async Task<IPlantHost> StartHost() => await PlantHosts.Start();
 
     public async ValueTask DisposeAsync()
     {

@@ -19,11 +19,13 @@ public sealed partial class AppProcessPlantHost : IPlantHost
     private readonly string _directory;
     private readonly SqliteEventStore _events;
     private readonly StringBuilder _output;
+    private readonly bool _ownsDirectory;
 
-    private AppProcessPlantHost(Process process, string directory, Uri address, StringBuilder output)
+    private AppProcessPlantHost(Process process, string directory, bool ownsDirectory, Uri address, StringBuilder output)
     {
         _process = process;
         _directory = directory;
+        _ownsDirectory = ownsDirectory;
         _output = output;
         BaseAddress = address;
         Http = new HttpClient { BaseAddress = address };
@@ -36,9 +38,15 @@ public sealed partial class AppProcessPlantHost : IPlantHost
     public IEventStore Events => _events;
     public PlantEvents Plant { get; }
 
-    public static async Task<AppProcessPlantHost> Start(string? adminToken = null, params string[] moreArgs)
+    public static Task<AppProcessPlantHost> Start(string? adminToken = null, params string[] moreArgs) =>
+        StartIn(Directory.CreateTempSubdirectory("projections-host-").FullName, ownsDirectory: true, adminToken, moreArgs);
+
+    /// <summary>A second host on <paramref name="first"/>'s data directory (several hosts, one store); the first one deletes the directory.</summary>
+    public static Task<AppProcessPlantHost> StartBeside(AppProcessPlantHost first, params string[] moreArgs) =>
+        StartIn(first.DataDirectory, ownsDirectory: false, adminToken: null, moreArgs);
+
+    private static async Task<AppProcessPlantHost> StartIn(string directory, bool ownsDirectory, string? adminToken, string[] moreArgs)
     {
-        var directory = Directory.CreateTempSubdirectory("projections-host-").FullName;
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -68,7 +76,7 @@ public sealed partial class AppProcessPlantHost : IPlantHost
         try
         {
             var uri = await address.Task.WaitAsync(StartTimeout, TestContext.Current.CancellationToken);
-            return new AppProcessPlantHost(process, directory, uri, output);
+            return new AppProcessPlantHost(process, directory, ownsDirectory, uri, output);
         }
         catch
         {
@@ -97,7 +105,8 @@ public sealed partial class AppProcessPlantHost : IPlantHost
         Http.Dispose();
         Stop(_process);
         _events.Dispose();
-        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { /* leave the temp dir if a file is still held */ }
+        if (_ownsDirectory)
+            try { Directory.Delete(_directory, recursive: true); } catch (IOException) { /* leave the temp dir if a file is still held */ }
         return ValueTask.CompletedTask;
     }
 

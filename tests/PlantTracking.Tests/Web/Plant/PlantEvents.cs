@@ -16,8 +16,9 @@ public sealed class PlantEvents(IEventStore store)
         Append(itemId, PlantEventTypes.PlanAssigned,
             new PlanAssigned(itemId, stations.Select(s => new PlannedStation(s, TimeSpan.FromMinutes(4))).ToArray(), at), PlantJsonContext.Default.PlanAssigned);
 
-    public Task Detect(string itemId, string station, DateTimeOffset at) =>
-        Append(itemId, PlantEventTypes.ItemDetected, new ItemDetected(itemId, station, null, at, Guid.NewGuid().ToString("N")), PlantJsonContext.Default.ItemDetected);
+    /// <summary>A detection; with <paramref name="previousStation"/>, the item moved from there (station-load applies it to both stations).</summary>
+    public Task Detect(string itemId, string station, DateTimeOffset at, string? previousStation = null) =>
+        Append(itemId, PlantEventTypes.ItemDetected, new ItemDetected(itemId, station, previousStation, at, Guid.NewGuid().ToString("N")), PlantJsonContext.Default.ItemDetected);
 
     public Task Annotate(string itemId, string text, DateTimeOffset at) =>
         Append(itemId, PlantEventTypes.AnnotationAdded, new AnnotationAdded(itemId, Guid.NewGuid().ToString("N"), "tester", text, at), PlantJsonContext.Default.AnnotationAdded);

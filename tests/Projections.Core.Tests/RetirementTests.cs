@@ -29,6 +29,21 @@ public sealed class RetirementTests
     }
 
     [Fact]
+    public async Task The_retirement_rule_runs_once_per_change_though_both_retirement_and_the_key_index_need_it()
+    {
+        var checks = 0;
+        await using var h = await Harness.Started(null, new TrackerProjection(retireDoneAfter: RetireAfter, finishedChecked: () => Interlocked.Increment(ref checks)));
+        h.Append("item-1", new ItemSeen("s1", Harness.T0));
+        h.Append("item-1", new ItemSeen("s2", Harness.T0.AddMinutes(1)));
+        h.Append("item-1", new ItemDone(), created: Harness.T0.AddMinutes(2));
+        h.Append("item-2", new ItemSeen("s1", Harness.T0.AddMinutes(3)));
+        await h.WaitForHead("tracker");
+
+        Volatile.Read(ref checks).Should().Be(4, "four events changed an aggregate, and a user's rule may be costly: it is evaluated once per change");
+        h.Runtime("tracker").Query(new EntityQuery { Finished = true }).Items.Select(e => e.Key).Should().Equal("item-1");
+    }
+
+    [Fact]
     public async Task A_finished_aggregate_leaves_memory_after_its_delay_and_a_new_event_reads_it_back_from_the_store()
     {
         await using var h = await Harness.Started(null, new TrackerProjection(retireDoneAfter: RetireAfter));

@@ -9,15 +9,28 @@ namespace Projections.Core.Pipeline;
 /// </summary>
 public static class KeyHash
 {
+    private const uint Offset = 2166136261, Prime = 16777619;
+
+    /// <summary>32-bit FNV-1a of the key's UTF-8 bytes (an unpaired surrogate as U+FFFD), without encoding ASCII keys.</summary>
     public static uint Fnv1a(string key)
     {
-        const uint offset = 2166136261, prime = 16777619;
-        var hash = offset;
+        var hash = Offset;
+        for (var i = 0; i < key.Length; i++)
+        {
+            var c = key[i];
+            if (c >= 0x80) return Utf8Fnv1a(key.AsSpan(i), hash);
+            hash = (hash ^ c) * Prime;
+        }
+        return hash;
+    }
+
+    private static uint Utf8Fnv1a(ReadOnlySpan<char> rest, uint hash)
+    {
         Span<byte> buffer = stackalloc byte[4];
-        foreach (var rune in key.EnumerateRunes())
+        foreach (var rune in rest.EnumerateRunes())
         {
             var n = rune.EncodeToUtf8(buffer);
-            for (var i = 0; i < n; i++) hash = (hash ^ buffer[i]) * prime;
+            for (var i = 0; i < n; i++) hash = (hash ^ buffer[i]) * Prime;
         }
         return hash;
     }

@@ -26,6 +26,9 @@ internal sealed partial class Partition
         }
     }
 
+    /// <summary>Whether the retirement rule held when the aggregate was last (re)indexed: the slot after its fields, so the rule runs once per change.</summary>
+    private static bool FinishedAsIndexed(AggregateEntry entry) => entry.IndexedValues[^1] == "true";
+
     private string?[] ReadIndexFields(AggregateEntry entry)
     {
         var slots = IndexSlots;

@@ -14,7 +14,7 @@ internal sealed partial class Partition
     private void ConsiderRetirement(AggregateEntry entry, DateTimeOffset streamTime)
     {
         if (_projection.Retirement is not { } rule) return;
-        if (!rule.IsFinished(entry.Current.State))
+        if (!FinishedAsIndexed(entry))
         {
             entry.RetireAt = null;
             return;

@@ -124,6 +124,7 @@ internal sealed partial class Partition
 
         var request = _context.Timeout;
         var timeout = TimeoutRules.AfterEvent(current?.TimeoutAt, request);
+        var created = entry is null;
         if (entry is null)
         {
             // Complete before it is published: readers must never see a state without its version.
@@ -134,7 +135,7 @@ internal sealed partial class Partition
         // The entry's key, not the event's copy of it: the timer heap must not keep a string per event alive.
         if (request.Kind == TimeoutRequestKind.Set) _timers.Arm(entry.Key, request.Deadline);
         else if (request.Kind == TimeoutRequestKind.Clear) _timers.Disarm(key);
-        Changed(entry, EntityChangeKind.Applied, m.StreamTime);
+        Changed(entry, EntityChangeKind.Applied, m.StreamTime, indexedAlready: created);
         return true;
     }
 
@@ -237,9 +238,10 @@ internal sealed partial class Partition
         return true;
     }
 
-    private void Changed(AggregateEntry entry, EntityChangeKind kind, DateTimeOffset streamTime)
+    /// <param name="indexedAlready">Inserted with this state, so its index values (and "finished") were just read.</param>
+    private void Changed(AggregateEntry entry, EntityChangeKind kind, DateTimeOffset streamTime, bool indexedAlready = false)
     {
-        Reindex(entry);
+        if (!indexedAlready) Reindex(entry);
         ConsiderRetirement(entry, streamTime);
         if (!entry.Dirty)
         {

@@ -83,9 +83,9 @@ internal sealed partial class ShardRuntime
             else if (!await KeepLease(building, ct).ConfigureAwait(false)) ClearBuilding(building);
         }
         if (_building is null && generations.Building is { } next && Shard < generations.BuildingShards && mayTake(next)
-            && await StillBuilding(next, ct).ConfigureAwait(false)
             && await TryTake(next, ct).ConfigureAwait(false) is { } buildLease)
         {
+            if (!await StillBuilding(next, buildLease.Lease, ct).ConfigureAwait(false)) return;
             _logger.LogInformation("Projection {Projection}: building generation {Generation} shard {Shard} from its checkpoint", Name, next, Shard);
             await StartBuilding(next, buildLease, generations.Preview, ct).ConfigureAwait(false);
         }
@@ -93,10 +93,22 @@ internal sealed partial class ShardRuntime
 
     /// <summary>
     /// The round's generations were read before this shard's lock was taken: a rebuild this shard abandoned in between
-    /// (its generation dropped) would be resumed from that stale read, into storage that no longer exists. Read again under the lock.
+    /// (its generation dropped) would be resumed from that stale read, into storage that no longer exists. Read again under
+    /// the lock, once the lease is taken (so a host whose take fails, the common case, does not pay the read); false, and
+    /// the lease released, when the rebuild ended.
     /// </summary>
-    private async Task<bool> StillBuilding(int generation, CancellationToken ct) =>
-        (await _store.ReadGenerations(Name, ct).ConfigureAwait(false)).Building == generation;
+    private async Task<bool> StillBuilding(int generation, Lease lease, CancellationToken ct)
+    {
+        bool building;
+        try { building = (await _store.ReadGenerations(Name, ct).ConfigureAwait(false)).Building == generation; }
+        catch
+        {
+            await ReleaseQuietly(lease, "could not read the generations").ConfigureAwait(false);
+            throw;
+        }
+        if (!building) await ReleaseQuietly(lease, "its rebuild ended before this host started it").ConfigureAwait(false);
+        return building;
+    }
 
     /// <summary>A lease just taken, and when it was asked for: the store counts its time-to-live from no earlier than that.</summary>
     private sealed record TakenLease(Lease Lease, long AskedAt);

@@ -66,6 +66,11 @@ public static class SoakBenchmark
                 foreach (var r in runtimes) await EngineRunner.WaitForHead(r, head, ct);
                 samples.Add(Sample(appended, clock.Elapsed, plant.TimeAfter(appended), itemsRuntime, runtimes));
                 Console.WriteLine(Row(samples[^1]));
+                if (options.HoldSamplesSeconds > 0)
+                {
+                    Console.WriteLine($"holding {options.HoldSamplesSeconds} s for a heap dump (pid {Environment.ProcessId})");
+                    await Task.Delay(TimeSpan.FromSeconds(options.HoldSamplesSeconds), ct);
+                }
             }
             else await KeepUp(runtimes, await events.ReadHeadPosition(ct), ct);
         }

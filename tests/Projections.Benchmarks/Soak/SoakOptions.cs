@@ -14,6 +14,8 @@ public sealed record SoakOptions
           --detections D     detections per item between registration and completion (default 6)
           --samples S        samples over the run (default 20)
           --out FILE         also write the markdown summary to FILE
+          --hold-samples S   after each sample, append nothing for S seconds (time to take a heap dump:
+                             dotnet-gcdump collect -p PID, the pid is printed)
         """;
 
     public int Events { get; init; } = 1_000_000;
@@ -21,6 +23,7 @@ public sealed record SoakOptions
     public int Detections { get; init; } = 6;
     public int Samples { get; init; } = 20;
     public string? OutputFile { get; init; }
+    public int HoldSamplesSeconds { get; init; }
 
     public static SoakOptions Parse(IReadOnlyList<string> args)
     {
@@ -36,6 +39,7 @@ public sealed record SoakOptions
                 "--detections" => options with { Detections = Positive(name, Value()) },
                 "--samples" => options with { Samples = Positive(name, Value()) },
                 "--out" => options with { OutputFile = Value() },
+                "--hold-samples" => options with { HoldSamplesSeconds = Positive(name, Value()) },
                 _ => throw new BenchUsageException($"Unknown soak option '{name}'.\n{Usage}"),
             };
         }

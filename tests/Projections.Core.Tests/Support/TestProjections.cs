@@ -36,9 +36,10 @@ public sealed class TrackerProjection : Projection<Item>
 {
     public static readonly TimeSpan LostAfter = TimeSpan.FromMinutes(10);
 
-    public TrackerProjection(string name = "tracker", TimeSpan? retireDoneAfter = null) : base(name)
+    /// <param name="finishedChecked">Called every time the retirement rule is evaluated.</param>
+    public TrackerProjection(string name = "tracker", TimeSpan? retireDoneAfter = null, Action? finishedChecked = null) : base(name)
     {
-        if (retireDoneAfter is { } after) RetireWhen(s => s.Status == "Done", after);
+        if (retireDoneAfter is { } after) RetireWhen(s => { finishedChecked?.Invoke(); return s.Status == "Done"; }, after);
         FromStreams("item-");
         Initially(key => new Item(key, "Active", null, 0, null, null));
         On<ItemSeen>((s, e, ctx) =>

@@ -105,6 +105,27 @@ public sealed class CheckpointTests
         stored.Should().Be(new ProjectionCheckpoint(GlobalPosition.Start, null), "no event has stamped a stream time yet (not DateTimeOffset.MinValue)");
     }
 
+    /// <summary>
+    /// A flush that finds no changed aggregate, no dead letter and no new position writes nothing: an idle
+    /// projection, and the final flush of one stopped with everything stored, leave the store untouched.
+    /// </summary>
+    [Fact]
+    public async Task Stopping_a_projection_that_has_stored_everything_writes_nothing_more()
+    {
+        var h = Harness.Create(new CounterProjection());
+        var batches = 0;
+        h.Store.AfterWrite = _ => Interlocked.Increment(ref batches);
+        await h.Start();
+        h.Append("c-1", new Bumped(0));
+        await h.WaitForHead();
+        var written = Volatile.Read(ref batches);
+
+        await h.DisposeAsync(); // the final flush finds nothing new
+
+        Volatile.Read(ref batches).Should().Be(written, "the final flush had nothing to write");
+        (await h.Store.LoadCheckpoint("counter", 1, Harness.Cancel()))!.Position.Should().Be((await h.AllEvents())[^1].Position);
+    }
+
     [Fact]
     public async Task Unhandled_events_still_advance_the_checkpoint_within_the_flush_interval()
     {

@@ -1,5 +1,6 @@
 using FluentAssertions;
 using Projections.Core.Pipeline;
+using Projections.Core.Runtime;
 using Projections.Core.Tests.Support;
 
 namespace Projections.Core.Tests;
@@ -42,6 +43,36 @@ public sealed class MemoryBudgetTests
         var stored = await h.Store.LoadDocument("counter", 1, "c-1", Harness.Cancel());
         h.Runtime().GetStats().EstimatedLiveBytes.Should().BeGreaterThanOrEqualTo(2 * MemoryEstimate.EngineOverheadPerAggregate + stored!.StateJson.Length,
             "c-1 is counted with its state, although it has not changed since it was written");
+    }
+
+    /// <summary>
+    /// The budget is the most the estimate may reach: an estimate exactly at the budget evicts nothing. Read
+    /// while c-3's write is in the store: its barrier has counted c-1 and c-2 with their stored size, and no
+    /// later barrier has counted c-3's yet (that would put the partition over the budget, rightly).
+    /// </summary>
+    [Fact]
+    public async Task Aggregates_whose_estimate_reaches_the_budget_exactly_all_stay_in_memory()
+    {
+        var stateBytes = new CounterProjection().SerializeState(new Counter("c-1", 1, "0,")).Length;
+        var budget = 3 * MemoryEstimate.EngineOverheadPerAggregate + 2 * stateBytes; // c-1 and c-2 flushed, c-3 not yet
+        var h = Harness.Create(new CounterProjection());
+        ProjectionStats? whileC3IsWritten = null;
+        h.Store.BeforeWrite = (b, _) =>
+        {
+            if (b.Documents.Any(d => d.Key == "c-3")) whileC3IsWritten = h.Runtime().GetStats();
+            return Task.CompletedTask;
+        };
+        await h.Start(Budgeted with { MemoryBudget = budget });
+        await using var _ = h;
+        h.Append("c-1", new Bumped(0));
+        h.Append("c-2", new Bumped(0));
+        await h.WaitForHead();
+        h.Append("c-3", new Bumped(0));
+        await h.WaitForHead();
+
+        (await h.Store.LoadDocument("counter", 1, "c-2", Harness.Cancel()))!.StateJson.Length.Should().Be(stateBytes);
+        whileC3IsWritten!.EstimatedLiveBytes.Should().Be(budget);
+        whileC3IsWritten.LiveAggregates.Should().Be(3, "the estimate is at the budget, not over it");
     }
 
     [Fact]

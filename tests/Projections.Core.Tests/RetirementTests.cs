@@ -160,6 +160,49 @@ public sealed class RetirementTests
         (await h.Verify(new TrackerProjection())).Mismatches.Should().BeEmpty();
     }
 
+    /// <summary>
+    /// Persisted is not enough: a finished aggregate stays for its whole delay of stream time, so the events
+    /// that usually follow the finishing one (a late scan, a correction) still find it in memory.
+    /// </summary>
+    [Fact]
+    public async Task A_finished_and_persisted_aggregate_stays_in_memory_until_its_delay_of_stream_time_has_passed()
+    {
+        await using var h = await Harness.Started(Harness.DefaultOptions with { Partitions = 1 }, new TrackerProjection(retireDoneAfter: RetireAfter));
+        var tracker = h.Runtime("tracker");
+        h.Append("item-1", new ItemSeen("s1", Harness.T0));
+        h.Append("item-1", new ItemDone(), created: Harness.T0.AddMinutes(1)); // retires at minute 6
+        await h.WaitForHead("tracker"); // item-1 is persisted
+        h.Append("item-2", new ItemSeen("s1", Harness.T0.AddMinutes(2)));
+        h.Append("item-2", new ItemSeen("s1", Harness.T0.AddMinutes(5)));
+        await h.WaitForHead("tracker"); // one partition: item-2's events and the barrier after them moved item-1's stream time to minute 5
+
+        tracker.GetLive("item-1").Should().NotBeNull("it has been finished and persisted for four minutes of stream time, not five");
+        tracker.GetStats().RetiredAggregates.Should().Be(0);
+
+        h.Append("item-2", new ItemSeen("s1", Harness.T0.AddMinutes(6)));
+        await h.WaitForHead("tracker");
+        await Eventually.Until(() => tracker.GetLive("item-1") is null, "item-1 retires once its delay has passed", TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>A delay that would end past the last date <see cref="DateTimeOffset"/> can hold must not overflow and stop the projection.</summary>
+    [Fact]
+    public async Task A_delay_longer_than_the_calendar_has_left_does_not_stop_the_projection()
+    {
+        await using var h = await Harness.Started(Harness.DefaultOptions with { Partitions = 1 }, new TrackerProjection(retireDoneAfter: TimeSpan.MaxValue));
+        var tracker = h.Runtime("tracker");
+        h.Append("item-1", new ItemSeen("s1", Harness.T0));
+        h.Append("item-1", new ItemDone(), created: Harness.T0.AddMinutes(1));
+        h.Append("item-2", new ItemSeen("s1", Harness.T0.AddMinutes(2)));
+        await h.WaitForHead("tracker");
+        h.Append("item-1", new ItemSeen("s2", Harness.T0.AddMinutes(3)));
+        await h.WaitForHead("tracker");
+
+        tracker.Status.Should().Be(ProjectionStatus.Live);
+        tracker.Error.Should().BeNull();
+        ((Item)tracker.GetLive("item-1")!.State).Seen.Should().Be(2);
+        (await h.Verify(new TrackerProjection())).Mismatches.Should().BeEmpty();
+    }
+
     [Fact]
     public async Task Warm_start_leaves_finished_aggregates_in_the_store()
     {

@@ -186,7 +186,7 @@ public sealed class RetirementTests
 
     /// <summary>A delay that would end past the last date <see cref="DateTimeOffset"/> can hold must not overflow and stop the projection.</summary>
     [Fact]
-    public async Task A_delay_longer_than_the_calendar_has_left_does_not_stop_the_projection()
+    public async Task A_delay_longer_than_the_calendar_has_left_never_retires_and_does_not_stop_the_projection()
     {
         await using var h = await Harness.Started(Harness.DefaultOptions with { Partitions = 1 }, new TrackerProjection(retireDoneAfter: TimeSpan.MaxValue));
         var tracker = h.Runtime("tracker");
@@ -194,7 +194,13 @@ public sealed class RetirementTests
         h.Append("item-1", new ItemDone(), created: Harness.T0.AddMinutes(1));
         h.Append("item-2", new ItemSeen("s1", Harness.T0.AddMinutes(2)));
         await h.WaitForHead("tracker");
-        h.Append("item-1", new ItemSeen("s2", Harness.T0.AddMinutes(3)));
+        // item-1 is persisted now: a countdown that had ended would retire it at the next event.
+        h.Append("item-2", new ItemSeen("s2", Harness.T0.AddMinutes(3)));
+        await h.WaitForHead("tracker");
+        tracker.GetLive("item-1").Should().NotBeNull("RetireWhen(..., TimeSpan.MaxValue) means never, not at once");
+        tracker.GetStats().RetiredAggregates.Should().Be(0);
+
+        h.Append("item-1", new ItemSeen("s2", Harness.T0.AddMinutes(4)));
         await h.WaitForHead("tracker");
 
         tracker.Status.Should().Be(ProjectionStatus.Live);

@@ -20,7 +20,10 @@ internal sealed partial class Partition
             return;
         }
         if (entry.RetireAt is not null) return; // counting since it finished
-        var at = streamTime == DateTimeOffset.MinValue || DateTimeOffset.MaxValue - streamTime < rule.After ? streamTime : streamTime + rule.After;
+        // No stream time yet: at once. A delay past the calendar's end: never (the queue stays in order, as every later one overflows too).
+        var at = streamTime == DateTimeOffset.MinValue ? streamTime
+            : DateTimeOffset.MaxValue - streamTime < rule.After ? DateTimeOffset.MaxValue
+            : streamTime + rule.After;
         entry.RetireAt = at;
         _retiring.Enqueue((entry, at));
     }

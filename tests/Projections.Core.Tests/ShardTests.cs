@@ -101,33 +101,40 @@ public sealed class ShardTests
     [Fact]
     public async Task A_host_writing_no_shard_sees_each_shards_writer_lag_and_when_its_checkpoint_moved()
     {
+        var options = Harness.DefaultOptions with { Shards = 2 };
         var first = Harness.Create(new CounterProjection());
         await using var _ = first;
         for (var i = 0; i < 20; i++) first.Append($"c-{i}", new Bumped(i));
-        await first.Start(Harness.DefaultOptions with { Shards = 2 });
+        await first.Start(options);
         await first.WaitForHead();
         var second = first.Restarted();
         await using var __ = second;
-        await second.Start(Harness.DefaultOptions with { Shards = 2 });
+        await second.Start(options);
+        // Two hosts share two shards out in lease rounds: one each.
+        await Eventually.Until(() =>
+        {
+            first.Time.Advance(options.LeaseRenewInterval);
+            return first.Runtime().Shards.Count(v => v.Here) == 1 && second.Runtime().Shards.Count(v => v.Here) == 1;
+        }, "the two hosts write one shard each", TestContext.Current.CancellationToken);
 
-        // The clock has not moved, so the second engine took nothing and serves no shard with a pipeline. The first still writes
-        // shard 0; shard 1 it may already have handed over (released, not yet taken): a round also runs when one of its pipelines
-        // changes (it went live), and one that runs after the second registered gives up the surplus shard at once.
-        var owner = ((ProjectionRuntime)first.Runtime()).Owner;
-        var views = second.Runtime().Shards;
-        views.Should().HaveCount(2).And.OnlyContain(v => !v.Here);
-        views.Single(v => v.Shard == 0).Should().Match<ShardView>(v => v.Owner == owner && v.Status == ShardStatus.Elsewhere);
-        views.Single(v => v.Shard == 1).Should().Match<ShardView>(v => (v.Owner == owner && v.Status == ShardStatus.Elsewhere) || (v.Owner == null && v.Status == ShardStatus.Unowned));
-        second.Runtime().Shards.Select(v => v.LagPositions).Should().Equal([0UL, 0UL], "it reads the head itself; both shards are at it");
-        second.Runtime().Shards.Should().OnlyContain(v => v.CheckpointMovedAt == null, "it has not seen a checkpoint move yet");
+        // A third host: both others hold their share, so it takes nothing and is handed nothing; it writes no shard.
+        var third = first.Restarted();
+        await using var ___ = third;
+        await third.Start(options);
+        var writers = new[] { first, second }.ToDictionary(h => h.Runtime().Shards.Single(v => v.Here).Shard, h => ((ProjectionRuntime)h.Runtime()).Owner);
+        var views = third.Runtime().Shards;
+        views.Should().HaveCount(2).And.OnlyContain(v => !v.Here && v.Status == ShardStatus.Elsewhere && v.Owner == writers[v.Shard]);
+        views.Select(v => v.LagPositions).Should().Equal([0UL, 0UL], "it reads the head itself; both shards are at it");
+        views.Should().OnlyContain(v => v.CheckpointMovedAt == null, "it has not seen a checkpoint move yet");
 
-        // New events: the first engine flushes them, then (seeing the second one alive) hands it a shard, which resumes from its checkpoint.
+        // New events: both writers flush them, and the third host's lease rounds read the checkpoints again.
         for (var i = 20; i < 40; i++) first.Append($"c-{i}", new Bumped(i));
         await Eventually.Until(() =>
         {
-            second.Time.Advance(Harness.DefaultOptions.LeaseRenewInterval); // a lease round of each engine reads the checkpoints again
-            return second.Runtime().Shards is [{ CheckpointMovedAt: not null }, { CheckpointMovedAt: not null }];
-        }, "the second engine sees both checkpoints move", TestContext.Current.CancellationToken);
+            third.Time.Advance(options.LeaseRenewInterval);
+            return third.Runtime().Shards is [{ CheckpointMovedAt: not null }, { CheckpointMovedAt: not null }];
+        }, "the third host sees both checkpoints move", TestContext.Current.CancellationToken);
+        third.Runtime().Shards.Should().OnlyContain(v => !v.Here, "a host above the others' share takes no shard");
     }
 
     /// <summary>Two stream ids of the counter projection that fall in different shards of two.</summary>

@@ -46,20 +46,21 @@ internal sealed partial class Reader
 
         // Stream time moves with every routed event, this shard's or not, so it is the same function of the global order on every shard.
         AdvanceStreamTime(eventTime);
-        var dispatched = false;
+        bool dispatched = false, firstKeyHere = false;
         for (var i = 0; i < _keys.Count; i++)
         {
             var key = _keys[i];
             if (IsDuplicateKey(i) || !_p.Owns(key)) continue;
             await Send(_p.PartitionIndexOf(key), PartitionMessage.Apply(key, e, handler, payload, eventTime, _streamTime)).ConfigureAwait(false);
             dispatched = true;
+            firstKeyHere |= i == 0;
         }
         if (dispatched)
         {
             Interlocked.Increment(ref _dispatchedEvents);
             Interlocked.Add(ref _dispatchedBytes, e.Data.Length + e.Metadata.Length);
             // An event fanned out to keys of several shards counts once, in the shard of its first key, so shards sum to the projection's count.
-            if (_p.Owns(_keys[0])) Interlocked.Increment(ref _p.EventsProcessed);
+            if (firstKeyHere) Interlocked.Increment(ref _p.EventsProcessed);
         }
         var now = _p.Time.GetUtcNow();
         lock (_sync)

@@ -48,7 +48,8 @@ internal sealed partial class Partition
 
     private void Insert(AggregateEntry entry)
     {
-        _entries[entry.Key] = entry;
+        if (_entries.TryAdd(entry.Key, entry)) Volatile.Write(ref _count, _count + 1);
+        else _entries[entry.Key] = entry;
         Recount(entry);
         entry.IndexedValues = ReadIndexFields(entry);
         Keys.Add(entry.Key, entry.IndexedValues);
@@ -59,7 +60,7 @@ internal sealed partial class Partition
     private void Remove(AggregateEntry entry, bool retired)
     {
         if (entry.InLru) Unlink(entry);
-        _entries.TryRemove(entry.Key, out _);
+        if (_entries.TryRemove(entry.Key, out _)) Volatile.Write(ref _count, _count - 1);
         Volatile.Write(ref _estimatedBytes, _estimatedBytes - entry.CountedBytes);
         entry.CountedBytes = 0;
         entry.RetireAt = null;
@@ -94,7 +95,8 @@ internal sealed partial class Partition
     /// <summary>Warm start stops loading into a partition that has reached its budget.</summary>
     public bool UnderBudget => _estimatedBytes < _budget || _budget is null;
 
-    private bool OverLimits => _entries.Count > _cap || _estimatedBytes > _budget;
+    // The partition's own count: ConcurrentDictionary.Count takes every lock of the table, and this runs per event.
+    private bool OverLimits => (_cap is { } cap && _count > cap) || (_budget is { } budget && _estimatedBytes > budget);
 
     private void Touch(AggregateEntry entry)
     {
@@ -122,7 +124,7 @@ internal sealed partial class Partition
     /// </summary>
     private void EvictIfOverLimits()
     {
-        if (!OverLimits) return;
+        if (_cap is null && _budget is null || !OverLimits) return;
         var scanned = 0;
         var node = _lruHead;
         while (node is not null && OverLimits && scanned++ < EvictionScanLimit)

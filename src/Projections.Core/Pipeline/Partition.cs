@@ -29,6 +29,7 @@ internal sealed partial class Partition
     private long _estimatedBytes;
     private bool _flushSignalled;
     private volatile int _dirtyCount;
+    private int _count;
 
     public Partition(GenerationPipeline pipeline, int index)
     {
@@ -49,7 +50,7 @@ internal sealed partial class Partition
     public bool AllPersistedInMemory { get; set; }
     public ChannelWriter<PartitionMessage> Writer => _channel.Writer;
     public int DirtyCount => _dirtyCount;
-    public int Count => _entries.Count;
+    public int Count => Volatile.Read(ref _count);
     /// <summary>Estimated bytes of the aggregates in memory (see <see cref="MemoryEstimate"/>).</summary>
     public long EstimatedBytes => Volatile.Read(ref _estimatedBytes);
     /// <summary>Armed timers; read from other threads for statistics only (a dictionary's count is one field).</summary>

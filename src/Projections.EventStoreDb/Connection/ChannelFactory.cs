@@ -8,7 +8,7 @@ namespace Projections.EventStoreDb.Connection;
 internal static class ChannelFactory
 {
     /// <summary>Events can be up to 16 MiB; the default 4 MB receive limit would reject them.</summary>
-    private const int MaxReceiveMessageSize = 17 * 1024 * 1024;
+    public const int MaxReceiveMessageSize = 17 * 1024 * 1024;
 
     public static Uri AddressOf(EventStoreDbSettings settings, EndPointAddress endPoint)
     {
@@ -16,7 +16,16 @@ internal static class ChannelFactory
         return new Uri($"{(settings.Tls ? "https" : "http")}://{host}:{endPoint.Port}");
     }
 
-    public static GrpcChannel Create(EventStoreDbSettings settings, EndPointAddress endPoint)
+    public static GrpcChannel Create(EventStoreDbSettings settings, EndPointAddress endPoint) =>
+        GrpcChannel.ForAddress(AddressOf(settings, endPoint), new GrpcChannelOptions
+        {
+            HttpHandler = CreateHandler(settings),
+            DisposeHttpClient = true,
+            MaxReceiveMessageSize = MaxReceiveMessageSize,
+        });
+
+    /// <summary>The HTTP/2 handler of a channel; the batch append call uses one of its own (<c>BatchAppendCall</c>).</summary>
+    public static SocketsHttpHandler CreateHandler(EventStoreDbSettings settings)
     {
         var handler = new SocketsHttpHandler
         {
@@ -28,13 +37,7 @@ internal static class ChannelFactory
             ConnectTimeout = settings.GossipTimeout,
         };
         if (settings.Tls) ConfigureTls(handler.SslOptions, settings);
-
-        return GrpcChannel.ForAddress(AddressOf(settings, endPoint), new GrpcChannelOptions
-        {
-            HttpHandler = handler,
-            DisposeHttpClient = true,
-            MaxReceiveMessageSize = MaxReceiveMessageSize,
-        });
+        return handler;
     }
 
     private static void ConfigureTls(SslClientAuthenticationOptions ssl, EventStoreDbSettings settings)

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Net;
 using Grpc.Core;
 using Projections.Core.Events;
 using Projections.EventStoreDb.Connection;
@@ -8,25 +10,32 @@ using Projections.EventStoreDb.Protocol.Streams;
 namespace Projections.EventStoreDb.Operations;
 
 /// <summary>
-/// One open BatchAppend call on a node. The writer loop writes requests; this reads the answers and
-/// settles the waiting appends by correlation id. The request stream is never half-closed: a 23.10
-/// server then ends the call at once, dropping the answers still due. The call lives until the
-/// server or the transport ends it (a restart, a leader change) or until it is disposed; then every
-/// append still waiting fails with the reason, and the connection is reset so the next call reconnects.
+/// One open BatchAppend call on a node. The writer loop writes requests, many per flush; this reads the
+/// answers and settles the waiting appends by correlation id. The call frames gRPC messages itself
+/// (<see cref="GrpcFraming"/>) on an HTTP/2 connection of its own, because Grpc.Net.Client flushes after
+/// every message and each flush cost the writer loop a round through the connection's frame writer and a
+/// socket write per append (docs/performance.md §13). The request stream is never half-closed: a 23.10
+/// server then ends the call at once, dropping the answers still due. The call lives until the server or
+/// the transport ends it (a restart, a leader change) or until it is disposed; then every append still
+/// waiting fails with the reason, and the connection is reset so the next call reconnects.
 /// </summary>
 internal sealed class BatchAppendCall : IAsyncDisposable
 {
+    private const string Method = "/event_store.client.streams.Streams/BatchAppend";
+
     private readonly EventStoreDbConnection _connection;
     private readonly NodeConnection _node;
     private readonly CancellationTokenSource _cancel = new();
-    private readonly AsyncDuplexStreamingCall<BatchAppendReq, BatchAppendResp> _call;
+    private readonly HttpMessageInvoker _http;
+    private readonly DuplexContent _requests = new();
+    private readonly ArrayBufferWriter<byte> _frames = new();
     private readonly Task _reading;
 
     public BatchAppendCall(EventStoreDbConnection connection, NodeConnection node)
     {
         _connection = connection;
         _node = node;
-        _call = new Streams.StreamsClient(node.Channel).BatchAppend(connection.StreamingCall(_cancel.Token));
+        _http = new HttpMessageInvoker(ChannelFactory.CreateHandler(connection.Settings), disposeHandler: true);
         _reading = ReadAnswers();
     }
 
@@ -44,20 +53,31 @@ internal sealed class BatchAppendCall : IAsyncDisposable
 
     private bool _retired;
 
-    /// <summary>Writes one append; if the write fails the call ends, and every append waiting on it (this one too) fails.</summary>
-    public async Task Write(Guid correlationId, QueuedAppend append)
+    /// <summary>
+    /// Writes the appends (already in <see cref="Pending"/>) in one write and one flush. If the call had
+    /// ended before any byte of them was written they fail as not sent; if the write fails the call ends,
+    /// and every append waiting on it (these too) fails.
+    /// </summary>
+    public async Task Write(IReadOnlyList<(Guid CorrelationId, QueuedAppend Append)> appends)
     {
+        var started = false;
         try
         {
-            var request = AppendRequests.Batch(correlationId, append.Request, _connection.Settings.DefaultDeadline);
-            await _call.RequestStream.WriteAsync(request, _cancel.Token).ConfigureAwait(false);
+            _frames.ResetWrittenCount();
+            foreach (var (correlationId, append) in appends)
+                GrpcFraming.Write(AppendRequests.Batch(correlationId, append.Request, _connection.Settings.DefaultDeadline), _frames);
+            var body = await _requests.Stream.WaitAsync(_cancel.Token).ConfigureAwait(false);
+            started = true;
+            await body.WriteAsync(_frames.WrittenMemory, _cancel.Token).ConfigureAwait(false);
+            await body.FlushAsync(_cancel.Token).ConfigureAwait(false);
         }
-        catch (ObjectDisposedException ex) when (Pending.TryRemove(correlationId))
+        catch (Exception ex) when (!started)
         {
-            // The call (or its channel) was gone before this request was written: nothing of it reached the server.
+            // The call ended before these requests were written: nothing of them reached the server.
             var failure = new EventStoreUnavailableException($"EventStoreDB batch append could not be sent: the call to {_node.EndPoint} had ended.", ex);
             BatchAppendErrorMapper.MarkNothingWritten(failure);
-            append.Fail(failure);
+            foreach (var (correlationId, append) in appends)
+                if (Pending.TryRemove(correlationId)) append.Fail(failure);
             End(ex);
         }
         catch (Exception ex)
@@ -71,15 +91,29 @@ internal sealed class BatchAppendCall : IAsyncDisposable
         await Task.Yield();
         try
         {
-            while (await _call.ResponseStream.MoveNext(_cancel.Token).ConfigureAwait(false))
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(ChannelFactory.AddressOf(_connection.Settings, _node.EndPoint), Method))
             {
-                Pending.Answer(_call.ResponseStream.Current);
+                Version = HttpVersion.Version20,
+                VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+                Content = _requests,
+            };
+            request.Headers.TryAddWithoutValidation("te", "trailers");
+            foreach (var header in EventStoreDbConnection.BuildHeaders(_connection.Settings))
+                request.Headers.TryAddWithoutValidation(header.Key, header.Value);
+
+            using var response = await Transport(() => _http.SendAsync(request, _cancel.Token)).ConfigureAwait(false);
+            if (GrpcStatusReader.FromHeaders(response) is { } refused) throw refused;
+            var answers = await Transport(() => response.Content.ReadAsStreamAsync(_cancel.Token)).ConfigureAwait(false);
+            while (await Transport(() => GrpcFraming.ReadAsync(answers, ChannelFactory.MaxReceiveMessageSize, _cancel.Token).AsTask()).ConfigureAwait(false) is { } message)
+            {
+                Pending.Answer(BatchAppendResp.Parser.ParseFrom(message));
                 if (Pending.IsClosed && Pending.Count == 0)
                 {
                     await _cancel.CancelAsync().ConfigureAwait(false); // retired and every append answered
                     return;
                 }
             }
+            if (GrpcStatusReader.FromTrailers(response) is { } failed) throw failed;
             End(new EventStoreUnavailableException("EventStoreDB ended the batch append call."));
         }
         catch (Exception ex)
@@ -88,7 +122,21 @@ internal sealed class BatchAppendCall : IAsyncDisposable
         }
         finally
         {
-            if (Volatile.Read(ref _retired)) _call.Dispose(); // nobody else holds a retired call
+            _requests.Complete();
+            if (Volatile.Read(ref _retired)) _http.Dispose(); // nobody else holds a retired call
+        }
+    }
+
+    /// <summary>A transport failure as Grpc.Net.Client reports it (Unavailable, the cause attached), so the error mapping stays the same.</summary>
+    private async Task<T> Transport<T>(Func<Task<T>> step)
+    {
+        try
+        {
+            return await step().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException && !_cancel.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"Error starting or reading the gRPC call: {ex.Message}", ex));
         }
     }
 
@@ -124,7 +172,8 @@ internal sealed class BatchAppendCall : IAsyncDisposable
     {
         await _cancel.CancelAsync().ConfigureAwait(false);
         await _reading.ConfigureAwait(false);
-        _call.Dispose();
+        _http.Dispose();
+        _requests.Dispose();
         _cancel.Dispose();
     }
 }

@@ -7,7 +7,8 @@ namespace Projections.EventStoreDb.Operations;
 
 /// <summary>
 /// The one writer of a store's appends: a long-lived loop that takes queued appends in arrival order
-/// and writes each on one shared BatchAppend call, without waiting for earlier answers. At most
+/// and writes them on one shared BatchAppend call, without waiting for earlier answers: each pass takes
+/// what is queued (up to <see cref="MaxPerPass"/>) and writes it with one flush. At most
 /// <see cref="MaxInFlight"/> appends are written and unanswered at a time; beyond that the loop waits
 /// for answers, and appends queue up in order. When the call ends (server restart, leader change) the
 /// appends waiting on it fail and the next append opens a new call, reconnecting if needed.
@@ -15,6 +16,7 @@ namespace Projections.EventStoreDb.Operations;
 internal sealed class BatchAppendWriter(EventStoreDbConnection connection) : IAsyncDisposable
 {
     public const int MaxInFlight = 4096;
+    public const int MaxPerPass = 512;
 
     private readonly Channel<QueuedAppend> _queue = Channel.CreateUnbounded<QueuedAppend>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _slots = new(MaxInFlight, MaxInFlight);
@@ -35,53 +37,66 @@ internal sealed class BatchAppendWriter(EventStoreDbConnection connection) : IAs
 
     private async Task Run()
     {
+        var pass = new List<QueuedAppend>(MaxPerPass);
         try
         {
             while (await _queue.Reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
-                while (_queue.Reader.TryRead(out var append))
-                    await Send(append).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-        }
-    }
-
-    private async Task Send(QueuedAppend append)
-    {
-        if (append.CancellationToken.IsCancellationRequested)
-        {
-            append.Cancel();
-            return;
-        }
-        try
-        {
-            await _slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
-            append.WhenSettled(() => _slots.Release());
-            while (true)
             {
-                BatchAppendCall call;
-                try
-                {
-                    call = await CurrentCall().ConfigureAwait(false);
-                }
-                catch (Exception ex) when (!_stopping.IsCancellationRequested)
-                {
-                    // Connecting failed: nothing was sent.
-                    if (ex is EventStoreUnavailableException) BatchAppendErrorMapper.MarkNothingWritten(ex);
-                    append.Fail(ex);
-                    return;
-                }
-                var correlationId = Guid.NewGuid();
-                if (!call.Pending.TryAdd(correlationId, append)) continue; // that call just ended: use the next
-                await call.Write(correlationId, append).ConfigureAwait(false);
-                return;
+                await TakePass(pass).ConfigureAwait(false);
+                if (pass.Count > 0) await Send(pass).ConfigureAwait(false);
+                pass.Clear();
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
-            // Disposed while this append waited for a slot or a connection: it was not sent.
-            append.Fail(new ObjectDisposedException(nameof(EventStoreDbEventStore)));
-            throw;
+            // Disposed while these appends waited for a slot or a connection: they were not sent.
+            foreach (var append in pass) append.Fail(new ObjectDisposedException(nameof(EventStoreDbEventStore)));
+        }
+    }
+
+    /// <summary>Takes queued appends in order while in-flight slots are free; waits only for the first slot.</summary>
+    private async Task TakePass(List<QueuedAppend> pass)
+    {
+        while (pass.Count < MaxPerPass)
+        {
+            if (pass.Count == 0) await _slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
+            else if (!_slots.Wait(0)) return;
+            if (!_queue.Reader.TryRead(out var append))
+            {
+                _slots.Release();
+                return;
+            }
+            if (append.CancellationToken.IsCancellationRequested)
+            {
+                append.Cancel();
+                _slots.Release();
+                continue;
+            }
+            append.WhenSettled(() => _slots.Release());
+            pass.Add(append);
+        }
+    }
+
+    private async Task Send(List<QueuedAppend> pass)
+    {
+        while (true)
+        {
+            BatchAppendCall call;
+            try
+            {
+                call = await CurrentCall().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!_stopping.IsCancellationRequested)
+            {
+                // Connecting failed: nothing was sent.
+                if (ex is EventStoreUnavailableException) BatchAppendErrorMapper.MarkNothingWritten(ex);
+                foreach (var append in pass) append.Fail(ex);
+                return;
+            }
+            var requests = pass.Select(append => (Guid.NewGuid(), append)).ToList();
+            if (!call.Pending.TryAdd(requests)) continue; // that call just ended: use the next
+            await call.Write(requests).ConfigureAwait(false);
+            return;
         }
     }
 

@@ -27,12 +27,15 @@ internal sealed class PendingAppends
     }
 
     /// <summary>False when the call has ended: the append was not added and must go on another call.</summary>
-    public bool TryAdd(Guid correlationId, QueuedAppend append)
+    public bool TryAdd(Guid correlationId, QueuedAppend append) => TryAdd([(correlationId, append)]);
+
+    /// <summary>Adds all or, when the call has ended, none (they must go on another call).</summary>
+    public bool TryAdd(IReadOnlyList<(Guid CorrelationId, QueuedAppend Append)> appends)
     {
         lock (_sync)
         {
             if (_closed) return false;
-            _waiting.Add(correlationId, append);
+            foreach (var (correlationId, append) in appends) _waiting.Add(correlationId, append);
             return true;
         }
     }

@@ -136,9 +136,14 @@ internal sealed partial class GenerationPipeline
         get { lock (_headSync) return _head; }
     }
 
-    public void ObserveHead(GlobalPosition position)
+    /// <summary>Raises the known head to <paramref name="position"/> if it is further; returns the head after.</summary>
+    public GlobalPosition ObserveHead(GlobalPosition position)
     {
-        lock (_headSync) if (_head is not { } h || position > h) _head = position;
+        lock (_headSync)
+        {
+            if (_head is not { } h || position > h) _head = position;
+            return _head.Value;
+        }
     }
 
     public void SetStatus(ProjectionStatus status)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using Projections.Core.Events;
 using Projections.Core.Metrics;
@@ -14,6 +15,7 @@ namespace Projections.Core.Pipeline;
 internal sealed class Flusher(GenerationPipeline p)
 {
     private readonly AsyncSignal _wake = new();
+    private readonly ArrayBufferWriter<byte> _json = new(64 * 1024);
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastFlushTimestamp;
     private long _flushes;
@@ -101,31 +103,47 @@ internal sealed class Flusher(GenerationPipeline p)
 
     private async Task Write(List<DirtySnapshot> snapshots, List<DeadLetter> parked, ProjectionCheckpoint checkpoint, ProjectionCheckpoint? previous, CancellationToken ct)
     {
-        var now = p.Time.GetUtcNow();
-        var documents = new StoredDocument[snapshots.Count];
-        for (var i = 0; i < documents.Length; i++)
-        {
-            var (entry, s) = snapshots[i];
-            byte[] json;
-            try { json = p.Projection.SerializeState(s.State); }
-            catch (Exception ex) { throw ProjectionFailedException.ForWrite(p.Name, p.Generation, entry.Key, ex); }
-            documents[i] = new StoredDocument(entry.Key, json, s.Version, s.Position, s.TimeoutAt, now);
-            Volatile.Write(ref entry.StoredBytes, json.Length);
-        }
-
         // Earlier chunks carry the checkpoint already stored, so only the last one moves it (invariant 3).
         var size = p.Options.MaxBatchSize;
         var unchanged = previous ?? new ProjectionCheckpoint(GlobalPosition.Start, null);
         var offset = 0;
         do
         {
-            var count = Math.Min(size, documents.Length - offset);
-            var last = offset + count >= documents.Length;
-            var chunk = new ArraySegment<StoredDocument>(documents, offset, count);
-            var batch = new ProjectionBatch(p.Name, p.Generation, chunk, last ? parked : [], last ? checkpoint : unchanged) { Fence = p.Fence, Shard = p.Shard };
+            var count = Math.Min(size, snapshots.Count - offset);
+            var last = offset + count >= snapshots.Count;
+            var documents = Serialize(snapshots, offset, count);
+            var batch = new ProjectionBatch(p.Name, p.Generation, documents, last ? parked : [], last ? checkpoint : unchanged) { Fence = p.Fence, Shard = p.Shard };
             await WriteWithRetry(batch, ct).ConfigureAwait(false);
             offset += count;
-        } while (offset < documents.Length);
+        } while (offset < snapshots.Count);
+    }
+
+    /// <summary>
+    /// Serializes one chunk's states into the flusher's reused buffer; the documents are slices of it, valid
+    /// until the next chunk (the store port says a store copies what it keeps). A flush allocates no array per document.
+    /// </summary>
+    private StoredDocument[] Serialize(List<DirtySnapshot> snapshots, int offset, int count)
+    {
+        var now = p.Time.GetUtcNow();
+        _json.ResetWrittenCount();
+        var ends = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            var (entry, s) = snapshots[offset + i];
+            try { p.Projection.SerializeState(s.State, _json); }
+            catch (Exception ex) { throw ProjectionFailedException.ForWrite(p.Name, p.Generation, entry.Key, ex); }
+            ends[i] = _json.WrittenCount;
+        }
+        var written = _json.WrittenMemory; // taken after the last write: growing the buffer moves it
+        var documents = new StoredDocument[count];
+        for (var i = 0; i < count; i++)
+        {
+            var (entry, s) = snapshots[offset + i];
+            var start = i == 0 ? 0 : ends[i - 1];
+            documents[i] = new StoredDocument(entry.Key, written[start..ends[i]], s.Version, s.Position, s.TimeoutAt, now);
+            Volatile.Write(ref entry.StoredBytes, ends[i] - start);
+        }
+        return documents;
     }
 
     private Task WriteWithRetry(ProjectionBatch batch, CancellationToken ct)

@@ -27,7 +27,7 @@ SITES = [
      "if (snapshots.Count > 0 || parked.Count > 0 || previous != checkpoint"),
     ("Pipeline/Flusher.cs", "invariants 3 and 7, one writer per shard: chunks, only the last moves the checkpoint and carries the dead letters; the fence",
      "var unchanged = previous ?? new ProjectionCheckpoint(GlobalPosition.Start, null);",
-     "} while (offset < documents.Length)"),
+     "} while (offset < snapshots.Count)"),
     ("Pipeline/Flusher.cs", "invariant 6: events persisted = the barrier's dispatched count",
      "Interlocked.Exchange(ref p.PersistedEvents, barrier.DispatchedEvents)",
      "Interlocked.Exchange(ref p.PersistedEvents, barrier.DispatchedEvents)"),

@@ -42,7 +42,7 @@ SITES = [
      "barrier.HandOver(_index, new PartitionHandover(dirty, parked))"),
     ("Pipeline/Partition.Storage.cs", "eviction: the count and memory limits",
      "private bool OverLimits =>",
-     "_estimatedBytes > _budget"),
+     "_estimatedBytes > budget)"),
     ("Pipeline/Reader.Dispatch.cs", "invariant 6: the reader's backpressure loop",
      "while (UnflushedEvents > options.MaxUnflushedEvents || UnflushedBytes > options.MaxUnflushedBytes)",
      "_p.SignalFlush(urgent: true)"),

@@ -155,6 +155,9 @@ internal sealed partial class GenerationPipeline
 
     public int PartitionIndexOf(string key) => KeyHash.Partition(key, Partitions.Length, Shards);
 
+    /// <summary>The partition of <paramref name="key"/> when this shard owns it, else -1: one hash for both answers (the reader's per-key routing).</summary>
+    public int LocalPartitionOf(string key) => KeyHash.PartitionInShard(key, Shard, Shards, Partitions.Length);
+
     /// <summary>Asks the flusher to flush now (something became dirty, an event was parked, the reader is paused).</summary>
     public void SignalFlush(bool urgent = false)
     {

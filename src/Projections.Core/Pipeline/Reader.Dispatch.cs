@@ -50,8 +50,10 @@ internal sealed partial class Reader
         for (var i = 0; i < _keys.Count; i++)
         {
             var key = _keys[i];
-            if (IsDuplicateKey(i) || !_p.Owns(key)) continue;
-            await Send(_p.PartitionIndexOf(key), PartitionMessage.Apply(key, e, handler, payload, eventTime, streamTime)).ConfigureAwait(false);
+            if (IsDuplicateKey(i)) continue;
+            var partition = _p.LocalPartitionOf(key);
+            if (partition < 0) continue; // another shard's key
+            await Send(partition, PartitionMessage.Apply(key, e, handler, payload, eventTime, streamTime)).ConfigureAwait(false);
             dispatched = true;
             firstKeyHere |= i == 0;
         }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using Projections.Core.Events;
 using Projections.Core.Metrics;
@@ -15,7 +14,9 @@ namespace Projections.Core.Pipeline;
 internal sealed class Flusher(GenerationPipeline p)
 {
     private readonly AsyncSignal _wake = new();
-    private readonly ArrayBufferWriter<byte> _json = new(64 * 1024);
+    /// <summary>A write chunk ends at this many bytes of serialized state (or MaxBatchSize documents), so the buffer stays small.</summary>
+    internal const int ChunkBytes = 1 << 20;
+    private readonly PooledBufferWriter _json = new(ChunkBytes);
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastFlushTimestamp;
     private long _flushes;
@@ -53,7 +54,11 @@ internal sealed class Flusher(GenerationPipeline p)
         {
             p.Fail(new ProjectionFailedException(p.Name, $"Projection '{p.Name}' stopped: flushing failed: {ex.GetType().Name}: {ex.Message}", ex));
         }
-        finally { _completion.TrySetResult(); }
+        finally
+        {
+            _json.Dispose(); // every write awaited its store call above, so no store still reads the buffer
+            _completion.TrySetResult();
+        }
     }
 
     private async Task WaitForWork(CancellationToken ct)
@@ -104,39 +109,39 @@ internal sealed class Flusher(GenerationPipeline p)
     private async Task Write(List<DirtySnapshot> snapshots, List<DeadLetter> parked, ProjectionCheckpoint checkpoint, ProjectionCheckpoint? previous, CancellationToken ct)
     {
         // Earlier chunks carry the checkpoint already stored, so only the last one moves it (invariant 3).
-        var size = p.Options.MaxBatchSize;
         var unchanged = previous ?? new ProjectionCheckpoint(GlobalPosition.Start, null);
         var offset = 0;
         do
         {
-            var count = Math.Min(size, snapshots.Count - offset);
-            var last = offset + count >= snapshots.Count;
-            var documents = Serialize(snapshots, offset, count);
+            var documents = Serialize(snapshots, offset);
+            offset += documents.Length;
+            var last = offset >= snapshots.Count;
             var batch = new ProjectionBatch(p.Name, p.Generation, documents, last ? parked : [], last ? checkpoint : unchanged) { Fence = p.Fence, Shard = p.Shard };
             await WriteWithRetry(batch, ct).ConfigureAwait(false);
-            offset += count;
         } while (offset < snapshots.Count);
     }
 
     /// <summary>
-    /// Serializes one chunk's states into the flusher's reused buffer; the documents are slices of it, valid
-    /// until the next chunk (the store port says a store copies what it keeps). A flush allocates no array per document.
+    /// Serializes the next chunk (from <paramref name="offset"/>, up to MaxBatchSize documents or <see cref="ChunkBytes"/>) into the
+    /// flusher's reused buffer; the documents are slices of it, valid until the next chunk (the store port says a store copies what
+    /// it keeps). A flush allocates no array per document.
     /// </summary>
-    private StoredDocument[] Serialize(List<DirtySnapshot> snapshots, int offset, int count)
+    private StoredDocument[] Serialize(List<DirtySnapshot> snapshots, int offset)
     {
         var now = p.Time.GetUtcNow();
-        _json.ResetWrittenCount();
-        var ends = new int[count];
-        for (var i = 0; i < count; i++)
+        var limit = Math.Min(p.Options.MaxBatchSize, snapshots.Count - offset);
+        _json.Reset();
+        var ends = new List<int>(Math.Min(limit, 1024));
+        while (ends.Count < limit && (ends.Count == 0 || _json.WrittenCount < ChunkBytes))
         {
-            var (entry, s) = snapshots[offset + i];
+            var (entry, s) = snapshots[offset + ends.Count];
             try { p.Projection.SerializeState(s.State, _json); }
             catch (Exception ex) { throw ProjectionFailedException.ForWrite(p.Name, p.Generation, entry.Key, ex); }
-            ends[i] = _json.WrittenCount;
+            ends.Add(_json.WrittenCount);
         }
         var written = _json.WrittenMemory; // taken after the last write: growing the buffer moves it
-        var documents = new StoredDocument[count];
-        for (var i = 0; i < count; i++)
+        var documents = new StoredDocument[ends.Count];
+        for (var i = 0; i < documents.Length; i++)
         {
             var (entry, s) = snapshots[offset + i];
             var start = i == 0 ? 0 : ends[i - 1];

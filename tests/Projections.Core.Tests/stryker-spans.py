@@ -45,7 +45,7 @@ SITES = [
      "_estimatedBytes > budget)"),
     ("Pipeline/Reader.Dispatch.cs", "invariant 6: the reader's backpressure loop",
      "while (UnflushedEvents > options.MaxUnflushedEvents || UnflushedBytes > options.MaxUnflushedBytes)",
-     "_p.SignalFlush(urgent: true)"),
+     "_p.SignalFlush()"),
     ("Pipeline/Partition.Retirement.cs", "retirement: starting and cancelling the countdown",
      "if (!FinishedAsIndexed(entry))",
      "_retiring.Enqueue((entry, at))"),

@@ -67,7 +67,7 @@ internal sealed class Flusher(GenerationPipeline p)
         {
             var wake = _wake.Prepare();
             if (p.FinalFlushRequested) return;
-            if (Interlocked.Exchange(ref p.DirtyHint, 0) == 1 || Interlocked.Exchange(ref p.UrgentFlush, 0) == 1) return;
+            if (Interlocked.Exchange(ref p.FlushRequested, 0) == 1) return;
             var sinceLast = p.Time.GetElapsedTime(_lastFlushTimestamp);
             // Read once: the reader may move on between two reads, and a second "true" after an overdue
             // interval would make the wait negative (Task.Delay throws and the projection would stop).

@@ -114,8 +114,8 @@ internal sealed partial class GenerationPipeline
     public long PersistedBytes;
     public long ParkedEvents;
     public long RetiredAggregates;
-    public int DirtyHint;
-    public int UrgentFlush;
+    /// <summary>Set by <see cref="SignalFlush"/>, taken by the flusher: something waits to be written.</summary>
+    public int FlushRequested;
 
     public ProjectionStatus Status => (ProjectionStatus)_status;
     /// <summary>The store refused a write because another host took the lease: stopped without an error.</summary>
@@ -159,10 +159,9 @@ internal sealed partial class GenerationPipeline
     public int LocalPartitionOf(string key) => KeyHash.PartitionInShard(key, Shard, Shards, Partitions.Length);
 
     /// <summary>Asks the flusher to flush now (something became dirty, an event was parked, the reader is paused).</summary>
-    public void SignalFlush(bool urgent = false)
+    public void SignalFlush()
     {
-        if (urgent) Volatile.Write(ref UrgentFlush, 1);
-        else Volatile.Write(ref DirtyHint, 1);
+        Volatile.Write(ref FlushRequested, 1);
         Flusher.Wake();
     }
 

@@ -156,7 +156,7 @@ internal sealed partial class Reader
             if (await ServeBarrierRequest().ConfigureAwait(false)) continue;
             _paused = true;
             await PushAll().ConfigureAwait(false);
-            _p.SignalFlush(urgent: true);
+            _p.SignalFlush();
             await wake.WaitAsync(ct).ConfigureAwait(false);
         }
         _paused = false;

@@ -184,7 +184,7 @@ internal sealed partial class Reader
                     _p.Logger.LogInformation("Projection {Projection} generation {Generation} caught up at {Position}", _p.Name, _p.Generation, Processed?.ToString() ?? "the start");
                 }
                 _p.SetStatus(ProjectionStatus.Live);
-                _p.SignalFlush(urgent: true);
+                _p.SignalFlush();
                 break;
             case SubscriptionMessageKind.FellBehind:
                 _source = SourceState.CatchingUp;

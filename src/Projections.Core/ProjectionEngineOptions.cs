@@ -11,7 +11,7 @@ public sealed record ProjectionEngineOptions
     public int PartitionQueueCapacity { get; init; } = 4096;
     /// <summary>A flush starts as soon as the previous one ended and something is dirty; this caps how long a dirty aggregate may wait.</summary>
     public TimeSpan MaxFlushInterval { get; init; } = TimeSpan.FromSeconds(1);
-    /// <summary>At most this many documents per store write; a larger flush is written in several chunks before its checkpoint.</summary>
+    /// <summary>At most this many documents per store write (a write also ends at 1 MiB of serialized state); a larger flush is written in several chunks before its checkpoint.</summary>
     public int MaxBatchSize { get; init; } = 5000;
     /// <summary>The reader pauses while this many applied events are not yet persisted.</summary>
     public long MaxUnflushedEvents { get; init; } = 200_000;

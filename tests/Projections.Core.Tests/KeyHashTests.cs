@@ -50,6 +50,20 @@ public sealed class KeyHashTests
             }
     }
 
+    [Fact]
+    public void The_reader_s_one_hash_routing_agrees_with_the_shard_and_the_partition_asked_apart()
+    {
+        // The reader routes with PartitionInShard; everything else (warm start, lookups, timers) asks Shard and Partition.
+        var keys = Enumerable.Range(0, 2000).Select(i => i % 3 == 0 ? $"élément-{i}" : $"item-{i}").ToArray();
+        foreach (var shards in new[] { 1, 2, 3, 4 })
+            foreach (var partitions in new[] { 1, 2, 3, 8 })
+                for (var shard = 0; shard < shards; shard++)
+                    foreach (var key in keys)
+                        KeyHash.PartitionInShard(key, shard, shards, partitions).Should().Be(
+                            KeyHash.Shard(key, shards) == shard ? KeyHash.Partition(key, partitions, shards) : -1,
+                            $"key {key}, shard {shard} of {shards}, {partitions} partitions");
+    }
+
     private static uint Reference(byte[] bytes)
     {
         var hash = 2166136261u;

@@ -14,6 +14,9 @@ namespace Projections.Core.Pipeline;
 internal sealed class Flusher(GenerationPipeline p)
 {
     private readonly AsyncSignal _wake = new();
+    /// <summary>A write chunk ends at this many bytes of serialized state (or MaxBatchSize documents), so the buffer stays small.</summary>
+    internal const int ChunkBytes = 1 << 20;
+    private readonly PooledBufferWriter _json = new(ChunkBytes);
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastFlushTimestamp;
     private long _flushes;
@@ -51,7 +54,11 @@ internal sealed class Flusher(GenerationPipeline p)
         {
             p.Fail(new ProjectionFailedException(p.Name, $"Projection '{p.Name}' stopped: flushing failed: {ex.GetType().Name}: {ex.Message}", ex));
         }
-        finally { _completion.TrySetResult(); }
+        finally
+        {
+            _json.Dispose(); // every write awaited its store call above, so no store still reads the buffer
+            _completion.TrySetResult();
+        }
     }
 
     private async Task WaitForWork(CancellationToken ct)
@@ -60,7 +67,7 @@ internal sealed class Flusher(GenerationPipeline p)
         {
             var wake = _wake.Prepare();
             if (p.FinalFlushRequested) return;
-            if (Interlocked.Exchange(ref p.DirtyHint, 0) == 1 || Interlocked.Exchange(ref p.UrgentFlush, 0) == 1) return;
+            if (Interlocked.Exchange(ref p.FlushRequested, 0) == 1) return;
             var sinceLast = p.Time.GetElapsedTime(_lastFlushTimestamp);
             // Read once: the reader may move on between two reads, and a second "true" after an overdue
             // interval would make the wait negative (Task.Delay throws and the projection would stop).
@@ -101,31 +108,47 @@ internal sealed class Flusher(GenerationPipeline p)
 
     private async Task Write(List<DirtySnapshot> snapshots, List<DeadLetter> parked, ProjectionCheckpoint checkpoint, ProjectionCheckpoint? previous, CancellationToken ct)
     {
-        var now = p.Time.GetUtcNow();
-        var documents = new StoredDocument[snapshots.Count];
-        for (var i = 0; i < documents.Length; i++)
-        {
-            var (entry, s) = snapshots[i];
-            byte[] json;
-            try { json = p.Projection.SerializeState(s.State); }
-            catch (Exception ex) { throw ProjectionFailedException.ForWrite(p.Name, p.Generation, entry.Key, ex); }
-            documents[i] = new StoredDocument(entry.Key, json, s.Version, s.Position, s.TimeoutAt, now);
-            Volatile.Write(ref entry.StoredBytes, json.Length);
-        }
-
         // Earlier chunks carry the checkpoint already stored, so only the last one moves it (invariant 3).
-        var size = p.Options.MaxBatchSize;
         var unchanged = previous ?? new ProjectionCheckpoint(GlobalPosition.Start, null);
         var offset = 0;
         do
         {
-            var count = Math.Min(size, documents.Length - offset);
-            var last = offset + count >= documents.Length;
-            var chunk = new ArraySegment<StoredDocument>(documents, offset, count);
-            var batch = new ProjectionBatch(p.Name, p.Generation, chunk, last ? parked : [], last ? checkpoint : unchanged) { Fence = p.Fence, Shard = p.Shard };
+            var documents = Serialize(snapshots, offset);
+            offset += documents.Length;
+            var last = offset >= snapshots.Count;
+            var batch = new ProjectionBatch(p.Name, p.Generation, documents, last ? parked : [], last ? checkpoint : unchanged) { Fence = p.Fence, Shard = p.Shard };
             await WriteWithRetry(batch, ct).ConfigureAwait(false);
-            offset += count;
-        } while (offset < documents.Length);
+        } while (offset < snapshots.Count);
+    }
+
+    /// <summary>
+    /// Serializes the next chunk (from <paramref name="offset"/>, up to MaxBatchSize documents or <see cref="ChunkBytes"/>) into the
+    /// flusher's reused buffer; the documents are slices of it, valid until the next chunk (the store port says a store copies what
+    /// it keeps). A flush allocates no array per document.
+    /// </summary>
+    private StoredDocument[] Serialize(List<DirtySnapshot> snapshots, int offset)
+    {
+        var now = p.Time.GetUtcNow();
+        var limit = Math.Min(p.Options.MaxBatchSize, snapshots.Count - offset);
+        _json.Reset();
+        var ends = new List<int>(Math.Min(limit, 1024));
+        while (ends.Count < limit && (ends.Count == 0 || _json.WrittenCount < ChunkBytes))
+        {
+            var (entry, s) = snapshots[offset + ends.Count];
+            try { p.Projection.SerializeState(s.State, _json); }
+            catch (Exception ex) { throw ProjectionFailedException.ForWrite(p.Name, p.Generation, entry.Key, ex); }
+            ends.Add(_json.WrittenCount);
+        }
+        var written = _json.WrittenMemory; // taken after the last write: growing the buffer moves it
+        var documents = new StoredDocument[ends.Count];
+        for (var i = 0; i < documents.Length; i++)
+        {
+            var (entry, s) = snapshots[offset + i];
+            var start = i == 0 ? 0 : ends[i - 1];
+            documents[i] = new StoredDocument(entry.Key, written[start..ends[i]], s.Version, s.Position, s.TimeoutAt, now);
+            Volatile.Write(ref entry.StoredBytes, ends[i] - start);
+        }
+        return documents;
     }
 
     private Task WriteWithRetry(ProjectionBatch batch, CancellationToken ct)

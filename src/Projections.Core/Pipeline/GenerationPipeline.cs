@@ -114,8 +114,8 @@ internal sealed partial class GenerationPipeline
     public long PersistedBytes;
     public long ParkedEvents;
     public long RetiredAggregates;
-    public int DirtyHint;
-    public int UrgentFlush;
+    /// <summary>Set by <see cref="SignalFlush"/>, taken by the flusher: something waits to be written.</summary>
+    public int FlushRequested;
 
     public ProjectionStatus Status => (ProjectionStatus)_status;
     /// <summary>The store refused a write because another host took the lease: stopped without an error.</summary>
@@ -136,9 +136,14 @@ internal sealed partial class GenerationPipeline
         get { lock (_headSync) return _head; }
     }
 
-    public void ObserveHead(GlobalPosition position)
+    /// <summary>Raises the known head to <paramref name="position"/> if it is further; returns the head after.</summary>
+    public GlobalPosition ObserveHead(GlobalPosition position)
     {
-        lock (_headSync) if (_head is not { } h || position > h) _head = position;
+        lock (_headSync)
+        {
+            if (_head is not { } h || position > h) _head = position;
+            return _head.Value;
+        }
     }
 
     public void SetStatus(ProjectionStatus status)
@@ -150,11 +155,13 @@ internal sealed partial class GenerationPipeline
 
     public int PartitionIndexOf(string key) => KeyHash.Partition(key, Partitions.Length, Shards);
 
+    /// <summary>The partition of <paramref name="key"/> when this shard owns it, else -1: one hash for both answers (the reader's per-key routing).</summary>
+    public int LocalPartitionOf(string key) => KeyHash.PartitionInShard(key, Shard, Shards, Partitions.Length);
+
     /// <summary>Asks the flusher to flush now (something became dirty, an event was parked, the reader is paused).</summary>
-    public void SignalFlush(bool urgent = false)
+    public void SignalFlush()
     {
-        if (urgent) Volatile.Write(ref UrgentFlush, 1);
-        else Volatile.Write(ref DirtyHint, 1);
+        Volatile.Write(ref FlushRequested, 1);
         Flusher.Wake();
     }
 

@@ -42,6 +42,17 @@ public static class KeyHash
     public static int Shard(string key, int shards) => (int)(Fnv1a(key) % (uint)shards);
 
     /// <summary>
+    /// <see cref="Partition(string, int, int)"/> when the key falls in <paramref name="shard"/>, else -1: both answers from one
+    /// hash, for the reader, which asks them for every key of every event.
+    /// </summary>
+    public static int PartitionInShard(string key, int shard, int shards, int partitions)
+    {
+        var hash = Fnv1a(key);
+        if (shards > 1 && hash % (uint)shards != (uint)shard) return -1;
+        return (int)(hash / (uint)shards % (uint)partitions);
+    }
+
+    /// <summary>
     /// Whether some key falls both in <paramref name="shard"/> of <paramref name="shards"/> and in <paramref name="otherShard"/> of
     /// <paramref name="otherShards"/> (two generations with different shard counts): both are the hash modulo the count, so exactly
     /// when the two shard numbers agree modulo the counts' greatest common divisor (equal counts: the same shard).

@@ -9,6 +9,7 @@ internal sealed partial class Partition
 {
     private readonly Queue<(AggregateEntry Entry, DateTimeOffset At)> _retiring = new();
     private readonly List<AggregateEntry> _retireOncePersisted = [];
+    private long _flushesSeenByRetirement = -1;
 
     /// <summary>After an aggregate changed: starts (or cancels) its retirement countdown.</summary>
     private void ConsiderRetirement(AggregateEntry entry, DateTimeOffset streamTime)
@@ -40,10 +41,16 @@ internal sealed partial class Partition
         }
     }
 
-    /// <summary>At a barrier the previous flush has finished: retire the candidates it persisted.</summary>
+    /// <summary>
+    /// Retires the candidates a flush persisted. Only a completed flush makes a candidate persisted (the flusher
+    /// marks versions persisted before it counts the flush), so the list is scanned once per flush, not per event.
+    /// </summary>
     private void RetirePersisted()
     {
         if (_retireOncePersisted.Count == 0) return;
+        var flushes = _pipeline.Flusher.Flushes;
+        if (flushes == _flushesSeenByRetirement) return;
+        _flushesSeenByRetirement = flushes;
         _retireOncePersisted.RemoveAll(entry =>
         {
             if (entry.RetireAt is null || !Holds(entry)) return true;

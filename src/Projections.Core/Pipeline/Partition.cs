@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Projections.Core.Events;
 using Projections.Core.Ports;
 using Projections.Core.Projections;
@@ -16,7 +15,6 @@ internal sealed partial class Partition
 {
     private readonly GenerationPipeline _pipeline;
     private readonly int _index;
-    private readonly Channel<PartitionMessage> _channel;
     private readonly ConcurrentDictionary<string, AggregateEntry> _entries = new(StringComparer.Ordinal);
     private readonly List<AggregateEntry> _dirty = [];
     private readonly List<DeadLetter> _parked = [];
@@ -40,15 +38,12 @@ internal sealed partial class Partition
         var options = pipeline.Options;
         if (options.MaxLiveAggregates is { } max) _cap = Math.Max(1, (max + options.Partitions - 1) / options.Partitions);
         if (options.MemoryBudget is { } budget) _budget = Math.Max(1, budget / options.Partitions);
-        _channel = Channel.CreateBounded<PartitionMessage>(new BoundedChannelOptions(options.PartitionQueueCapacity)
-        {
-            SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait,
-        });
+        Queue = new PartitionQueue(options.PartitionQueueCapacity);
     }
 
     /// <summary>True when every persisted aggregate of this partition is in memory, so an unknown key is new and needs no load.</summary>
     public bool AllPersistedInMemory { get; set; }
-    public ChannelWriter<PartitionMessage> Writer => _channel.Writer;
+    public PartitionQueue Queue { get; }
     public int DirtyCount => _dirtyCount;
     public int Count => Volatile.Read(ref _count);
     /// <summary>Estimated bytes of the aggregates in memory (see <see cref="MemoryEstimate"/>).</summary>
@@ -77,12 +72,15 @@ internal sealed partial class Partition
 
     public async Task Run(CancellationToken ct)
     {
-        var reader = _channel.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
-                while (reader.TryRead(out var message))
-                    if (!await Handle(message, ct).ConfigureAwait(false)) return;
+            while (await Queue.WaitToReadAsync(ct).ConfigureAwait(false))
+                while (Queue.TryRead(out var batch))
+                {
+                    for (var i = 0; i < batch.Count; i++)
+                        if (!await Handle(batch.Items[i], ct).ConfigureAwait(false)) return;
+                    Queue.Recycle(batch);
+                }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
         catch (Exception ex)

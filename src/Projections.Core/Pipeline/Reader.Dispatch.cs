@@ -45,13 +45,15 @@ internal sealed partial class Reader
         }
 
         // Stream time moves with every routed event, this shard's or not, so it is the same function of the global order on every shard.
-        AdvanceStreamTime(eventTime);
+        var streamTime = eventTime > _streamTime ? eventTime : _streamTime;
         bool dispatched = false, firstKeyHere = false;
         for (var i = 0; i < _keys.Count; i++)
         {
             var key = _keys[i];
-            if (IsDuplicateKey(i) || !_p.Owns(key)) continue;
-            await Send(_p.PartitionIndexOf(key), PartitionMessage.Apply(key, e, handler, payload, eventTime, _streamTime)).ConfigureAwait(false);
+            if (IsDuplicateKey(i)) continue;
+            var partition = _p.LocalPartitionOf(key);
+            if (partition < 0) continue; // another shard's key
+            await Send(partition, PartitionMessage.Apply(key, e, handler, payload, eventTime, streamTime)).ConfigureAwait(false);
             dispatched = true;
             firstKeyHere |= i == 0;
         }
@@ -63,14 +65,16 @@ internal sealed partial class Reader
             if (firstKeyHere) Interlocked.Increment(ref _p.EventsProcessed);
         }
         var now = _p.Time.GetUtcNow();
-        lock (_sync)
+        lock (_sync) // one lock per event: everything other threads read about the reader's progress
         {
+            _streamTime = streamTime;
             if (eventTime > _latestEventTime) _latestEventTime = eventTime;
             _leadAtLastEvent = now - _latestEventTime;
             _lastEventCreated = e.Created;
             if (_position is not { } p || e.Position > p) _position = e.Position;
         }
-        _p.ObserveHead(e.Position);
+        // The head only grows, so a position at or below the last one seen needs no update (and no lock).
+        if (e.Position > _knownHead) _knownHead = _p.ObserveHead(e.Position);
         return true;
     }
 
@@ -84,8 +88,13 @@ internal sealed partial class Reader
     private ValueTask Send(int partition, PartitionMessage message)
     {
         _lastStamp[partition] = message.StreamTime;
-        var writer = _p.Partitions[partition].Writer;
-        return writer.TryWrite(message) ? ValueTask.CompletedTask : writer.WriteAsync(message, _p.Lifetime);
+        return _p.Partitions[partition].Queue.Add(message, _p.Lifetime);
+    }
+
+    /// <summary>Hands every partition the messages batched so far: before any wait, and after barriers and ticks.</summary>
+    private async ValueTask PushAll()
+    {
+        foreach (var partition in _p.Partitions) await partition.Queue.Push(_p.Lifetime).ConfigureAwait(false);
     }
 
     /// <summary>Sends the current stream time to partitions that have not seen it, so their timers fire without events.</summary>
@@ -94,6 +103,7 @@ internal sealed partial class Reader
         if (_streamTime == DateTimeOffset.MinValue) return;
         for (var i = 0; i < _lastStamp.Length; i++)
             if (_lastStamp[i] < _streamTime) await Send(i, PartitionMessage.Tick(_streamTime)).ConfigureAwait(false);
+        await PushAll().ConfigureAwait(false);
     }
 
     /// <summary>Called by the flusher: a barrier at the reader's current position, injected between two events.</summary>
@@ -131,6 +141,7 @@ internal sealed partial class Reader
         lock (_sync) position = _position;
         var barrier = new Barrier(position, _streamTime, Interlocked.Read(ref _dispatchedEvents), Interlocked.Read(ref _dispatchedBytes), _caughtUp, _lastStamp.Length);
         for (var i = 0; i < _lastStamp.Length; i++) await Send(i, PartitionMessage.ForBarrier(barrier)).ConfigureAwait(false);
+        await PushAll().ConfigureAwait(false);
         return barrier;
     }
 
@@ -144,7 +155,8 @@ internal sealed partial class Reader
             if (!(UnflushedEvents > options.MaxUnflushedEvents || UnflushedBytes > options.MaxUnflushedBytes)) break;
             if (await ServeBarrierRequest().ConfigureAwait(false)) continue;
             _paused = true;
-            _p.SignalFlush(urgent: true);
+            await PushAll().ConfigureAwait(false);
+            _p.SignalFlush();
             await wake.WaitAsync(ct).ConfigureAwait(false);
         }
         _paused = false;
@@ -153,6 +165,12 @@ internal sealed partial class Reader
     /// <summary>After the last read: later barriers are injected directly by the flusher; a pending one is served here.</summary>
     private async Task Exit()
     {
+        // Barriers injected directly after this start from empty batches: every event read is handed over first.
+        if (!_p.Lifetime.IsCancellationRequested)
+        {
+            try { await PushAll().ConfigureAwait(false); }
+            catch (OperationCanceledException) { }
+        }
         lock (_sync) _exited = true;
         if (_p.Lifetime.IsCancellationRequested)
         {

@@ -22,6 +22,7 @@ internal sealed partial class Reader
     private readonly object _sync = new();
     private GlobalPosition? _position;
     private DateTimeOffset _streamTime = DateTimeOffset.MinValue;
+    private GlobalPosition _knownHead = GlobalPosition.Start;
     private DateTimeOffset? _lastEventCreated;
     private DateTimeOffset _latestEventTime = DateTimeOffset.MinValue;
     private TimeSpan? _leadAtLastEvent;
@@ -125,6 +126,7 @@ internal sealed partial class Reader
     {
         var move = messages.MoveNextAsync();
         if (move.IsCompleted) return move.Result;
+        await PushAll().ConfigureAwait(false);
         _idle = _caughtUp;
         // A shard idle with progress only in position (events of other shards): write that checkpoint now
         // rather than at the next MaxFlushInterval, so a quiet shard is at the head as soon as the others are.
@@ -182,7 +184,7 @@ internal sealed partial class Reader
                     _p.Logger.LogInformation("Projection {Projection} generation {Generation} caught up at {Position}", _p.Name, _p.Generation, Processed?.ToString() ?? "the start");
                 }
                 _p.SetStatus(ProjectionStatus.Live);
-                _p.SignalFlush(urgent: true);
+                _p.SignalFlush();
                 break;
             case SubscriptionMessageKind.FellBehind:
                 _source = SourceState.CatchingUp;

@@ -94,6 +94,8 @@ public interface IProjectionStore
     /// the store has them, otherwise strictly after everything else succeeded. The checkpoint never moves backwards.
     /// A batch with a <see cref="ProjectionBatch.Fence"/> is written only while the fence's epoch is the lease's
     /// current epoch; otherwise nothing is written and <see cref="LeaseLostException"/> is thrown.
+    /// The documents' <see cref="StoredDocument.StateJson"/> bytes belong to the engine and are reused once the
+    /// returned task completes: a store that keeps them past that (in memory, say) copies them.
     /// </summary>
     Task WriteBatch(ProjectionBatch batch, CancellationToken cancellationToken);
 

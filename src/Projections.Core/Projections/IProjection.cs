@@ -1,3 +1,4 @@
+using System.Buffers;
 using Projections.Core.Events;
 using Projections.Core.Ports;
 
@@ -25,6 +26,11 @@ public interface IProjection
     object CreateInitialState(string key);
     object ApplyTimeout(object state, TimeoutContext context);
     byte[] SerializeState(object state);
+    /// <summary>
+    /// Appends exactly the bytes <see cref="SerializeState(object)"/> returns to <paramref name="output"/>. The
+    /// flusher serializes a flush's documents into one reused buffer, so it allocates no array per document.
+    /// </summary>
+    void SerializeState(object state, IBufferWriter<byte> output) => output.Write(SerializeState(state));
     object DeserializeState(ReadOnlyMemory<byte> json);
 }
 

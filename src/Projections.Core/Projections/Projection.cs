@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Projections.Core.Events;
@@ -32,6 +33,7 @@ public abstract class Projection<TState> : IProjection where TState : class
     private Func<TState, TimeoutContext, TState>? _onTimeout;
     private EventFilter? _filter;
     private JsonTypeInfo<TState>? _stateTypeInfo;
+    private JsonWriterOptions? _writerOptions;
 
     protected Projection(string name)
     {
@@ -114,6 +116,34 @@ public abstract class Projection<TState> : IProjection where TState : class
         _onTimeout is null ? state : _onTimeout((TState)state, context);
 
     public byte[] SerializeState(object state) => JsonSerializer.SerializeToUtf8Bytes((TState)state, StateTypeInfo);
+
+    public void SerializeState(object state, IBufferWriter<byte> output)
+    {
+        // One writer per thread and projection, reset onto each output: a flush serializes thousands of states.
+        var writer = t_stateWriter is { Owner: var owner, Writer: var cached } && ReferenceEquals(owner, this) ? cached : null;
+        if (writer is null)
+        {
+            writer = new Utf8JsonWriter(output, _writerOptions ??= WriterOptions(JsonOptions));
+            t_stateWriter = (this, writer);
+        }
+        else writer.Reset(output);
+        try { JsonSerializer.Serialize(writer, (TState)state, StateTypeInfo); }
+        finally { writer.Reset(Stream.Null); } // let go of the output: the cache must not keep a flush's buffer alive
+    }
+
+    [ThreadStatic] private static (Projection<TState> Owner, Utf8JsonWriter Writer)? t_stateWriter;
+
+    /// <summary>What <see cref="JsonSerializer.SerializeToUtf8Bytes{TValue}(TValue, JsonTypeInfo{TValue})"/> writes with, so both give the same bytes.</summary>
+    private static JsonWriterOptions WriterOptions(JsonSerializerOptions options) => new()
+    {
+        Encoder = options.Encoder,
+        Indented = options.WriteIndented,
+        IndentCharacter = options.IndentCharacter,
+        IndentSize = options.IndentSize,
+        NewLine = options.NewLine,
+        MaxDepth = options.MaxDepth == 0 ? 64 : options.MaxDepth,
+        SkipValidation = true,
+    };
 
     public object DeserializeState(ReadOnlyMemory<byte> json) =>
         JsonSerializer.Deserialize(json.Span, StateTypeInfo) ?? throw new JsonException($"Projection '{Name}': stored state is null.");

@@ -25,7 +25,7 @@ public static class EngineSettings
     [
         Setting("partitions", "Partitions", "n", "processor count", "Partition workers per projection.",
             (o, opt, v) => o with { Partitions = Int(opt, v, 1, 1024) }),
-        Setting("max-batch-size", "MaxBatchSize", "n", "5000", "Most documents per store write; a larger flush is split before its checkpoint.",
+        Setting("max-batch-size", "MaxBatchSize", "n", "5000", "Most documents per store write (a write also ends at 1 MiB of state); a larger flush is split before its checkpoint.",
             (o, opt, v) => o with { MaxBatchSize = Int(opt, v, 1, 1_000_000) }),
         Setting("max-flush-interval", "MaxFlushInterval", "duration", "1s", "Longest time a changed aggregate waits for a flush (e.g. 500ms, 2s, 00:00:01).",
             (o, opt, v) => o with { MaxFlushInterval = Duration(opt, v, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1)) }),

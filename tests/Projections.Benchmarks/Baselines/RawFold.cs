@@ -13,6 +13,17 @@ public static class RawFold
     /// <summary>The same fold, deserializing each payload inside the loop (what any projector must pay once).</summary>
     public static Dictionary<string, object> RunDeserializing(IProjection projection, PreparedEvent[] events) => Fold(projection, events, deserialize: true);
 
+    /// <summary>
+    /// The deserializing fold, then every aggregate's final state serialized once: the least any projector
+    /// that persists state pays (a coalescing one writes each aggregate at least once). Returns the bytes.
+    /// </summary>
+    public static long RunDeserializingAndSerializing(IProjection projection, PreparedEvent[] events)
+    {
+        long bytes = 0;
+        foreach (var state in Fold(projection, events, deserialize: true).Values) bytes += projection.SerializeState(state).Length;
+        return bytes;
+    }
+
     private static Dictionary<string, object> Fold(IProjection projection, PreparedEvent[] events, bool deserialize)
     {
         var states = new Dictionary<string, object>(StringComparer.Ordinal);

@@ -53,8 +53,9 @@ public class BarrierSnapshotBenchmarks
         for (var i = 0; i < Dirty; i++)
         {
             var e = new RecordedEvent($"item-I{i:D7}", 0, GlobalPosition.Of(++_position), Guid.Empty, PlantEventTypes.ItemRegistered, default, default, SampleItems.Start);
-            while (!_partition.Writer.TryWrite(PartitionMessage.Apply(e.StreamId, e, _handler, _payload, SampleItems.Start, SampleItems.Start))) Thread.Yield();
+            _partition.Queue.Add(PartitionMessage.Apply(e.StreamId, e, _handler, _payload, SampleItems.Start, SampleItems.Start), CancellationToken.None).AsTask().GetAwaiter().GetResult();
         }
+        _partition.Queue.Push(CancellationToken.None).AsTask().GetAwaiter().GetResult();
         while (_partition.DirtyCount < Dirty) Thread.Yield();
     }
 
@@ -62,7 +63,8 @@ public class BarrierSnapshotBenchmarks
     public int Snapshot()
     {
         var barrier = new Barrier(GlobalPosition.Of(_position), SampleItems.Start, 0, 0, caughtUp: true, partitions: 1);
-        _partition.Writer.TryWrite(PartitionMessage.ForBarrier(barrier));
+        _partition.Queue.Add(PartitionMessage.ForBarrier(barrier), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        _partition.Queue.Push(CancellationToken.None).AsTask().GetAwaiter().GetResult();
         barrier.Completed.GetAwaiter().GetResult();
         return barrier.Handovers[0]!.Dirty.Count;
     }

@@ -12,7 +12,8 @@ public static class EngineRunner
     /// <param name="Cpu">CPU time of the whole process over the run (all engine threads).</param>
     /// <param name="WorkItems">Thread-pool work items completed during the run: each wake-up of an idle partition, reader or flusher is one.</param>
     /// <param name="LockContentions">Times a thread found a lock taken during the run.</param>
-    public sealed record Result(TimeSpan Elapsed, TimeSpan Cpu, ProjectionStats Stats, long WorkItems, long LockContentions);
+    /// <param name="GcPause">Time the runtime paused the process for garbage collection during the run.</param>
+    public sealed record Result(TimeSpan Elapsed, TimeSpan Cpu, ProjectionStats Stats, long WorkItems, long LockContentions, TimeSpan GcPause);
 
     public static async Task<Result> RunToHead(
         IEventSource source, IProjectionStore store, IProjection projection, ProjectionEngineOptions options, CancellationToken ct)
@@ -21,6 +22,7 @@ public static class EngineRunner
         var clock = CpuClock.Start();
         var workItems = ThreadPool.CompletedWorkItemCount;
         var contentions = Monitor.LockContentionCount;
+        var gcPause = GC.GetTotalPauseDuration();
         await using var engine = new ProjectionEngine(source, store, [projection], options);
         await engine.StartAsync(ct);
         var runtime = engine.Find(projection.Name)
@@ -29,9 +31,10 @@ public static class EngineRunner
         var (wall, cpu) = clock.Stop();
         workItems = ThreadPool.CompletedWorkItemCount - workItems;
         contentions = Monitor.LockContentionCount - contentions;
+        gcPause = GC.GetTotalPauseDuration() - gcPause;
         var stats = runtime.GetStats();
         await engine.StopAsync(ct);
-        return new Result(wall, cpu, stats, workItems, contentions);
+        return new Result(wall, cpu, stats, workItems, contentions, gcPause);
     }
 
     /// <summary>Waits for the checkpoint to reach <paramref name="head"/>, failing with the projection's own error if it stops.</summary>

@@ -1,3 +1,4 @@
+using System.Text;
 using FluentAssertions;
 using Projections.Core.Events;
 using Projections.Core.Ports;
@@ -164,6 +165,25 @@ public abstract partial class ProjectionStoreContract
         ShouldMatch(loaded.Single(d => d.Key == "a"), newestA);
         ShouldMatch(loaded.Single(d => d.Key == "c"), c);
         (await Store.LoadCheckpoint(Projection, 1, Ct))!.Position.Should().Be(GlobalPosition.Of(40));
+    }
+
+    [Fact]
+    public async Task The_engine_may_reuse_the_state_bytes_once_the_write_returned()
+    {
+        await EnsureOwnProjection();
+        // The flusher serializes a flush into one buffer and reuses it for the next (IProjectionStore.WriteBatch).
+        var buffer = Encoding.UTF8.GetBytes("""{"status":"Active","n":1}{"status":"Lost","n":22}""");
+        var a = new StoredDocument("a", buffer.AsMemory(0, 25), 1, GlobalPosition.Of(5), null, Noon);
+        var b = new StoredDocument("b", buffer.AsMemory(25), 1, GlobalPosition.Of(6), null, Noon);
+        var expectedA = a with { StateJson = a.StateJson.ToArray() };
+        var expectedB = b with { StateJson = b.StateJson.ToArray() };
+
+        await Store.WriteBatch(Batch(1, 6, a, b), Ct);
+        Encoding.UTF8.GetBytes("""{"status":"XXXXXX","n":9}{"status":"YYYY","n":99}""").CopyTo(buffer, 0);
+
+        ShouldMatch(await Load("a"), expectedA);
+        ShouldMatch(await Load("b"), expectedB);
+        (await Store.LoadAllDocuments(Projection, 1, Ct).ToListAsync(Ct)).Should().HaveCount(2);
     }
 
     [Fact]

@@ -13,8 +13,9 @@ namespace Projections.EventStoreDb.Operations;
 /// <summary>
 /// A catch-up subscription to $all that survives transient failures: it resubscribes after the last
 /// position it yielded (exclusive), so nothing is skipped; anything the server resends at or before
-/// that position is dropped here. A broken call yields Disconnected before the reconnect backoff, and
-/// every (re)subscription says CaughtUp again once it reached the head read when it subscribed.
+/// that position is dropped here. A broken call yields Disconnected before the reconnect backoff; a drop for
+/// falling behind the server's live queue (<see cref="ConsumerTooSlowException"/>) yields FellBehind and resubscribes
+/// at once. Every (re)subscription says CaughtUp again once it reached the head read when it subscribed.
 /// </summary>
 internal sealed class AllSubscription(EventStoreDbConnection connection, EventStoreDbOptions options, Reads reads)
 {
@@ -44,6 +45,7 @@ internal sealed class AllSubscription(EventStoreDbConnection connection, EventSt
                 failure = ex;
             }
 
+            var progressed = false;
             if (call is not null)
             {
                 using (call)
@@ -88,7 +90,11 @@ internal sealed class AllSubscription(EventStoreDbConnection connection, EventSt
                         if (message is not { } m) continue;
 
                         last = last is { } l && l > m.Position ? l : m.Position;
-                        if (m.Kind is SubscriptionMessageKind.Event or SubscriptionMessageKind.Checkpoint) backoff.Reset();
+                        if (m.Kind is SubscriptionMessageKind.Event or SubscriptionMessageKind.Checkpoint)
+                        {
+                            backoff.Reset();
+                            progressed = true;
+                        }
                         if (m.Kind == SubscriptionMessageKind.CaughtUp) live = true;
                         yield return m;
 
@@ -103,6 +109,13 @@ internal sealed class AllSubscription(EventStoreDbConnection connection, EventSt
 
             // Before the backoff: the consumer must not count as live (nor move stream time by the clock) until it caught up again.
             fallback.Rearm();
+            if (failure is ConsumerTooSlowException && progressed)
+            {
+                // Behind, not cut off: catch up again from the last position at once (a drop with no progress since takes the backoff).
+                options.OnReconnecting?.Invoke(failure, TimeSpan.Zero);
+                yield return SubscriptionMessage.ForFellBehind(last ?? GlobalPosition.Start);
+                continue;
+            }
             var delay = backoff.Next();
             options.OnReconnecting?.Invoke(failure, delay);
             yield return SubscriptionMessage.ForDisconnected(last ?? GlobalPosition.Start, failure.Message, delay);
@@ -190,6 +203,10 @@ internal sealed class AllSubscription(EventStoreDbConnection connection, EventSt
         catch (RpcException) when (cancellationToken.IsCancellationRequested)
         {
             throw new OperationCanceledException(cancellationToken);
+        }
+        catch (RpcException ex) when (ConsumerTooSlowException.Matches(ex))
+        {
+            return new Next(null, new ConsumerTooSlowException(ex.Status.Detail, ex)); // the channel is fine: no reset
         }
         catch (RpcException ex)
         {

@@ -1,7 +1,9 @@
+using System.Text;
 using FluentAssertions;
 using Projections.Testing;
 using Projections.Core.Events;
 using Projections.Core.Ports;
+using Projections.EventStoreDb.Operations;
 using static Projections.EventStoreDb.Tests.Integration.TestEvents;
 
 namespace Projections.EventStoreDb.Tests.Integration;
@@ -188,14 +190,49 @@ public sealed class EventStoreDbEventStoreTests(EventStoreDbServer server) : IAs
         received.Select(N).Should().Equal(Enumerable.Range(0, 20));
     }
 
+    [Fact]
+    public async Task A_live_subscription_the_server_drops_as_too_slow_catches_up_at_once_and_skips_nothing()
+    {
+        // EventStoreDB 23.10 queues 32 live events per subscription and ends it ("Consumer too slow") when the client
+        // falls further behind. That is no outage: no Disconnected, no channel reset, no reconnect backoff.
+        var reconnects = new List<Exception>();
+        await using var store = EventStoreDbEventStore.Connect(server.RequireConnectionString(),
+            new EventStoreDbOptions { OnReconnecting = (e, _) => { lock (reconnects) reconnects.Add(e); } });
+        var prefix = UniquePrefix("item-");
+        var head = await store.ReadHeadPosition(Ct);
+        await using var subscription = store.Subscribe(head, new EventFilter { StreamPrefixes = [prefix] }, Ct).GetAsyncEnumerator(Ct);
+        var messages = new List<SubscriptionMessage>();
+        var received = new List<RecordedEvent>();
+        await store.Append($"{prefix}0", ExpectedRevision.NoStream, Events("ItemDetected", 1), Ct);
+        await NextEvents(subscription, received, 1, messages);
+        var retirements = store.Connection.LastRetirement;
+
+        // Live, and not reading: the HTTP/2 window and then the server's 32-event queue fill, and the server drops us.
+        const int streams = 100, perStream = 10;
+        var padded = Encoding.UTF8.GetBytes("{\"pad\":\"" + new string('x', 32 * 1024) + "\"}");
+        for (var s = 1; s <= streams; s++)
+            await store.Append($"{prefix}{s}", ExpectedRevision.NoStream,
+                Enumerable.Range(0, perStream).Select(_ => new EventData(Guid.NewGuid(), "ItemDetected", padded, default)).ToList(), Ct);
+        await NextEvents(subscription, received, 1 + streams * perStream, messages);
+
+        lock (reconnects) reconnects.Should().ContainSingle(e => e is ConsumerTooSlowException, $"the server dropped the stalled subscription once (seen: {string.Join("; ", reconnects.Select(e => e.GetType().Name + ": " + e.Message))}; messages: {string.Join(",", messages.Select(m => m.Kind).Distinct())})")
+            .And.OnlyContain(e => e is ConsumerTooSlowException);
+        messages.Should().Contain(m => m.Kind == SubscriptionMessageKind.FellBehind)
+            .And.NotContain(m => m.Kind == SubscriptionMessageKind.Disconnected, "falling behind is not an outage");
+        store.Connection.LastRetirement.Should().BeSameAs(retirements, "the channel was fine and is kept");
+        received.Select(e => e.Position).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
+        received.Select(e => e.StreamId).Distinct().Should().HaveCount(streams + 1, "nothing is skipped across the drop");
+    }
+
     /// <summary>Reads the subscription until <paramref name="received"/> holds <paramref name="count"/> events, or fails after a deadline.</summary>
-    private static async Task NextEvents(IAsyncEnumerator<SubscriptionMessage> subscription, List<RecordedEvent> received, int count)
+    private static async Task NextEvents(IAsyncEnumerator<SubscriptionMessage> subscription, List<RecordedEvent> received, int count, List<SubscriptionMessage>? messages = null)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         deadline.CancelAfter(TimeSpan.FromSeconds(30));
         while (received.Count < count)
         {
             (await subscription.MoveNextAsync().AsTask().WaitAsync(deadline.Token)).Should().BeTrue("a subscription does not end");
+            messages?.Add(subscription.Current);
             if (subscription.Current.Kind == SubscriptionMessageKind.Event) received.Add(subscription.Current.Event!);
         }
     }

@@ -76,12 +76,14 @@ public sealed class EventStoreDbEventStore : IEventStore, IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(streamId);
         ArgumentNullException.ThrowIfNull(events);
+        AppendValidation.Validate(streamId, events);
         return _appends.Append(streamId, expected, events, cancellationToken);
     }
 
     public Task<IReadOnlyList<AppendResult>> AppendMany(IReadOnlyList<AppendRequest> requests, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requests);
+        AppendValidation.Validate(requests);
         return _batchAppends.AppendMany(requests, cancellationToken);
     }
 

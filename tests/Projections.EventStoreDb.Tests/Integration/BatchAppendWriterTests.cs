@@ -43,6 +43,26 @@ public sealed class BatchAppendWriterTests(EventStoreDbServer server)
     }
 
     [Fact]
+    public async Task A_malformed_request_fails_its_caller_with_a_clear_error_and_the_writer_goes_on()
+    {
+        await using var store = EventStoreDbEventStore.Connect(server.RequireConnectionString());
+        var prefix = UniquePrefix("writer-");
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(30));
+        AppendRequest[] malformed =
+        [
+            new($"{prefix}ok", ExpectedRevision.Any, [Event("A", 0)]),
+            new($"{prefix}no-type", ExpectedRevision.Any, [new EventData(Guid.NewGuid(), null!, Event("A", 1).Data)]),
+        ];
+
+        var failure = (await store.Invoking(s => s.AppendMany(malformed, deadline.Token)).Should().ThrowAsync<ArgumentException>()).Which;
+
+        failure.Message.Should().Contain($"{prefix}no-type").And.Contain("no event type");
+        var after = await store.Append($"{prefix}later", ExpectedRevision.NoStream, Events("A", 1), deadline.Token);
+        after.NextExpectedRevision.Should().Be(0UL, "the writer still serves appends after a refused one");
+    }
+
+    [Fact]
     public async Task A_wrong_expected_revision_fails_the_caller_that_made_it_and_no_other()
     {
         await using var store = EventStoreDbEventStore.Connect(server.RequireConnectionString());

@@ -124,7 +124,7 @@ internal sealed partial class Partition
     /// </summary>
     private void EvictIfOverLimits()
     {
-        if (_cap is null && _budget is null || !OverLimits) return;
+        if (!OverLimits) return;
         var scanned = 0;
         var node = _lruHead;
         while (node is not null && OverLimits && scanned++ < EvictionScanLimit)

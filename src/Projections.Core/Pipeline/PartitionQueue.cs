@@ -63,6 +63,6 @@ internal sealed class PartitionQueue
     public void Recycle(Batch batch)
     {
         Array.Clear(batch.Items, 0, batch.Count);
-        if (batch.Items.Length == _batchSize) _free.Enqueue(batch.Items);
+        _free.Enqueue(batch.Items);
     }
 }

@@ -97,12 +97,15 @@ internal sealed partial class Reader
         foreach (var partition in _p.Partitions) await partition.Queue.Push(_p.Lifetime).ConfigureAwait(false);
     }
 
-    /// <summary>Sends the current stream time to partitions that have not seen it, so their timers fire without events.</summary>
+    /// <summary>
+    /// Sends the current stream time to partitions that have not seen it, so their timers fire without events, and hands
+    /// over every batched message: called whenever the reader is about to wait for the source.
+    /// </summary>
     private async ValueTask BroadcastTicks(CancellationToken ct)
     {
-        if (_streamTime == DateTimeOffset.MinValue) return;
-        for (var i = 0; i < _lastStamp.Length; i++)
-            if (_lastStamp[i] < _streamTime) await Send(i, PartitionMessage.Tick(_streamTime)).ConfigureAwait(false);
+        if (_streamTime != DateTimeOffset.MinValue)
+            for (var i = 0; i < _lastStamp.Length; i++)
+                if (_lastStamp[i] < _streamTime) await Send(i, PartitionMessage.Tick(_streamTime)).ConfigureAwait(false);
         await PushAll().ConfigureAwait(false);
     }
 

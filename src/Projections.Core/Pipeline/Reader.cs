@@ -126,12 +126,11 @@ internal sealed partial class Reader
     {
         var move = messages.MoveNextAsync();
         if (move.IsCompleted) return move.Result;
-        await PushAll().ConfigureAwait(false);
         _idle = _caughtUp;
         // A shard idle with progress only in position (events of other shards): write that checkpoint now
         // rather than at the next MaxFlushInterval, so a quiet shard is at the head as soon as the others are.
         if (_p.Shards > 1 && _caughtUp && Processed is { } processed && (_p.Checkpoint is not { } stored || processed > stored.Position)) _p.SignalFlush();
-        await BroadcastTicks(ct).ConfigureAwait(false);
+        await BroadcastTicks(ct).ConfigureAwait(false); // and hands over every batched message: the reader waits now
         var moved = _pendingMove = move.AsTask();
         Task? idleTick = null;
         while (!moved.IsCompleted)

@@ -36,16 +36,15 @@ internal sealed record StoreState(IReadOnlyList<ProjectionState> Projections)
     public static readonly StoreState Empty = new([]);
 
     /// <summary>
-    /// Some projection holds a document ahead of its checkpoint that was written after <paramref name="before"/>
-    /// was read: its furthest document moved past the furthest then. Documents left ahead by an earlier crash
-    /// do not count, so a host killed before it wrote anything is not taken for one killed inside the window.
+    /// <paramref name="projection"/> is inside the window a crash must survive, opened since <paramref name="before"/>
+    /// was read: a flush completed since (its checkpoint moved) and a later one has written documents ahead of that
+    /// checkpoint (its furthest document moved past the furthest then). Documents left ahead by an earlier crash do
+    /// not count, so a host killed before it wrote anything is not taken for one killed inside the window.
     /// </summary>
-    public bool WroteAheadSince(StoreState before) =>
-        Projections.Any(p => p.IsAhead && (Before(before, p)?.Furthest is not { } old || p.Furthest > old));
-
-    /// <summary>Some projection's checkpoint moved after <paramref name="before"/> was read: a flush completed since.</summary>
-    public bool CheckpointMovedSince(StoreState before) =>
-        Projections.Any(p => p.Checkpoint is { } now && (Before(before, p)?.Checkpoint is not { } old || now > old));
+    public bool InWindowSince(StoreState before, string projection) =>
+        Projections.FirstOrDefault(p => p.Projection == projection) is { IsAhead: true } now
+        && now.Checkpoint is { } checkpoint && (Before(before, now)?.Checkpoint is not { } oldCheckpoint || checkpoint > oldCheckpoint)
+        && (Before(before, now)?.Furthest is not { } oldFurthest || now.Furthest > oldFurthest);
 
     private static ProjectionState? Before(StoreState before, ProjectionState now) =>
         before.Projections.FirstOrDefault(b => b.Projection == now.Projection);

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Projections.Core.Pipeline;
 
 /// <summary>
@@ -29,7 +31,9 @@ internal sealed class SortedKeyList
         Count++;
         if (block.Count > MaxBlock)
         {
-            var half = block.GetRange(MaxBlock / 2, block.Count - MaxBlock / 2);
+            // The new block gets room for a whole block at once: grown by doubling, it would copy itself on its way to MaxBlock.
+            var half = new List<string>(MaxBlock + 1);
+            half.AddRange(CollectionsMarshal.AsSpan(block)[(MaxBlock / 2)..]);
             block.RemoveRange(MaxBlock / 2, half.Count);
             _blocks.Insert(b + 1, half);
         }

@@ -25,7 +25,12 @@ public static class ItemRules
         if (outcome == DetectionHistory.Outcome.Duplicate) return item;
 
         var isLatest = item.LastSeen is not { } last || e.DetectedAt >= last;
-        var updated = item with
+        // One copy of the item per detection: the plan match is computed first (a detection never completes an item).
+        var (progress, deviations, planMatch) = outcome == DetectionHistory.Outcome.Inserted
+            ? Match(item.Plan, history, item.PlanMatch, item.Status == ItemStatus.Completed ? item.CompletedAt : null)
+            : (item.Progress, item.Deviations, item.PlanMatch);
+        var found = item.Status == ItemStatus.Lost;
+        return item with
         {
             DetectionCount = item.DetectionCount + 1,
             LateDetections = item.LateDetections + (isLatest ? 0 : 1),
@@ -34,9 +39,12 @@ public static class ItemRules
             MessageIds = historyIds,
             LastSeen = isLatest ? e.DetectedAt : item.LastSeen,
             CurrentStation = isLatest ? e.Station : item.CurrentStation,
+            Status = found ? ItemStatus.Active : item.Status,
+            LostSince = found ? null : item.LostSince,
+            Progress = progress,
+            Deviations = deviations,
+            PlanMatch = planMatch,
         };
-        if (updated.Status == ItemStatus.Lost) updated = updated with { Status = ItemStatus.Active, LostSince = null };
-        return outcome == DetectionHistory.Outcome.Inserted ? Rematch(updated) : updated;
     }
 
     public static PlantItem Complete(PlantItem item, ItemCompleted e) =>
@@ -77,9 +85,16 @@ public static class ItemRules
     /// <summary>Re-matches the plan, extending the previous match when only a detection was appended (see <see cref="PlanMatchCursor"/>).</summary>
     private static PlantItem Rematch(PlantItem item)
     {
-        var cursor = PlanMatchCursor.For(item.Plan, item.Detections, item.PlanMatch);
-        var result = cursor.Current.Result(item.Plan, item.Status == ItemStatus.Completed ? item.CompletedAt : null);
-        return item with { Progress = result.Progress, Deviations = result.Deviations, PlanMatch = cursor };
+        var (progress, deviations, planMatch) = Match(item.Plan, item.Detections, item.PlanMatch, item.Status == ItemStatus.Completed ? item.CompletedAt : null);
+        return item with { Progress = progress, Deviations = deviations, PlanMatch = planMatch };
+    }
+
+    private static (PlanProgress Progress, ImmutableArray<Deviation> Deviations, PlanMatchCursor Cursor) Match(
+        ImmutableArray<PlannedStation> plan, ImmutableArray<Detection> detections, PlanMatchCursor? previous, DateTimeOffset? completedAt)
+    {
+        var cursor = PlanMatchCursor.For(plan, detections, previous);
+        var result = cursor.Current.Result(plan, completedAt);
+        return (result.Progress, result.Deviations, cursor);
     }
 
     private static int IndexOf(ImmutableArray<Annotation> annotations, string id)

@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using FluentAssertions;
 using Projections.Core.Ports;
+using Projections.Testing;
 using Xunit;
 
 namespace Projections.MongoDb.Tests;
@@ -10,19 +9,10 @@ namespace Projections.MongoDb.Tests;
 /// <summary>Runs without MongoDB: a closed loopback port stands for a server that is down.</summary>
 public sealed class UnreachableServerTests
 {
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
     [Fact]
     public async Task Initialize_reports_a_server_that_does_not_answer_once_and_promptly()
     {
-        var port = ClosedPort();
+        var port = LoopbackPort.Unused();
         using var store = new MongoProjectionStore(new MongoProjectionStoreOptions
         {
             ConnectionString = $"mongodb://app:hunter2@127.0.0.1:{port}/?directConnection=true",
@@ -59,7 +49,7 @@ public sealed class UnreachableServerTests
     {
         using var store = new MongoProjectionStore(new MongoProjectionStoreOptions
         {
-            ConnectionString = $"mongodb://127.0.0.1:{ClosedPort()}/?directConnection=true",
+            ConnectionString = $"mongodb://127.0.0.1:{LoopbackPort.Unused()}/?directConnection=true",
             ServerSelectionTimeout = TimeSpan.FromMilliseconds(300),
         });
         var batch = new ProjectionBatch("plant-items", 1,

@@ -1,8 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
 using FluentAssertions;
 using Npgsql;
 using Projections.Core.Ports;
+using Projections.Testing;
 using Projections.Testing.PostgreSql;
 using Xunit;
 
@@ -30,7 +29,7 @@ public sealed class ConnectionErrorTests(PostgresServerFixture server)
     [Fact]
     public async Task An_unreachable_server_is_unavailable_naming_host_and_port_but_not_the_password()
     {
-        var port = ClosedPort();
+        var port = LoopbackPort.Unused();
         await using var store = new PostgresProjectionStore(new PostgresProjectionStoreOptions($"Host=127.0.0.1;Port={port};Username=u;Password={Password};Timeout=2"));
 
         var error = (await store.Invoking(s => s.Initialize(Ct)).Should().ThrowAsync<ProjectionStoreUnavailableException>()).Which;
@@ -48,12 +47,5 @@ public sealed class ConnectionErrorTests(PostgresServerFixture server)
         var error = (await store.Invoking(s => s.Initialize(Ct)).Should().ThrowAsync<PostgresStoreException>()).Which;
 
         error.Message.Should().Contain("no_such_database").And.NotContain(Password);
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

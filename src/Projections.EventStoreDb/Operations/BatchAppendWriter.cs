@@ -43,7 +43,7 @@ internal sealed class BatchAppendWriter(EventStoreDbConnection connection) : IAs
             while (await _queue.Reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
             {
                 await TakePass(pass).ConfigureAwait(false);
-                if (pass.Count > 0) await Send(pass).ConfigureAwait(false);
+                if (pass.Count > 0) await SendGuarded(pass).ConfigureAwait(false);
                 pass.Clear();
             }
         }
@@ -76,6 +76,31 @@ internal sealed class BatchAppendWriter(EventStoreDbConnection connection) : IAs
             pass.Add(append);
         }
     }
+
+    /// <summary>
+    /// The loop is the only writer of every append the store will ever take: a fault of this client while
+    /// sending fails the appends of that pass with it (their outcome unknown) and the loop goes on with a
+    /// new call, so no later append waits forever on a loop that ended.
+    /// </summary>
+    private async Task SendGuarded(List<QueuedAppend> pass)
+    {
+        try
+        {
+            BeforeSend?.Invoke(pass.Count);
+            await Send(pass).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!_stopping.IsCancellationRequested)
+        {
+            var failure = new EventStoreUnavailableException(
+                $"EventStoreDB batch append failed in the client ({ex.GetType().Name}: {ex.Message}); the outcome of these appends is unknown (retry with the same event ids).", ex);
+            foreach (var append in pass) append.Fail(failure);
+            _call?.Retire();
+            _call = null;
+        }
+    }
+
+    /// <summary>Test seam: runs before each pass is sent, with its number of appends; a throw stands for a fault of this client.</summary>
+    internal Action<int>? BeforeSend { get; set; }
 
     private async Task Send(List<QueuedAppend> pass)
     {

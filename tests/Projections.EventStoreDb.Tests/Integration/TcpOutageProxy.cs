@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Projections.Testing;
 
 namespace Projections.EventStoreDb.Tests.Integration;
 
@@ -20,7 +21,7 @@ public sealed class TcpOutageProxy : IAsyncDisposable
     {
         _targetHost = targetHost;
         _targetPort = targetPort;
-        Port = FreePort();
+        Port = LoopbackPort.Unused();
         Start();
     }
 
@@ -74,15 +75,6 @@ public sealed class TcpOutageProxy : IAsyncDisposable
             inbound.Close();
             outbound.Close();
         }
-    }
-
-    private static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
     }
 
     public async ValueTask DisposeAsync()

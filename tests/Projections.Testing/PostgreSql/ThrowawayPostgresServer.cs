@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-
 namespace Projections.Testing.PostgreSql;
 
 /// <summary>
@@ -54,7 +51,7 @@ public sealed class ThrowawayPostgresServer : IAsyncDisposable
             await binaries.Run("initdb", ["-D", data, "-U", SuperUser, "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"], CommandTimeout);
             for (var attempt = 1; ; attempt++)
             {
-                var port = FreePort();
+                var port = LoopbackPort.Unused();
                 try
                 {
                     await binaries.Run("pg_ctl", ["start", "-D", data, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60", "-o", ServerOptions(port, folder, durable)], CommandTimeout);
@@ -77,13 +74,6 @@ public sealed class ThrowawayPostgresServer : IAsyncDisposable
     {
         var options = $"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c max_connections=200 -c shared_buffers=128MB";
         return durable ? options : options + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task RemoveOrphans(PostgresBinaries binaries)

@@ -51,6 +51,7 @@ internal sealed class AllSubscription(EventStoreDbConnection connection, EventSt
                 using (call)
                 {
                     var live = false;
+                    long? undeliveredSince = null;
                     var pending = TryReadNext(call, node!, cancellationToken);
                     while (true)
                     {
@@ -64,7 +65,8 @@ internal sealed class AllSubscription(EventStoreDbConnection connection, EventSt
                         // Without the server's caught-up message, a quiet sparse catch-up reaches the head only this way.
                         if ((live || !node!.Capabilities.SendsCaughtUp) && !pending.IsCompleted)
                         {
-                            if (await IdleProgress(pending, last, filter, cancellationToken).ConfigureAwait(false) is { } idleCheckpoint)
+                            var idle = await IdleProgress(pending, last, filter, cancellationToken).ConfigureAwait(false);
+                            if (idle.Checkpoint is { } idleCheckpoint)
                             {
                                 last = idleCheckpoint;
                                 yield return SubscriptionMessage.ForCheckpoint(idleCheckpoint);
@@ -74,10 +76,19 @@ internal sealed class AllSubscription(EventStoreDbConnection connection, EventSt
                                     yield return SubscriptionMessage.ForCaughtUp(idleCheckpoint);
                                 }
                             }
+                            undeliveredSince = idle.UndeliveredMatch ? undeliveredSince ?? Environment.TickCount64 : null;
+                            if (undeliveredSince is { } since && Environment.TickCount64 - since >= (long)options.LiveStallTimeout.TotalMilliseconds)
+                            {
+                                failure = new SubscriptionStalledException(
+                                    $"The $all subscription on {node!.EndPoint} delivered nothing for {options.LiveStallTimeout.TotalSeconds:0.#} s while an event after its last position matched; resubscribing after it.");
+                                Abandon(pending);
+                                break;
+                            }
                             if (!pending.IsCompleted) continue;
                         }
 
                         var next = await pending.ConfigureAwait(false);
+                        undeliveredSince = null;
                         if (next.Failure is not null) { failure = next.Failure; break; }
                         if (next.Response is not { } response) break;
                         pending = TryReadNext(call, node!, cancellationToken);
@@ -109,9 +120,9 @@ internal sealed class AllSubscription(EventStoreDbConnection connection, EventSt
 
             // Before the backoff: the consumer must not count as live (nor move stream time by the clock) until it caught up again.
             fallback.Rearm();
-            if (failure is ConsumerTooSlowException && progressed)
+            if (failure is ConsumerTooSlowException or SubscriptionStalledException && progressed)
             {
-                // Behind, not cut off: catch up again from the last position at once (a drop with no progress since takes the backoff).
+                // Behind or stalled, not cut off: catch up again from the last position at once (a drop with no progress since takes the backoff).
                 options.OnReconnecting?.Invoke(failure, TimeSpan.Zero);
                 yield return SubscriptionMessage.ForFellBehind(last ?? GlobalPosition.Start);
                 continue;
@@ -158,14 +169,14 @@ internal sealed class AllSubscription(EventStoreDbConnection connection, EventSt
     /// pile up. After <see cref="EventStoreDbOptions.LiveIdleCheckpointInterval"/> without a
     /// message, this reads the head and the same filtered range: when nothing matching lies between the
     /// last position and the head, the head is a safe checkpoint. Anything matching is left to the
-    /// subscription, which delivers it.
+    /// subscription, which delivers it; the caller counts how long it has not (<see cref="EventStoreDbOptions.LiveStallTimeout"/>).
     /// </summary>
-    private async Task<GlobalPosition?> IdleProgress(Task<Next> pending, GlobalPosition? last, EventFilter filter, CancellationToken cancellationToken)
+    private async Task<IdleCheck> IdleProgress(Task<Next> pending, GlobalPosition? last, EventFilter filter, CancellationToken cancellationToken)
     {
         try
         {
             await pending.WaitAsync(options.LiveIdleCheckpointInterval, cancellationToken).ConfigureAwait(false);
-            return null;
+            return default;
         }
         catch (TimeoutException)
         {
@@ -174,16 +185,20 @@ internal sealed class AllSubscription(EventStoreDbConnection connection, EventSt
         try
         {
             var head = await reads.ReadHeadPosition(cancellationToken).ConfigureAwait(false);
-            if (head == GlobalPosition.Start || (last is { } l && head <= l)) return null;
+            if (head == GlobalPosition.Start || (last is { } l && head <= l)) return default;
             var page = await reads.ReadAllPage(last, filter, cancellationToken).ConfigureAwait(false);
             var pendingMatch = page.Any(e => (last is not { } from || e.Position > from) && e.Position <= head);
-            return pendingMatch || pending.IsCompleted ? null : head;
+            if (pending.IsCompleted) return default;
+            return pendingMatch ? new IdleCheck(null, UndeliveredMatch: true) : new IdleCheck(head, UndeliveredMatch: false);
         }
         catch (EventStoreUnavailableException)
         {
-            return null; // the subscription call notices the outage itself
+            return default; // the subscription call notices the outage itself
         }
     }
+
+    /// <summary>What a quiet interval showed: a checkpoint past non-matching writes, or a matching event the call has not delivered.</summary>
+    private readonly record struct IdleCheck(GlobalPosition? Checkpoint, bool UndeliveredMatch);
 
     /// <summary>A read left running on a call being disposed ends with an error nobody needs: observe it.</summary>
     private static void Abandon(Task<Next> pending) =>
@@ -196,9 +211,10 @@ internal sealed class AllSubscription(EventStoreDbConnection connection, EventSt
     {
         try
         {
-            return await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false)
-                ? new Next(call.ResponseStream.Current, null)
-                : new Next(null, null);
+            if (!await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false)) return new Next(null, null);
+            if (options.StallSubscriptionAt?.Invoke(call.ResponseStream.Current) == true)
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            return new Next(call.ResponseStream.Current, null);
         }
         catch (RpcException) when (cancellationToken.IsCancellationRequested)
         {

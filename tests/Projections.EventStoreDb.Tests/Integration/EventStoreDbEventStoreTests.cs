@@ -224,6 +224,39 @@ public sealed class EventStoreDbEventStoreTests(EventStoreDbServer server) : IAs
         received.Select(e => e.StreamId).Distinct().Should().HaveCount(streams + 1, "nothing is skipped across the drop");
     }
 
+    [Fact]
+    public async Task A_live_subscription_that_stops_delivering_while_a_matching_event_waits_resubscribes_and_skips_nothing()
+    {
+        // A stream the server stopped serving looks quiet: the idle check sees the matching event it has not delivered,
+        // and after LiveStallTimeout the subscription drops the call and catches up from its last position.
+        var reconnects = new List<Exception>();
+        var prefix = UniquePrefix("item-");
+        var stalled = 0;
+        await using var store = EventStoreDbEventStore.Connect(server.RequireConnectionString(), new EventStoreDbOptions
+        {
+            LiveIdleCheckpointInterval = TimeSpan.FromMilliseconds(100),
+            LiveStallTimeout = TimeSpan.FromSeconds(1),
+            OnReconnecting = (e, _) => { lock (reconnects) reconnects.Add(e); },
+            // The first delivery of the second stream's event is swallowed, and that call never delivers again.
+            StallSubscriptionAt = r => r.Event?.Event?.StreamIdentifier?.StreamName.ToStringUtf8() == $"{prefix}stalled" && Interlocked.Exchange(ref stalled, 1) == 0,
+        });
+        var head = await store.ReadHeadPosition(Ct);
+        await using var subscription = store.Subscribe(head, new EventFilter { StreamPrefixes = [prefix] }, Ct).GetAsyncEnumerator(Ct);
+        var messages = new List<SubscriptionMessage>();
+        var received = new List<RecordedEvent>();
+        await store.Append($"{prefix}first", ExpectedRevision.NoStream, Events("ItemDetected", 1), Ct);
+        await NextEvents(subscription, received, 1, messages);
+
+        await store.Append($"{prefix}stalled", ExpectedRevision.NoStream, Events("ItemDetected", 1), Ct);
+        await NextEvents(subscription, received, 2, messages);
+
+        stalled.Should().Be(1, "the call stalled at the second event");
+        lock (reconnects) reconnects.Should().ContainSingle().Which.Should().BeOfType<SubscriptionStalledException>()
+            .Which.Message.Should().Contain("delivered nothing for 1 s");
+        messages.Should().Contain(m => m.Kind == SubscriptionMessageKind.FellBehind).And.NotContain(m => m.Kind == SubscriptionMessageKind.Disconnected);
+        received.Select(e => e.StreamId).Should().Equal($"{prefix}first", $"{prefix}stalled");
+    }
+
     /// <summary>Reads the subscription until <paramref name="received"/> holds <paramref name="count"/> events, or fails after a deadline.</summary>
     private static async Task NextEvents(IAsyncEnumerator<SubscriptionMessage> subscription, List<RecordedEvent> received, int count, List<SubscriptionMessage>? messages = null)
     {

@@ -26,9 +26,6 @@ internal sealed class PendingAppends
         get { lock (_sync) return _closed; }
     }
 
-    /// <summary>False when the call has ended: the append was not added and must go on another call.</summary>
-    public bool TryAdd(Guid correlationId, QueuedAppend append) => TryAdd([(correlationId, append)]);
-
     /// <summary>Adds all or, when the call has ended, none (they must go on another call).</summary>
     public bool TryAdd(IReadOnlyList<(Guid CorrelationId, QueuedAppend Append)> appends)
     {

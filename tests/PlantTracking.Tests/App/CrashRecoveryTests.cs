@@ -164,7 +164,9 @@ public sealed partial class CrashRecoveryTests(ITestOutputHelper log, PostgresSe
         return await Eventually.Value(async () =>
         {
             if (host.HasExited) throw new InvalidOperationException($"{what} exited before a kill:\n{host.Output}");
-            if (!(last = await ReadOrNull(window) ?? last)?.InWindowSince(previous, WindowProjection) ?? true) return null;
+            var running = await ReadOrNull(window);
+            last = running ?? last;
+            if (running is null || !running.InWindowSince(previous, WindowProjection)) return null;
             await host.FreezeFully(TimeSpan.FromSeconds(10)); // a commit in flight when SIGSTOP was sent lands before the read, not after the kill
             var frozen = await ReadOrNull(window);
             if (frozen is not null && frozen.InWindowSince(previous, WindowProjection))

@@ -32,7 +32,7 @@ public sealed class PendingAppendsTests
         var pending = new PendingAppends();
         var ids = new[] { Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid() };
         var appends = ids.Select((_, i) => Queued($"s-{i}")).ToArray();
-        for (var i = 0; i < 3; i++) pending.TryAdd(ids[i], appends[i]).Should().BeTrue();
+        for (var i = 0; i < 3; i++) pending.TryAdd([(ids[i], appends[i])]).Should().BeTrue();
 
         pending.Answer(Success(ids[2], 7, 300)).Should().BeTrue();
         pending.Answer(Success(ids[0], 5, 100)).Should().BeTrue();
@@ -51,8 +51,8 @@ public sealed class PendingAppendsTests
         var (okId, badId) = (Guid.NewGuid(), Guid.NewGuid());
         var ok = Queued("s-ok");
         var bad = Queued("s-bad", ExpectedRevision.NoStream);
-        pending.TryAdd(okId, ok);
-        pending.TryAdd(badId, bad);
+        pending.TryAdd([(okId, ok)]);
+        pending.TryAdd([(badId, bad)]);
 
         pending.Answer(new BatchAppendResp
         {
@@ -73,7 +73,7 @@ public sealed class PendingAppendsTests
         var pending = new PendingAppends();
         var id = Guid.NewGuid();
         var append = Queued("s-1");
-        pending.TryAdd(id, append);
+        pending.TryAdd([(id, append)]);
 
         pending.Answer(new BatchAppendResp { CorrelationId = new Protocol.Shared.UUID { String = id.ToString() }, Success = new BatchAppendResp.Types.Success { CurrentRevision = 0 } })
             .Should().BeTrue();
@@ -87,7 +87,7 @@ public sealed class PendingAppendsTests
         var pending = new PendingAppends();
         var append = Queued("s-1");
         var id = Guid.NewGuid();
-        pending.TryAdd(id, append);
+        pending.TryAdd([(id, append)]);
 
         pending.Answer(Success(Guid.NewGuid(), 0, 1)).Should().BeFalse();
         pending.Answer(Success(id, 0, 1)).Should().BeTrue();
@@ -101,14 +101,14 @@ public sealed class PendingAppendsTests
     {
         var pending = new PendingAppends();
         var waiting = Enumerable.Range(0, 3).Select(i => Queued($"s-{i}")).ToArray();
-        foreach (var append in waiting) pending.TryAdd(Guid.NewGuid(), append);
+        foreach (var append in waiting) pending.TryAdd([(Guid.NewGuid(), append)]);
         var failure = new EventStoreUnavailableException("call ended");
 
         pending.Close(failure).Should().Be(3);
 
         foreach (var append in waiting)
             (await append.Invoking(a => a.Completion).Should().ThrowAsync<EventStoreUnavailableException>()).Which.Should().BeSameAs(failure);
-        pending.TryAdd(Guid.NewGuid(), Queued("s-late")).Should().BeFalse("a later append must go on a new call");
+        pending.TryAdd([(Guid.NewGuid(), Queued("s-late"))]).Should().BeFalse("a later append must go on a new call");
         pending.IsClosed.Should().BeTrue();
     }
 
